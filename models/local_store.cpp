@@ -1,0 +1,682 @@
+#include "models/local_store.h"
+
+#include "models/record_codec.h"
+
+#include <QDir>
+#include <QFile>
+#include <QFileInfo>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QSqlRecord>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcStore, "hale.store")
+
+namespace hale {
+
+namespace {
+
+QString columnType(FieldType type)
+{
+    switch (type) {
+    case FieldType::Integer:
+        return QStringLiteral("INTEGER");
+    case FieldType::Real:
+        return QStringLiteral("REAL");
+    default:
+        return QStringLiteral("TEXT");
+    }
+}
+
+bool exec(QSqlQuery &q, const QString &sql)
+{
+    if (!q.exec(sql)) {
+        qCWarning(lcStore) << "SQL failed:" << q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+bool execPrepared(QSqlQuery &q)
+{
+    if (!q.exec()) {
+        qCWarning(lcStore) << "SQL failed:" << q.lastError().text();
+        return false;
+    }
+    return true;
+}
+
+QString escapeLike(QString text)
+{
+    text.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    text.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+    text.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return text;
+}
+
+// Empty if SQLite can read the schema; the reason otherwise.
+QString readabilityProblem(const QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT count(*) FROM sqlite_master")) || !q.next())
+        return q.lastError().text();
+    return {};
+}
+
+bool setPragmas(const QSqlDatabase &db)
+{
+    QSqlQuery q(db);
+    return exec(q, QStringLiteral("PRAGMA journal_mode=WAL")) &&
+           exec(q, QStringLiteral("PRAGMA foreign_keys=ON")) &&
+           exec(q, QStringLiteral("PRAGMA synchronous=NORMAL"));
+}
+
+QString storageError()
+{
+    return LocalStore::tr("The change could not be saved to the database.");
+}
+
+} // namespace
+
+LocalStore::LocalStore(QObject *parent)
+    : QObject(parent),
+      m_connection(
+          QStringLiteral("hale-store-%1").arg(QUuid::createUuid().toString(QUuid::WithoutBraces))),
+      m_physical(sync::HybridLogicalClock::systemMillis)
+{
+}
+
+LocalStore::~LocalStore()
+{
+    close();
+}
+
+QSqlDatabase LocalStore::database() const
+{
+    return QSqlDatabase::database(m_connection, false);
+}
+
+bool LocalStore::isOpen() const
+{
+    return database().isOpen();
+}
+
+void LocalStore::close()
+{
+    if (!QSqlDatabase::contains(m_connection))
+        return;
+    {
+        QSqlDatabase db = database();
+        if (db.isOpen())
+            db.close();
+    }
+    QSqlDatabase::removeDatabase(m_connection);
+}
+
+void LocalStore::setPhysicalClock(sync::HybridLogicalClock::PhysicalClock clock)
+{
+    m_physical = std::move(clock);
+    if (m_clock) {
+        const sync::HlcStamp last = m_clock->last();
+        m_clock = std::make_unique<sync::HybridLogicalClock>(m_deviceId, m_physical);
+        m_clock->restore(last);
+    }
+}
+
+QDateTime LocalStore::now() const
+{
+    return QDateTime::fromMSecsSinceEpoch(m_physical(), Qt::UTC);
+}
+
+LocalStore::OpenResult LocalStore::open(const QString &dataDir)
+{
+    close();
+    if (!QDir().mkpath(dataDir))
+        return {OpenStatus::Unwritable, tr("The data folder %1 cannot be created.").arg(dataDir)};
+    m_path = QDir(dataDir).filePath(QLatin1String(kFileName));
+
+    // Look at the header before SQLite does: a file that is not a database is
+    // reported and left alone, never replaced by an empty one.
+    QFile file(m_path);
+    if (file.exists() && file.size() > 0) {
+        if (!file.open(QIODevice::ReadOnly))
+            return {OpenStatus::Unwritable, tr("%1 cannot be read.").arg(m_path)};
+        if (file.read(16) != QByteArray("SQLite format 3\0", 16))
+            return {OpenStatus::Corrupt, tr("%1 is not a Hale database.").arg(m_path)};
+    }
+
+    QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), m_connection);
+    db.setDatabaseName(m_path);
+    db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=5000"));
+    if (!db.open()) {
+        const QString reason = db.lastError().text();
+        close();
+        return {OpenStatus::Unwritable, tr("%1 cannot be opened: %2").arg(m_path, reason)};
+    }
+
+    if (const QString reason = readabilityProblem(db); !reason.isEmpty()) {
+        close();
+        return {OpenStatus::Corrupt, tr("%1 is damaged: %2").arg(m_path, reason)};
+    }
+    const int version = schemaVersion();
+    if (version > kSchemaVersion) {
+        close();
+        return {OpenStatus::TooNew,
+                tr("%1 was written by a newer version of Hale (schema %2; this version reads up "
+                   "to %3). Update Hale to open it.")
+                    .arg(m_path)
+                    .arg(version)
+                    .arg(kSchemaVersion)};
+    }
+    if (!setPragmas(db)) {
+        close();
+        return {OpenStatus::Unwritable, tr("%1 cannot be written.").arg(m_path)};
+    }
+    if (OpenResult r = migrate(); !r.ok()) {
+        close();
+        return r;
+    }
+    if (!ensureRegistryColumns() || !loadDeviceState()) {
+        close();
+        return {OpenStatus::Corrupt, tr("%1 could not be prepared for use.").arg(m_path)};
+    }
+    return {};
+}
+
+int LocalStore::schemaVersion() const
+{
+    QSqlQuery q(database());
+    if (!q.exec(QStringLiteral("PRAGMA user_version")) || !q.next())
+        return -1;
+    return q.value(0).toInt();
+}
+
+// Numbered steps; each runs in its own transaction together with the
+// user_version bump, so a crash mid-migration leaves the previous version.
+LocalStore::OpenResult LocalStore::migrate()
+{
+    const int from = schemaVersion();
+    if (from == kSchemaVersion)
+        return {};
+    QSqlDatabase db = database();
+    if (from > 0) {
+        // A copy of the old file before touching it, next to the database.
+        const QString backup = m_path + QStringLiteral(".pre-v%1.bak").arg(kSchemaVersion);
+        QFile::remove(backup);
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("VACUUM INTO ?"));
+        q.addBindValue(backup);
+        if (!execPrepared(q))
+            return {OpenStatus::Unwritable, tr("A backup before upgrading could not be written.")};
+    }
+    const auto &kinds = SchemaRegistry::instance().kinds();
+    for (int step = from + 1; step <= kSchemaVersion; ++step) {
+        if (!db.transaction())
+            return {OpenStatus::Unwritable, tr("%1 cannot be written.").arg(m_path)};
+        QSqlQuery q(db);
+        bool ok = true;
+        switch (step) {
+        case 1:
+            ok = exec(q, QStringLiteral("CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, "
+                                        "value TEXT NOT NULL)")) &&
+                 exec(q, QStringLiteral(
+                             "CREATE TABLE outbox (kind TEXT NOT NULL, record_id TEXT NOT NULL, "
+                             "revision INTEGER NOT NULL DEFAULT 1, queued_at TEXT NOT NULL, "
+                             "PRIMARY KEY (kind, record_id))"));
+            for (const KindSpec &kind : kinds) {
+                ok = ok && exec(q, QStringLiteral("CREATE TABLE %1 (id TEXT PRIMARY KEY NOT NULL, "
+                                                  "deleted INTEGER NOT NULL DEFAULT 0, "
+                                                  "sync_meta TEXT NOT NULL DEFAULT '{}', "
+                                                  "extra TEXT, created_at TEXT NOT NULL, "
+                                                  "updated_at TEXT NOT NULL)")
+                                       .arg(kind.table));
+            }
+            ok = ok && ensureRegistryColumns();
+            break;
+        case 2:
+            // Indexes for the screens' default order and date filter.
+            for (const KindSpec &kind : kinds) {
+                ok = ok && exec(q, QStringLiteral("CREATE INDEX %1_by_time ON %1 (deleted, %2)")
+                                       .arg(kind.table, kind.timeField));
+            }
+            ok = ok && exec(q, QStringLiteral("CREATE INDEX doses_by_medication ON doses "
+                                              "(medication_id, scheduled_at)"));
+            break;
+        default:
+            ok = false;
+        }
+        ok = ok && exec(q, QStringLiteral("PRAGMA user_version = %1").arg(step));
+        q.finish();
+        if (!ok || !db.commit()) {
+            db.rollback();
+            return {OpenStatus::Corrupt,
+                    tr("%1 could not be upgraded to schema version %2.").arg(m_path).arg(step)};
+        }
+        qCInfo(lcStore) << "migrated database to schema version" << step;
+    }
+    return {};
+}
+
+// Adds a column for every registry field a table lacks, so that a field added
+// to the registry appears without a hand-written ALTER TABLE.
+bool LocalStore::ensureRegistryColumns()
+{
+    QSqlDatabase db = database();
+    for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+        const QSqlRecord existing = db.record(kind.table);
+        if (existing.isEmpty())
+            continue; // the table arrives in a later migration step
+        for (const FieldSpec &field : kind.fields) {
+            if (existing.contains(field.name))
+                continue;
+            QSqlQuery q(db);
+            if (!exec(q, QStringLiteral("ALTER TABLE %1 ADD COLUMN %2 %3")
+                             .arg(kind.table, field.name, columnType(field.type))))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool LocalStore::loadDeviceState()
+{
+    QSqlDatabase db = database();
+    QSqlQuery q(db);
+    if (!exec(q, QStringLiteral("SELECT key, value FROM meta WHERE key IN ('device_id', 'hlc')")))
+        return false;
+    QString hlc;
+    m_deviceId.clear();
+    while (q.next()) {
+        if (q.value(0).toString() == QLatin1String("device_id"))
+            m_deviceId = q.value(1).toString();
+        else
+            hlc = q.value(1).toString();
+    }
+    if (m_deviceId.isEmpty()) {
+        m_deviceId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES ('device_id', ?)"));
+        q.addBindValue(m_deviceId);
+        if (!execPrepared(q))
+            return false;
+    }
+    m_clock = std::make_unique<sync::HybridLogicalClock>(m_deviceId, m_physical);
+    // The clock never runs backwards across restarts, even if the wall clock did.
+    if (const auto last = sync::HlcStamp::fromString(hlc))
+        m_clock->restore(*last);
+    return true;
+}
+
+bool LocalStore::begin()
+{
+    if (m_transactionDepth == 0) {
+        if (!database().transaction())
+            return false;
+        m_transactionFailed = false;
+    }
+    ++m_transactionDepth;
+    return true;
+}
+
+bool LocalStore::commit()
+{
+    if (--m_transactionDepth > 0)
+        return !m_transactionFailed;
+    QSqlDatabase db = database();
+    bool ok = !m_transactionFailed;
+    if (ok) {
+        // Persist the clock once per transaction rather than once per write.
+        QSqlQuery q(db);
+        q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES ('hlc', ?) "
+                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+        q.addBindValue(m_clock->last().toString());
+        ok = execPrepared(q) && db.commit();
+    }
+    if (!ok) {
+        db.rollback();
+        m_changedKinds.clear();
+        return false;
+    }
+    const QStringList changed = std::exchange(m_changedKinds, {});
+    for (const QString &kind : changed)
+        emit recordsChanged(kind);
+    return true;
+}
+
+void LocalStore::rollback()
+{
+    m_transactionFailed = true;
+    commit();
+}
+
+bool LocalStore::runInTransaction(const std::function<bool()> &work)
+{
+    if (!begin())
+        return false;
+    if (!work()) {
+        rollback();
+        return false;
+    }
+    return commit();
+}
+
+bool LocalStore::enqueue(const QString &kind, const QString &id)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("INSERT INTO outbox (kind, record_id, revision, queued_at) "
+                             "VALUES (?, ?, 1, ?) ON CONFLICT(kind, record_id) DO UPDATE SET "
+                             "revision = revision + 1, queued_at = excluded.queued_at"));
+    q.addBindValue(kind);
+    q.addBindValue(id);
+    q.addBindValue(schema::formatDateTime(now()));
+    return execPrepared(q);
+}
+
+WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
+                                   const QDateTime &createdAt)
+{
+    WriteResult result;
+    result.id = state.id;
+    const RowValues row = codec::stateToRow(kind, state);
+    QStringList columns{QStringLiteral("deleted"), QStringLiteral("sync_meta"),
+                        QStringLiteral("extra"), QStringLiteral("updated_at")};
+    QVariantList values{
+        state.isDeleted() ? 1 : 0,
+        QString::fromUtf8(QJsonDocument(state.metaToJson()).toJson(QJsonDocument::Compact)),
+        row.extra, schema::formatDateTime(now())};
+    for (const FieldSpec &field : kind.fields) {
+        columns << field.name;
+        values << row.columns.value(field.name);
+    }
+
+    QSqlQuery q(database());
+    if (isNew) {
+        columns << QStringLiteral("id") << QStringLiteral("created_at");
+        values << state.id << schema::formatDateTime(createdAt);
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), columns.size());
+        q.prepare(
+            QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+                .arg(kind.table, columns.join(QLatin1Char(',')), marks.join(QLatin1Char(','))));
+    } else {
+        q.prepare(QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?")
+                      .arg(kind.table, columns.join(QStringLiteral(" = ?, "))));
+        values << state.id;
+    }
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+
+    if (!begin()) {
+        result.message = storageError();
+        return result;
+    }
+    if (!execPrepared(q) || !enqueue(kind.name, state.id)) {
+        rollback();
+        result.message = storageError();
+        return result;
+    }
+    if (!m_changedKinds.contains(kind.name))
+        m_changedKinds << kind.name;
+    if (!commit())
+        result.message = storageError();
+    return result;
+}
+
+WriteResult LocalStore::create(const QString &kindName, const QVariantMap &values,
+                               const QString &requestedId)
+{
+    WriteResult result;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind) {
+        result.message = tr("Unknown kind of record: %1").arg(kindName);
+        return result;
+    }
+    result.errors = schema::validate(*kind, values, now());
+    if (!result.errors.isEmpty())
+        return result;
+    QString id = requestedId;
+    if (id.isEmpty()) {
+        id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    } else if (QUuid::fromString(id).isNull()) {
+        result.message = tr("%1 is not a valid record id.").arg(id);
+        return result;
+    }
+    // The id is the identity: creating the same record twice never duplicates it.
+    if (state(kindName, id)) {
+        result.id = id;
+        result.message = tr("A record with id %1 already exists.").arg(id);
+        return result;
+    }
+    const sync::HlcStamp stamp = m_clock->send();
+    const sync::RecordState st = codec::stateFromValues(*kind, id, values, stamp);
+    return writeState(*kind, st, true, now());
+}
+
+WriteResult LocalStore::update(const QString &kindName, const QString &id,
+                               const QVariantMap &changes)
+{
+    WriteResult result;
+    result.id = id;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    const auto current = kind ? record(kindName, id) : std::nullopt;
+    if (!current || current->deleted) {
+        result.message = tr("The record no longer exists.");
+        return result;
+    }
+    QVariantMap merged = current->values;
+    for (auto it = changes.cbegin(); it != changes.cend(); ++it)
+        merged.insert(it.key(), it.value());
+    result.errors = schema::validate(*kind, merged, now());
+    if (!result.errors.isEmpty())
+        return result;
+
+    sync::RecordState st = *state(kindName, id);
+    const sync::HlcStamp stamp = m_clock->send();
+    if (!codec::applyChanges(*kind, st, current->values, changes, stamp))
+        return result; // nothing changed: nothing to store or sync
+    return writeState(*kind, st, false, current->createdAt);
+}
+
+WriteResult LocalStore::remove(const QString &kindName, const QString &id)
+{
+    WriteResult result;
+    result.id = id;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    auto st = kind ? state(kindName, id) : std::nullopt;
+    if (!st || st->isDeleted()) {
+        result.message = tr("The record no longer exists.");
+        return result;
+    }
+    st->deleted = {true, m_clock->send()};
+    return writeState(*kind, *st, false, {});
+}
+
+WriteResult LocalStore::restore(const QString &kindName, const QString &id)
+{
+    WriteResult result;
+    result.id = id;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    auto st = kind ? state(kindName, id) : std::nullopt;
+    if (!st) {
+        result.message = tr("The record no longer exists.");
+        return result;
+    }
+    if (!st->isDeleted())
+        return result;
+    st->deleted = {false, m_clock->send()};
+    return writeState(*kind, *st, false, {});
+}
+
+std::optional<Record> LocalStore::rowToRecord(const KindSpec &kind, const QSqlQuery &q) const
+{
+    Record r;
+    r.kind = kind.name;
+    r.id = q.value(0).toString();
+    r.deleted = q.value(1).toBool();
+    r.createdAt = schema::parseDateTime(q.value(2).toString());
+    r.updatedAt = schema::parseDateTime(q.value(3).toString());
+    for (int i = 0; i < kind.fields.size(); ++i) {
+        const FieldSpec &field = kind.fields.at(i);
+        const QVariant v = schema::fromSql(field, q.value(4 + i));
+        if (!v.isNull())
+            r.values.insert(field.name, v);
+    }
+    return r;
+}
+
+namespace {
+QString selectColumns(const KindSpec &kind)
+{
+    QStringList columns{QStringLiteral("id"), QStringLiteral("deleted"),
+                        QStringLiteral("created_at"), QStringLiteral("updated_at")};
+    for (const FieldSpec &field : kind.fields)
+        columns << field.name;
+    return columns.join(QLatin1Char(','));
+}
+} // namespace
+
+std::optional<Record> LocalStore::record(const QString &kindName, const QString &id) const
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return std::nullopt;
+    QSqlQuery q(database());
+    q.prepare(
+        QStringLiteral("SELECT %1 FROM %2 WHERE id = ?").arg(selectColumns(*kind), kind->table));
+    q.addBindValue(id);
+    if (!execPrepared(q) || !q.next())
+        return std::nullopt;
+    return rowToRecord(*kind, q);
+}
+
+std::optional<sync::RecordState> LocalStore::state(const QString &kindName, const QString &id) const
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return std::nullopt;
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT deleted, sync_meta, extra, %1 FROM %2 WHERE id = ?")
+                  .arg(selectColumns(*kind).section(QLatin1Char(','), 4), kind->table));
+    q.addBindValue(id);
+    if (!execPrepared(q) || !q.next())
+        return std::nullopt;
+    RowValues row;
+    row.deleted = q.value(0).toBool();
+    row.extra = q.value(2);
+    for (int i = 0; i < kind->fields.size(); ++i)
+        row.columns.insert(kind->fields.at(i).name, q.value(3 + i));
+    const QJsonObject meta = QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object();
+    return codec::stateFromRow(*kind, id, row, meta);
+}
+
+QString LocalStore::whereClause(const KindSpec &kind, const RecordFilter &filter,
+                                QVariantList &binds) const
+{
+    QStringList conditions{QStringLiteral("deleted = 0")};
+    const FieldSpec *time = kind.field(kind.timeField);
+    auto bound = [time](const QDateTime &dt) -> QVariant {
+        return time->type == FieldType::Date
+                   ? QVariant(dt.toLocalTime().date().toString(Qt::ISODate))
+                   : QVariant(schema::formatDateTime(dt));
+    };
+    if (filter.from.isValid()) {
+        conditions << kind.timeField + QStringLiteral(" >= ?");
+        binds << bound(filter.from);
+    }
+    if (filter.to.isValid()) {
+        conditions << kind.timeField + QStringLiteral(" < ?");
+        binds << bound(filter.to);
+    }
+    if (!filter.search.trimmed().isEmpty()) {
+        QStringList any;
+        const QString pattern =
+            QLatin1Char('%') + escapeLike(filter.search.trimmed()) + QLatin1Char('%');
+        for (const FieldSpec &field : kind.fields) {
+            if (field.type == FieldType::Text || field.type == FieldType::LongText ||
+                field.type == FieldType::Enum || field.type == FieldType::StringSet) {
+                any << field.name + QStringLiteral(" LIKE ? ESCAPE '\\'");
+                binds << pattern;
+            }
+        }
+        if (!any.isEmpty())
+            conditions << QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+    }
+    return conditions.join(QStringLiteral(" AND "));
+}
+
+QList<Record> LocalStore::records(const QString &kindName, const RecordFilter &filter) const
+{
+    QList<Record> out;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return out;
+    QVariantList binds;
+    const QString where = whereClause(*kind, filter, binds);
+    const QString order = kind->field(filter.orderBy) ? filter.orderBy : kind->timeField;
+    const QString direction = filter.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY %4 %5, id %5 LIMIT %6 OFFSET %7")
+                  .arg(selectColumns(*kind), kind->table, where, order, direction)
+                  .arg(filter.limit)
+                  .arg(filter.offset));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (!execPrepared(q))
+        return out;
+    while (q.next())
+        out.append(*rowToRecord(*kind, q));
+    return out;
+}
+
+int LocalStore::count(const QString &kindName, const RecordFilter &filter) const
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return 0;
+    QVariantList binds;
+    const QString where = whereClause(*kind, filter, binds);
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(kind->table, where));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (!execPrepared(q) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+int LocalStore::pendingChangeCount() const
+{
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT count(*) FROM outbox")) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+QList<OutboxEntry> LocalStore::pendingChanges(int limit) const
+{
+    QList<OutboxEntry> out;
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral(
+        "SELECT kind, record_id, revision FROM outbox ORDER BY queued_at, rowid LIMIT ?"));
+    q.addBindValue(limit);
+    if (!execPrepared(q))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()});
+    return out;
+}
+
+bool LocalStore::acknowledge(const OutboxEntry &entry)
+{
+    QSqlQuery q(database());
+    q.prepare(
+        QStringLiteral("DELETE FROM outbox WHERE kind = ? AND record_id = ? AND revision = ?"));
+    q.addBindValue(entry.kind);
+    q.addBindValue(entry.recordId);
+    q.addBindValue(entry.revision);
+    return execPrepared(q) && q.numRowsAffected() == 1;
+}
+
+} // namespace hale

@@ -1,0 +1,148 @@
+#pragma once
+
+#include "models/schema/schema.h"
+#include "sync/core/hlc.h"
+#include "sync/core/record_state.h"
+
+#include <QDateTime>
+#include <QHash>
+#include <QObject>
+#include <QSqlDatabase>
+#include <QVariantMap>
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace hale {
+
+// One record as the screens see it: typed values keyed by field name.
+struct Record
+{
+    QString kind;
+    QString id;
+    QVariantMap values;
+    QDateTime createdAt;
+    QDateTime updatedAt;
+    bool deleted = false;
+
+    QVariant value(const QString &field) const { return values.value(field); }
+};
+
+// Which rows of one kind a screen wants, in what order. Tombstones are never
+// returned.
+struct RecordFilter
+{
+    QDateTime from;  // inclusive, on the kind's time field; null = unbounded
+    QDateTime to;    // exclusive
+    QString search;  // substring of any text field, case-insensitive (ASCII)
+    QString orderBy; // a field name; empty = the kind's time field
+    bool descending = true;
+    int limit = -1;
+    int offset = 0;
+};
+
+struct WriteResult
+{
+    QString id;               // the record written
+    QList<FieldError> errors; // validation errors, by field
+    QString message;          // a storage failure
+    bool ok() const { return errors.isEmpty() && message.isEmpty(); }
+};
+
+// One queued local change waiting to be pushed. `revision` grows with every
+// write to the record, so a change acknowledged at revision r leaves the
+// outbox only if nothing wrote the record again while it was in flight.
+struct OutboxEntry
+{
+    QString kind;
+    QString recordId;
+    qint64 revision = 0;
+};
+
+// The device's SQLite database and the one write path to it. Every create,
+// edit and delete is validated against the schema registry, stamped with the
+// device's hybrid logical clock and queued in the outbox in one transaction.
+// A LocalStore belongs to the thread that opened it (one connection per thread).
+class LocalStore : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr int kSchemaVersion = 2;
+    static constexpr const char *kFileName = "hale.sqlite";
+
+    enum class OpenStatus { Ok, Corrupt, TooNew, Unwritable };
+    struct OpenResult
+    {
+        OpenStatus status = OpenStatus::Ok;
+        QString message;
+        bool ok() const { return status == OpenStatus::Ok; }
+    };
+
+    explicit LocalStore(QObject *parent = nullptr);
+    ~LocalStore() override;
+
+    // Opens (creating if needed) the database in `dataDir`. Never overwrites a
+    // file it cannot read: a corrupt or newer database is reported and left as is.
+    OpenResult open(const QString &dataDir);
+    void close();
+    bool isOpen() const;
+    QString databasePath() const { return m_path; }
+    QString deviceId() const { return m_deviceId; }
+    QSqlDatabase database() const;
+    int schemaVersion() const;
+
+    // Test seam: the wall clock that feeds the HLC and the created/updated times.
+    void setPhysicalClock(sync::HybridLogicalClock::PhysicalClock clock);
+
+    WriteResult create(const QString &kind, const QVariantMap &values, const QString &id = {});
+    WriteResult update(const QString &kind, const QString &id, const QVariantMap &changes);
+    // Soft delete: the row becomes a tombstone that no view shows and sync propagates.
+    WriteResult remove(const QString &kind, const QString &id);
+    // Undoes a delete with a newer tombstone stamp.
+    WriteResult restore(const QString &kind, const QString &id);
+
+    std::optional<Record> record(const QString &kind, const QString &id) const;
+    std::optional<sync::RecordState> state(const QString &kind, const QString &id) const;
+    QList<Record> records(const QString &kind, const RecordFilter &filter = {}) const;
+    int count(const QString &kind, const RecordFilter &filter = {}) const;
+
+    int pendingChangeCount() const;
+    QList<OutboxEntry> pendingChanges(int limit = 500) const;
+    // Removes a pushed change unless the record was written again since.
+    bool acknowledge(const OutboxEntry &entry);
+
+    // Runs `work` in one transaction: everything it writes lands or nothing
+    // does. Nested calls join the outer transaction.
+    bool runInTransaction(const std::function<bool()> &work);
+
+signals:
+    void recordsChanged(const QString &kind);
+
+private:
+    struct Migration;
+    OpenResult migrate();
+    bool ensureRegistryColumns();
+    bool loadDeviceState();
+    bool begin();
+    bool commit();
+    void rollback();
+    WriteResult writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
+                           const QDateTime &createdAt);
+    bool enqueue(const QString &kind, const QString &id);
+    std::optional<Record> rowToRecord(const KindSpec &kind, const class QSqlQuery &q) const;
+    QString whereClause(const KindSpec &kind, const RecordFilter &filter,
+                        QVariantList &binds) const;
+    QDateTime now() const;
+
+    QString m_connection;
+    QString m_path;
+    QString m_deviceId;
+    std::unique_ptr<sync::HybridLogicalClock> m_clock;
+    sync::HybridLogicalClock::PhysicalClock m_physical;
+    int m_transactionDepth = 0;
+    bool m_transactionFailed = false;
+    QStringList m_changedKinds;
+};
+
+} // namespace hale

@@ -1,0 +1,626 @@
+#include "models/schema/schema.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QRegularExpression>
+#include <QTime>
+#include <QUuid>
+#include <cmath>
+
+namespace hale {
+
+MergeRule FieldSpec::merge() const
+{
+    switch (type) {
+    case FieldType::StringSet:
+    case FieldType::TimeSet:
+    case FieldType::Measurements:
+        return MergeRule::ElementWise;
+    default:
+        return MergeRule::LastWriterWins;
+    }
+}
+
+QString FieldSpec::displayLabel() const
+{
+    return QCoreApplication::translate("Schema", label);
+}
+
+const FieldSpec *KindSpec::field(const QString &fieldName) const
+{
+    const int i = indexOf(fieldName);
+    return i < 0 ? nullptr : &fields.at(i);
+}
+
+int KindSpec::indexOf(const QString &fieldName) const
+{
+    for (int i = 0; i < fields.size(); ++i) {
+        if (fields.at(i).name == fieldName)
+            return i;
+    }
+    return -1;
+}
+
+QString KindSpec::displayLabel() const
+{
+    return QCoreApplication::translate("Schema", label);
+}
+
+QString KindSpec::displaySingular() const
+{
+    return QCoreApplication::translate("Schema", singular);
+}
+
+namespace {
+
+using FT = FieldType;
+
+FieldSpec text(const char *name, const char *label, bool required = false, int maxLength = 0)
+{
+    FieldSpec f;
+    f.name = QLatin1String(name);
+    f.label = label;
+    f.type = FT::Text;
+    f.required = required;
+    f.maxLength = maxLength;
+    return f;
+}
+
+FieldSpec longText(const char *name, const char *label, bool required = false)
+{
+    FieldSpec f = text(name, label, required, schema::kMaxLongTextLength);
+    f.type = FT::LongText;
+    return f;
+}
+
+FieldSpec number(const char *name, const char *label, FT type, const char *unit, double min,
+                 double max, bool required = false)
+{
+    FieldSpec f;
+    f.name = QLatin1String(name);
+    f.label = label;
+    f.type = type;
+    f.unit = QLatin1String(unit);
+    f.min = min;
+    f.max = max;
+    f.required = required;
+    return f;
+}
+
+FieldSpec when(const char *name, const char *label, FT type, bool required = true)
+{
+    FieldSpec f;
+    f.name = QLatin1String(name);
+    f.label = label;
+    f.type = type;
+    f.required = required;
+    f.notInFuture = true;
+    return f;
+}
+
+FieldSpec choice(const char *name, const char *label, QStringList choices, bool required = true)
+{
+    FieldSpec f;
+    f.name = QLatin1String(name);
+    f.label = label;
+    f.type = FT::Enum;
+    f.choices = std::move(choices);
+    f.required = required;
+    return f;
+}
+
+FieldSpec set(const char *name, const char *label, FT type, const char *unit = "")
+{
+    FieldSpec f;
+    f.name = QLatin1String(name);
+    f.label = label;
+    f.type = type;
+    f.unit = QLatin1String(unit);
+    if (type == FT::Measurements) {
+        f.min = 1;
+        f.max = 500;
+    }
+    f.maxLength = 60;
+    return f;
+}
+
+QStringList list(std::initializer_list<const char *> items)
+{
+    QStringList out;
+    for (const char *item : items)
+        out << QLatin1String(item);
+    return out;
+}
+
+} // namespace
+
+SchemaRegistry::SchemaRegistry()
+{
+    // Ranges are what a person could plausibly log; anything outside is a typo.
+    KindSpec metric;
+    metric.name = QStringLiteral("metric");
+    metric.table = QStringLiteral("metrics");
+    metric.label = QT_TRANSLATE_NOOP("Schema", "Metrics");
+    metric.singular = QT_TRANSLATE_NOOP("Schema", "Metric");
+    metric.timeField = QStringLiteral("recorded_at");
+    metric.titleField = QStringLiteral("recorded_at");
+    metric.fields = {
+        when("recorded_at", QT_TRANSLATE_NOOP("Schema", "Recorded at"), FT::DateTime),
+        number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 20, 400),
+        number("sleep_quality", QT_TRANSLATE_NOOP("Schema", "Sleep quality"), FT::Integer, "", 1,
+               10),
+        number("energy_level", QT_TRANSLATE_NOOP("Schema", "Energy level"), FT::Integer, "", 1, 10),
+        number("resting_heart_rate", QT_TRANSLATE_NOOP("Schema", "Resting heart rate"), FT::Integer,
+               "bpm", 25, 250),
+        set("body_measurements", QT_TRANSLATE_NOOP("Schema", "Body measurements"), FT::Measurements,
+            "cm"),
+        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+    };
+
+    KindSpec meal;
+    meal.name = QStringLiteral("meal");
+    meal.table = QStringLiteral("meals");
+    meal.label = QT_TRANSLATE_NOOP("Schema", "Meals");
+    meal.singular = QT_TRANSLATE_NOOP("Schema", "Meal");
+    meal.timeField = QStringLiteral("eaten_at");
+    meal.titleField = QStringLiteral("description");
+    meal.fields = {
+        when("eaten_at", QT_TRANSLATE_NOOP("Schema", "Time"), FT::DateTime),
+        choice("meal_type", QT_TRANSLATE_NOOP("Schema", "Meal type"),
+               list({"breakfast", "lunch", "dinner", "snack"})),
+        text("description", QT_TRANSLATE_NOOP("Schema", "Description"), true),
+        number("calories", QT_TRANSLATE_NOOP("Schema", "Calories"), FT::Real, "kcal", 0, 10000),
+        number("protein", QT_TRANSLATE_NOOP("Schema", "Protein"), FT::Real, "g", 0, 1000),
+        number("carbs", QT_TRANSLATE_NOOP("Schema", "Carbohydrates"), FT::Real, "g", 0, 1000),
+        number("fat", QT_TRANSLATE_NOOP("Schema", "Fat"), FT::Real, "g", 0, 1000),
+        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+    };
+
+    KindSpec exercise;
+    exercise.name = QStringLiteral("exercise");
+    exercise.table = QStringLiteral("exercises");
+    exercise.label = QT_TRANSLATE_NOOP("Schema", "Exercises");
+    exercise.singular = QT_TRANSLATE_NOOP("Schema", "Exercise");
+    exercise.timeField = QStringLiteral("performed_at");
+    exercise.titleField = QStringLiteral("activity");
+    exercise.fields = {
+        when("performed_at", QT_TRANSLATE_NOOP("Schema", "Time"), FT::DateTime),
+        text("activity", QT_TRANSLATE_NOOP("Schema", "Activity"), true, 120),
+        number("duration", QT_TRANSLATE_NOOP("Schema", "Duration"), FT::Real, "min", 0, 1440),
+        number("distance", QT_TRANSLATE_NOOP("Schema", "Distance"), FT::Real, "km", 0, 1000),
+        number("calories", QT_TRANSLATE_NOOP("Schema", "Calories"), FT::Real, "kcal", 0, 20000),
+        number("sets", QT_TRANSLATE_NOOP("Schema", "Sets"), FT::Integer, "", 0, 1000),
+        number("reps", QT_TRANSLATE_NOOP("Schema", "Reps"), FT::Integer, "", 0, 10000),
+        number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 0, 1000),
+        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+    };
+
+    KindSpec medication;
+    medication.name = QStringLiteral("medication");
+    medication.table = QStringLiteral("medications");
+    medication.label = QT_TRANSLATE_NOOP("Schema", "Medications");
+    medication.singular = QT_TRANSLATE_NOOP("Schema", "Medication");
+    medication.timeField = QStringLiteral("start_date");
+    medication.titleField = QStringLiteral("name");
+    FieldSpec endDate = when("end_date", QT_TRANSLATE_NOOP("Schema", "End date"), FT::Date, false);
+    endDate.notInFuture = false; // a course can be planned to end later
+    medication.fields = {
+        text("name", QT_TRANSLATE_NOOP("Schema", "Name"), true, 120),
+        number("dose", QT_TRANSLATE_NOOP("Schema", "Dose"), FT::Real, "", 0.001, 100000, true),
+        choice("unit", QT_TRANSLATE_NOOP("Schema", "Unit"),
+               list({"mg", "g", "mcg", "ml", "IU", "tablet", "capsule", "drop", "puff"})),
+        set("schedule", QT_TRANSLATE_NOOP("Schema", "Schedule"), FT::TimeSet),
+        [] {
+            FieldSpec start =
+                when("start_date", QT_TRANSLATE_NOOP("Schema", "Start date"), FT::Date);
+            start.notInFuture = false;
+            return start;
+        }(),
+        endDate,
+        set("side_effects", QT_TRANSLATE_NOOP("Schema", "Side effects"), FT::StringSet),
+        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+    };
+
+    KindSpec dose;
+    dose.name = QStringLiteral("dose");
+    dose.table = QStringLiteral("doses");
+    dose.label = QT_TRANSLATE_NOOP("Schema", "Dose log");
+    dose.singular = QT_TRANSLATE_NOOP("Schema", "Dose");
+    dose.timeField = QStringLiteral("logged_at");
+    dose.titleField = QStringLiteral("status");
+    FieldSpec medicationRef;
+    medicationRef.name = QStringLiteral("medication_id");
+    medicationRef.label = QT_TRANSLATE_NOOP("Schema", "Medication");
+    medicationRef.type = FT::Reference;
+    medicationRef.refKind = QStringLiteral("medication");
+    medicationRef.required = true;
+    FieldSpec scheduled =
+        when("scheduled_at", QT_TRANSLATE_NOOP("Schema", "Scheduled for"), FT::DateTime, false);
+    scheduled.notInFuture = false;
+    dose.fields = {
+        medicationRef,
+        scheduled,
+        choice("status", QT_TRANSLATE_NOOP("Schema", "Status"), list({"taken", "skipped"})),
+        when("logged_at", QT_TRANSLATE_NOOP("Schema", "Logged at"), FT::DateTime),
+        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+    };
+
+    KindSpec journal;
+    journal.name = QStringLiteral("journal");
+    journal.table = QStringLiteral("journal");
+    journal.label = QT_TRANSLATE_NOOP("Schema", "Journal");
+    journal.singular = QT_TRANSLATE_NOOP("Schema", "Journal entry");
+    journal.timeField = QStringLiteral("entry_date");
+    journal.titleField = QStringLiteral("text");
+    journal.fields = {
+        when("entry_date", QT_TRANSLATE_NOOP("Schema", "Date"), FT::Date),
+        number("mood", QT_TRANSLATE_NOOP("Schema", "Mood"), FT::Integer, "", 1, 5, true),
+        longText("text", QT_TRANSLATE_NOOP("Schema", "Entry"), true),
+    };
+
+    m_kinds = {metric, meal, exercise, medication, dose, journal};
+}
+
+const SchemaRegistry &SchemaRegistry::instance()
+{
+    static const SchemaRegistry registry;
+    return registry;
+}
+
+const KindSpec *SchemaRegistry::kind(const QString &name) const
+{
+    for (const KindSpec &k : m_kinds) {
+        if (k.name == name)
+            return &k;
+    }
+    return nullptr;
+}
+
+namespace schema {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("Schema", text);
+}
+
+bool isValidTimeOfDay(const QString &s)
+{
+    static const QRegularExpression re(QStringLiteral("^([01][0-9]|2[0-3]):[0-5][0-9]$"));
+    return re.match(s).hasMatch();
+}
+
+int maxLengthOf(const FieldSpec &field)
+{
+    return field.maxLength > 0 ? field.maxLength : kDefaultMaxTextLength;
+}
+
+Coerced fail(const QString &message)
+{
+    return {QVariant(), message};
+}
+
+} // namespace
+
+QString formatDateTime(const QDateTime &utc)
+{
+    return utc.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+}
+
+QDateTime parseDateTime(const QString &text)
+{
+    QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
+    if (!dt.isValid())
+        dt = QDateTime::fromString(text, Qt::ISODate);
+    // A time without a zone is taken as UTC, so the result never depends on
+    // the machine it was read on.
+    if (dt.isValid() && dt.timeSpec() == Qt::LocalTime)
+        dt.setTimeSpec(Qt::UTC);
+    return dt.isValid() ? dt.toUTC() : QDateTime();
+}
+
+Coerced coerce(const FieldSpec &field, const QVariant &raw)
+{
+    const bool isEmptyString =
+        raw.typeId() == QMetaType::QString && raw.toString().trimmed().isEmpty();
+    if (!raw.isValid() || raw.isNull() || isEmptyString)
+        return {};
+
+    switch (field.type) {
+    case FieldType::Text:
+    case FieldType::LongText:
+    case FieldType::Enum: {
+        if (raw.typeId() != QMetaType::QString)
+            return fail(tr("must be text"));
+        QString s = raw.toString();
+        if (field.type != FieldType::LongText)
+            s = s.trimmed();
+        return {s, {}};
+    }
+    case FieldType::Reference: {
+        const QUuid id = QUuid::fromString(raw.toString());
+        if (id.isNull())
+            return fail(tr("must be a record id"));
+        return {id.toString(QUuid::WithoutBraces), {}};
+    }
+    case FieldType::Integer: {
+        if (raw.typeId() == QMetaType::Bool)
+            return fail(tr("must be a whole number"));
+        if (raw.typeId() == QMetaType::QString) {
+            bool ok = false;
+            const qlonglong v = raw.toString().trimmed().toLongLong(&ok);
+            return ok ? Coerced{QVariant::fromValue<qint64>(v), {}}
+                      : fail(tr("must be a whole number"));
+        }
+        bool ok = false;
+        const double d = raw.toDouble(&ok);
+        if (!ok || !std::isfinite(d) || std::floor(d) != d || std::fabs(d) > 9.0e15)
+            return fail(tr("must be a whole number"));
+        return {QVariant::fromValue<qint64>(static_cast<qint64>(d)), {}};
+    }
+    case FieldType::Real: {
+        if (raw.typeId() == QMetaType::Bool)
+            return fail(tr("must be a number"));
+        bool ok = false;
+        const double d = raw.typeId() == QMetaType::QString ? raw.toString().trimmed().toDouble(&ok)
+                                                            : raw.toDouble(&ok);
+        if (!ok || !std::isfinite(d))
+            return fail(tr("must be a number"));
+        return {d, {}};
+    }
+    case FieldType::DateTime: {
+        QDateTime dt = raw.typeId() == QMetaType::QDateTime ? raw.toDateTime().toUTC()
+                                                            : parseDateTime(raw.toString());
+        if (!dt.isValid())
+            return fail(tr("must be a date and time"));
+        return {dt, {}};
+    }
+    case FieldType::Date: {
+        const QDate d = raw.typeId() == QMetaType::QDate
+                            ? raw.toDate()
+                            : QDate::fromString(raw.toString(), Qt::ISODate);
+        if (!d.isValid())
+            return fail(tr("must be a date (YYYY-MM-DD)"));
+        return {d, {}};
+    }
+    case FieldType::StringSet:
+    case FieldType::TimeSet: {
+        if (raw.typeId() != QMetaType::QStringList && raw.typeId() != QMetaType::QVariantList)
+            return fail(tr("must be a list"));
+        QStringList items;
+        for (const QVariant &item : raw.toList()) {
+            if (item.typeId() != QMetaType::QString)
+                return fail(tr("must be a list of text"));
+            const QString s = item.toString().trimmed();
+            if (!s.isEmpty() && !items.contains(s))
+                items << s;
+        }
+        items.sort();
+        return items.isEmpty() ? Coerced{} : Coerced{items, {}};
+    }
+    case FieldType::Measurements: {
+        if (raw.typeId() != QMetaType::QVariantMap)
+            return fail(tr("must be a set of named measurements"));
+        QVariantMap out;
+        const QVariantMap in = raw.toMap();
+        for (auto it = in.cbegin(); it != in.cend(); ++it) {
+            bool ok = false;
+            const double d = it.value().typeId() == QMetaType::Bool ? 0 : it.value().toDouble(&ok);
+            if (!ok || !std::isfinite(d))
+                return fail(tr("%1 must be a number").arg(it.key()));
+            out.insert(it.key().trimmed(), d);
+        }
+        return out.isEmpty() ? Coerced{} : Coerced{out, {}};
+    }
+    }
+    return fail(tr("has an unknown type"));
+}
+
+QString checkValue(const FieldSpec &field, const QVariant &value, const QDateTime &now)
+{
+    if (value.isNull() || !value.isValid())
+        return field.required ? tr("is required") : QString();
+
+    auto checkRange = [&field](double d) -> QString {
+        if ((field.min && d < *field.min) || (field.max && d > *field.max)) {
+            const QString unit = field.unit.isEmpty() ? QString() : QLatin1Char(' ') + field.unit;
+            return tr("must be between %1 and %2%3")
+                .arg(QString::number(field.min.value_or(0)), QString::number(field.max.value_or(0)),
+                     unit);
+        }
+        return {};
+    };
+
+    switch (field.type) {
+    case FieldType::Text:
+    case FieldType::LongText: {
+        const QString s = value.toString();
+        if (field.required && s.trimmed().isEmpty())
+            return tr("is required");
+        if (s.size() > maxLengthOf(field))
+            return tr("is too long (at most %1 characters)").arg(maxLengthOf(field));
+        return {};
+    }
+    case FieldType::Enum:
+        return field.choices.contains(value.toString())
+                   ? QString()
+                   : tr("must be one of: %1").arg(field.choices.join(QStringLiteral(", ")));
+    case FieldType::Reference:
+        return {};
+    case FieldType::Integer:
+    case FieldType::Real:
+        return checkRange(value.toDouble());
+    case FieldType::DateTime: {
+        const QDateTime dt = value.toDateTime();
+        if (dt.date().year() < 1900)
+            return tr("is too far in the past");
+        if (field.notInFuture && dt > now.addDays(1))
+            return tr("cannot be in the future");
+        if (dt.date().year() > 2200)
+            return tr("is too far in the future");
+        return {};
+    }
+    case FieldType::Date: {
+        const QDate d = value.toDate();
+        if (d.year() < 1900)
+            return tr("is too far in the past");
+        if (field.notInFuture && d > now.date().addDays(1))
+            return tr("cannot be in the future");
+        if (d.year() > 2200)
+            return tr("is too far in the future");
+        return {};
+    }
+    case FieldType::StringSet:
+    case FieldType::TimeSet: {
+        const QStringList items = value.toStringList();
+        if (items.size() > kMaxSetElements)
+            return tr("has too many entries (at most %1)").arg(kMaxSetElements);
+        for (const QString &item : items) {
+            if (field.type == FieldType::TimeSet && !isValidTimeOfDay(item))
+                return tr("\"%1\" is not a time of day (HH:MM)").arg(item);
+            if (item.size() > maxLengthOf(field))
+                return tr("\"%1\" is too long").arg(item.left(20));
+        }
+        return {};
+    }
+    case FieldType::Measurements: {
+        const QVariantMap map = value.toMap();
+        if (map.size() > kMaxSetElements)
+            return tr("has too many entries (at most %1)").arg(kMaxSetElements);
+        for (auto it = map.cbegin(); it != map.cend(); ++it) {
+            if (it.key().isEmpty() || it.key().size() > maxLengthOf(field))
+                return tr("needs a name for every measurement");
+            if (QString e = checkRange(it.value().toDouble()); !e.isEmpty())
+                return it.key() + QLatin1Char(' ') + e;
+        }
+        return {};
+    }
+    }
+    return {};
+}
+
+QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values, const QDateTime &now)
+{
+    QList<FieldError> errors;
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        if (!kind.field(it.key()))
+            errors.append({it.key(), tr("is not a field of %1").arg(kind.name)});
+    }
+    QVariantMap coerced;
+    for (const FieldSpec &field : kind.fields) {
+        const Coerced c = coerce(field, values.value(field.name));
+        if (!c.ok()) {
+            errors.append({field.name, c.error});
+            continue;
+        }
+        coerced.insert(field.name, c.value);
+        if (QString e = checkValue(field, c.value, now); !e.isEmpty())
+            errors.append({field.name, e});
+    }
+    // Cross-field rules the registry cannot express per field.
+    if (kind.name == QLatin1String("medication")) {
+        const QDate start = coerced.value(QStringLiteral("start_date")).toDate();
+        const QDate end = coerced.value(QStringLiteral("end_date")).toDate();
+        if (start.isValid() && end.isValid() && end < start)
+            errors.append({QStringLiteral("end_date"), tr("cannot be before the start date")});
+    }
+    return errors;
+}
+
+QJsonValue toJson(const FieldSpec &field, const QVariant &value)
+{
+    if (value.isNull() || !value.isValid())
+        return QJsonValue::Null;
+    switch (field.type) {
+    case FieldType::Integer:
+        return QJsonValue(value.toLongLong());
+    case FieldType::Real:
+        return QJsonValue(value.toDouble());
+    case FieldType::DateTime:
+        return formatDateTime(value.toDateTime());
+    case FieldType::Date:
+        return value.toDate().toString(Qt::ISODate);
+    case FieldType::StringSet:
+    case FieldType::TimeSet:
+        return QJsonArray::fromStringList(value.toStringList());
+    case FieldType::Measurements:
+        return QJsonObject::fromVariantMap(value.toMap());
+    default:
+        return value.toString();
+    }
+}
+
+Coerced fromJson(const FieldSpec &field, const QJsonValue &json)
+{
+    if (json.isNull() || json.isUndefined())
+        return {};
+    switch (field.type) {
+    case FieldType::Integer:
+    case FieldType::Real:
+        if (!json.isDouble())
+            return fail(tr("must be a number"));
+        return coerce(field, json.toDouble());
+    case FieldType::StringSet:
+    case FieldType::TimeSet:
+        if (!json.isArray())
+            return fail(tr("must be a list"));
+        return coerce(field, json.toArray().toVariantList());
+    case FieldType::Measurements:
+        if (!json.isObject())
+            return fail(tr("must be a set of named measurements"));
+        return coerce(field, json.toObject().toVariantMap());
+    default:
+        if (!json.isString())
+            return fail(tr("must be text"));
+        return coerce(field, json.toString());
+    }
+}
+
+QVariant toSql(const FieldSpec &field, const QVariant &value)
+{
+    if (value.isNull() || !value.isValid())
+        return {};
+    switch (field.type) {
+    case FieldType::StringSet:
+    case FieldType::TimeSet:
+    case FieldType::Measurements: {
+        const QJsonValue json = toJson(field, value);
+        const QJsonDocument doc =
+            json.isArray() ? QJsonDocument(json.toArray()) : QJsonDocument(json.toObject());
+        return QString::fromUtf8(doc.toJson(QJsonDocument::Compact));
+    }
+    case FieldType::Integer:
+        return value.toLongLong();
+    case FieldType::Real:
+        return value.toDouble();
+    default:
+        return toJson(field, value).toString();
+    }
+}
+
+QVariant fromSql(const FieldSpec &field, const QVariant &sql)
+{
+    if (sql.isNull() || !sql.isValid())
+        return {};
+    switch (field.type) {
+    case FieldType::StringSet:
+    case FieldType::TimeSet:
+    case FieldType::Measurements: {
+        const QJsonDocument doc = QJsonDocument::fromJson(sql.toString().toUtf8());
+        return fromJson(field, doc.isArray() ? QJsonValue(doc.array()) : QJsonValue(doc.object()))
+            .value;
+    }
+    case FieldType::Integer:
+        return QVariant::fromValue<qint64>(sql.toLongLong());
+    case FieldType::Real:
+        return sql.toDouble();
+    default:
+        return coerce(field, sql.toString()).value;
+    }
+}
+
+} // namespace schema
+} // namespace hale

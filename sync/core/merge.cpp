@@ -1,0 +1,64 @@
+#include "sync/core/merge.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace hale::sync {
+
+namespace {
+
+// Two writes with equal stamps are the same write, so their values agree; the
+// value comparison only keeps merge deterministic if a corrupt peer disagrees.
+QByteArray canonical(const QJsonValue &v)
+{
+    return QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
+}
+
+template <typename T> bool theirsWins(const T &ours, const T &theirs)
+{
+    if (theirs.stamp != ours.stamp)
+        return theirs.stamp > ours.stamp;
+    return canonical(theirs.value) > canonical(ours.value);
+}
+
+bool sameCell(const Cell &a, const Cell &b)
+{
+    return a.stamp == b.stamp && a.value == b.value;
+}
+
+} // namespace
+
+RecordState merge(const RecordState &ours, const RecordState &theirs, QList<LostWrite> *lost)
+{
+    RecordState out = ours;
+    for (auto it = theirs.fields.cbegin(); it != theirs.fields.cend(); ++it) {
+        auto mine = out.fields.find(it.key());
+        if (mine == out.fields.end()) {
+            out.fields.insert(it.key(), it.value());
+        } else if (!sameCell(*mine, it.value()) && theirsWins(*mine, it.value())) {
+            if (lost)
+                lost->append({it.key(), {}, mine->value, mine->stamp, it->value, it->stamp});
+            *mine = it.value();
+        }
+    }
+    for (auto it = theirs.elements.cbegin(); it != theirs.elements.cend(); ++it) {
+        auto &members = out.elements[it.key()];
+        for (auto m = it.value().cbegin(); m != it.value().cend(); ++m) {
+            auto mine = members.find(m.key());
+            if (mine == members.end()) {
+                members.insert(m.key(), m.value());
+            } else if (!(*mine == m.value()) && theirsWins(*mine, m.value())) {
+                if (lost && !mine->removed)
+                    lost->append({it.key(), m.key(), mine->value, mine->stamp,
+                                  m->removed ? QJsonValue() : m->value, m->stamp});
+                *mine = m.value();
+            }
+        }
+    }
+    if (!sameCell(out.deleted, theirs.deleted) && theirsWins(out.deleted, theirs.deleted))
+        out.deleted = theirs.deleted;
+    return out;
+}
+
+} // namespace hale::sync

@@ -1,0 +1,54 @@
+#pragma once
+
+#include "sync/core/hlc.h"
+
+#include <QJsonObject>
+#include <QJsonValue>
+#include <QMap>
+#include <QString>
+
+namespace hale::sync {
+
+// One last-writer-wins cell: a value and the stamp of the write that set it.
+struct Cell
+{
+    QJsonValue value;
+    HlcStamp stamp;
+
+    friend bool operator==(const Cell &, const Cell &) = default;
+};
+
+// One element of an element-wise field (a set member or a map key). A removed
+// element keeps its stamp so that a stale re-delivery of the add cannot bring
+// it back.
+struct Element
+{
+    QJsonValue value;
+    HlcStamp stamp;
+    bool removed = false;
+
+    friend bool operator==(const Element &, const Element &) = default;
+};
+
+// The replicated state of one record: what sync exchanges and merge combines.
+// Values are JSON so that fields this version does not know survive intact.
+struct RecordState
+{
+    QString kind;
+    QString id;
+    QMap<QString, Cell> fields;                     // last-writer-wins fields
+    QMap<QString, QMap<QString, Element>> elements; // element-wise fields
+    Cell deleted;                                   // bool tombstone, with its own stamp
+
+    bool isDeleted() const { return deleted.value.toBool(); }
+    // The newest stamp anywhere in the record.
+    HlcStamp latestStamp() const;
+
+    // Stamps and element states as stored beside a row's typed columns.
+    QJsonObject metaToJson() const;
+    static bool metaFromJson(const QJsonObject &meta, RecordState &into);
+
+    friend bool operator==(const RecordState &, const RecordState &) = default;
+};
+
+} // namespace hale::sync

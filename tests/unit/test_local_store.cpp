@@ -1,0 +1,236 @@
+#include "models/local_store.h"
+
+#include <QSignalSpy>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hale;
+
+namespace {
+const QString kMetric = QStringLiteral("metric");
+const QString kMedication = QStringLiteral("medication");
+const qint64 kStart = QDateTime(QDate(2026, 11, 23), QTime(12, 0), Qt::UTC).toMSecsSinceEpoch();
+
+QVariantMap metric(double weight, qint64 atMs = kStart - 60'000)
+{
+    return {{QStringLiteral("recorded_at"), QDateTime::fromMSecsSinceEpoch(atMs, Qt::UTC)},
+            {QStringLiteral("weight"), weight}};
+}
+
+QVariantMap medication()
+{
+    return {{QStringLiteral("name"), QStringLiteral("Ibuprofen")},
+            {QStringLiteral("dose"), 200},
+            {QStringLiteral("unit"), QStringLiteral("mg")},
+            {QStringLiteral("start_date"), QDate(2026, 11, 1)},
+            {QStringLiteral("side_effects"), QStringList{QStringLiteral("nausea")}}};
+}
+} // namespace
+
+class TestLocalStore : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<LocalStore> m_store;
+    qint64 m_wall = kStart;
+
+private slots:
+    void init()
+    {
+        QVERIFY(m_dir.isValid());
+        m_wall = kStart;
+        m_store = std::make_unique<LocalStore>();
+        m_store->setPhysicalClock([this] { return m_wall; });
+        const auto result = m_store->open(m_dir.filePath(QStringLiteral("data")));
+        QVERIFY2(result.ok(), qPrintable(result.message));
+    }
+    void cleanup()
+    {
+        m_store.reset();
+        QDir(m_dir.filePath(QStringLiteral("data"))).removeRecursively();
+    }
+
+    void openSetsWalAndTheSchemaVersion()
+    {
+        QSqlQuery q(m_store->database());
+        QVERIFY(q.exec(QStringLiteral("PRAGMA journal_mode")) && q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("wal"));
+        QVERIFY(q.exec(QStringLiteral("PRAGMA foreign_keys")) && q.next());
+        QCOMPARE(q.value(0).toInt(), 1);
+        QCOMPARE(m_store->schemaVersion(), LocalStore::kSchemaVersion);
+        QVERIFY(!QUuid::fromString(m_store->deviceId()).isNull());
+    }
+
+    void createStoresTypedValuesAndQueuesTheChange()
+    {
+        QSignalSpy changed(m_store.get(), &LocalStore::recordsChanged);
+        const WriteResult r = m_store->create(kMetric, metric(72.5));
+        QVERIFY2(r.ok(), qPrintable(r.message));
+        QCOMPARE(changed.count(), 1);
+        const auto rec = m_store->record(kMetric, r.id);
+        QVERIFY(rec);
+        QCOMPARE(rec->value(QStringLiteral("weight")).toDouble(), 72.5);
+        QCOMPARE(rec->createdAt.toMSecsSinceEpoch(), kStart);
+
+        const auto st = m_store->state(kMetric, r.id);
+        QCOMPARE(st->fields.value(QStringLiteral("weight")).stamp.node, m_store->deviceId());
+        QCOMPARE(st->fields.value(QStringLiteral("weight")).stamp.millis, kStart);
+
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+        const OutboxEntry queued = m_store->pendingChanges().first();
+        QCOMPARE(queued.kind, kMetric);
+        QCOMPARE(queued.recordId, r.id);
+        QCOMPARE(queued.revision, 1);
+    }
+
+    void invalidValuesSaveNothing()
+    {
+        const WriteResult r = m_store->create(kMetric, metric(-3));
+        QVERIFY(!r.ok());
+        QCOMPARE(r.errors.size(), 1);
+        QCOMPARE(r.errors.first().field, QStringLiteral("weight"));
+        QCOMPARE(m_store->count(kMetric), 0);
+        QCOMPARE(m_store->pendingChangeCount(), 0);
+
+        const WriteResult ok = m_store->create(kMetric, metric(70));
+        const WriteResult bad = m_store->update(kMetric, ok.id, {{QStringLiteral("weight"), 9999}});
+        QVERIFY(!bad.ok());
+        QCOMPARE(m_store->record(kMetric, ok.id)->value(QStringLiteral("weight")).toDouble(), 70.0);
+        QCOMPARE(m_store->pendingChanges().first().revision, 1);
+    }
+
+    void creatingTheSameIdTwiceNeverDuplicates()
+    {
+        const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QVERIFY(m_store->create(kMetric, metric(70), id).ok());
+        const WriteResult again = m_store->create(kMetric, metric(71), id);
+        QVERIFY(!again.ok());
+        QCOMPARE(m_store->count(kMetric), 1);
+        QCOMPARE(m_store->record(kMetric, id)->value(QStringLiteral("weight")).toDouble(), 70.0);
+        QVERIFY(!m_store->create(kMetric, metric(70), QStringLiteral("not-a-uuid")).ok());
+    }
+
+    void updateStampsOnlyChangedFieldsAndBumpsTheRevision()
+    {
+        const QString id = m_store->create(kMetric, metric(70)).id;
+        const auto before = *m_store->state(kMetric, id);
+        m_wall += 1000;
+        QVERIFY(m_store->update(kMetric, id, {{QStringLiteral("sleep_quality"), 8}}).ok());
+        const auto after = *m_store->state(kMetric, id);
+        QCOMPARE(after.fields[QStringLiteral("weight")].stamp,
+                 before.fields[QStringLiteral("weight")].stamp);
+        QVERIFY(after.fields[QStringLiteral("sleep_quality")].stamp >
+                before.fields[QStringLiteral("weight")].stamp);
+        QCOMPARE(m_store->pendingChanges().first().revision, 2);
+
+        // An edit that changes nothing is not a change.
+        QVERIFY(m_store->update(kMetric, id, {{QStringLiteral("sleep_quality"), 8}}).ok());
+        QCOMPARE(m_store->pendingChanges().first().revision, 2);
+    }
+
+    void elementWiseFieldsTrackEachElement()
+    {
+        const QString id = m_store->create(kMedication, medication()).id;
+        m_wall += 1000;
+        QVERIFY(
+            m_store
+                ->update(kMedication, id,
+                         {{QStringLiteral("side_effects"), QStringList{QStringLiteral("rash")}}})
+                .ok());
+        const auto st = *m_store->state(kMedication, id);
+        const auto &members = st.elements[QStringLiteral("side_effects")];
+        QCOMPARE(members.size(), 2);
+        QVERIFY(members[QStringLiteral("nausea")].removed);
+        QVERIFY(!members[QStringLiteral("rash")].removed);
+        QCOMPARE(m_store->record(kMedication, id)->value(QStringLiteral("side_effects")),
+                 QVariant(QStringList{QStringLiteral("rash")}));
+    }
+
+    void deleteLeavesATombstoneThatNoViewShowsAndRestoreUndoesIt()
+    {
+        const QString id = m_store->create(kMetric, metric(70)).id;
+        const QString other = m_store->create(kMetric, metric(80)).id;
+        QVERIFY(m_store->acknowledge({kMetric, id, 1})); // pushed before the delete
+        QVERIFY(m_store->remove(kMetric, id).ok());
+        QCOMPARE(m_store->count(kMetric), 1);
+        QCOMPARE(m_store->records(kMetric).first().id, other);
+        QVERIFY(m_store->record(kMetric, id)->deleted);
+        QVERIFY(m_store->state(kMetric, id)->isDeleted());
+        QCOMPARE(m_store->pendingChangeCount(), 2);
+        QVERIFY(!m_store->update(kMetric, id, {{QStringLiteral("weight"), 71}}).ok());
+        QVERIFY(!m_store->remove(kMetric, id).ok());
+
+        QVERIFY(m_store->restore(kMetric, id).ok());
+        QCOMPARE(m_store->count(kMetric), 2);
+        QVERIFY(!m_store->state(kMetric, id)->isDeleted());
+    }
+
+    void acknowledgeKeepsAChangeThatWasWrittenAgainInFlight()
+    {
+        const QString id = m_store->create(kMetric, metric(70)).id;
+        const OutboxEntry sent = m_store->pendingChanges().first();
+        QVERIFY(m_store->update(kMetric, id, {{QStringLiteral("weight"), 71}}).ok());
+        QVERIFY(!m_store->acknowledge(sent));
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+        QVERIFY(m_store->acknowledge(m_store->pendingChanges().first()));
+        QCOMPARE(m_store->pendingChangeCount(), 0);
+    }
+
+    void aFailedTransactionWritesNothing()
+    {
+        const bool ok = m_store->runInTransaction([&] {
+            return m_store->create(kMetric, metric(70)).ok() &&
+                   m_store->create(kMetric, metric(-1)).ok();
+        });
+        QVERIFY(!ok);
+        QCOMPARE(m_store->count(kMetric), 0);
+        QCOMPARE(m_store->pendingChangeCount(), 0);
+    }
+
+    void filterSearchAndOrder()
+    {
+        for (int i = 0; i < 10; ++i)
+            QVERIFY(m_store->create(kMetric, metric(60 + i, kStart - (i + 1) * 86'400'000)).ok());
+        m_store->create(kMetric, {{QStringLiteral("recorded_at"),
+                                   QDateTime::fromMSecsSinceEpoch(kStart - 1000, Qt::UTC)},
+                                  {QStringLiteral("notes"), QStringLiteral("felt 100% great")}});
+        QCOMPARE(m_store->count(kMetric), 11);
+        RecordFilter lastThreeDays;
+        lastThreeDays.from = QDateTime::fromMSecsSinceEpoch(kStart - 3 * 86'400'000 - 1, Qt::UTC);
+        QCOMPARE(m_store->count(kMetric, lastThreeDays), 4);
+        RecordFilter search;
+        search.search = QStringLiteral("100%");
+        QCOMPARE(m_store->count(kMetric, search), 1);
+        search.search = QStringLiteral("_");
+        QCOMPARE(m_store->count(kMetric, search), 0);
+        RecordFilter byWeight;
+        byWeight.orderBy = QStringLiteral("weight");
+        byWeight.descending = false;
+        byWeight.limit = 3;
+        byWeight.offset = 1; // the NULL weight sorts first ascending
+        const QList<Record> page = m_store->records(kMetric, byWeight);
+        QCOMPARE(page.size(), 3);
+        QCOMPARE(page.at(0).value(QStringLiteral("weight")).toDouble(), 60.0);
+        QCOMPARE(page.at(2).value(QStringLiteral("weight")).toDouble(), 62.0);
+    }
+
+    void theClockSurvivesARestartWithTheWallClockBehind()
+    {
+        const QString id = m_store->create(kMetric, metric(70)).id;
+        const auto first = m_store->state(kMetric, id)->fields[QStringLiteral("weight")].stamp;
+        m_store.reset();
+        m_wall = kStart - 3'600'000; // the machine's clock is now an hour behind
+        m_store = std::make_unique<LocalStore>();
+        m_store->setPhysicalClock([this] { return m_wall; });
+        QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("data"))).ok());
+        QVERIFY(m_store->update(kMetric, id, {{QStringLiteral("weight"), 71}}).ok());
+        const auto second = m_store->state(kMetric, id)->fields[QStringLiteral("weight")].stamp;
+        QVERIFY2(second > first, "a later edit must carry a later stamp");
+    }
+};
+
+QTEST_GUILESS_MAIN(TestLocalStore)
+#include "test_local_store.moc"

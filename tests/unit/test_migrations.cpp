@@ -1,0 +1,136 @@
+#include "models/local_store.h"
+
+#include <QFile>
+#include <QSqlDatabase>
+#include <QSqlQuery>
+#include <QTemporaryDir>
+#include <QTest>
+
+using namespace hale;
+
+namespace {
+
+// Writes a database as an older Hale left it, from the frozen schema dump of
+// that version in tests/data (plus one row of user data to carry across).
+bool writeFixture(const QString &dir, int version)
+{
+    QDir().mkpath(dir);
+    const QString connection = QStringLiteral("fixture");
+    bool ok = true;
+    {
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+        db.setDatabaseName(QDir(dir).filePath(QLatin1String(LocalStore::kFileName)));
+        ok = db.open();
+        QFile dump(qEnvironmentVariable("HALE_TEST_DATA") +
+                   QStringLiteral("/schema-v%1.sql").arg(version));
+        ok = ok && dump.open(QIODevice::ReadOnly);
+        const QStringList statements =
+            QString::fromUtf8(dump.readAll()).split(QLatin1Char(';'), Qt::SkipEmptyParts);
+        QSqlQuery q(db);
+        for (const QString &statement : statements) {
+            if (!statement.trimmed().isEmpty())
+                ok = ok && q.exec(statement);
+        }
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(connection);
+    return ok;
+}
+
+} // namespace
+
+class TestMigrations : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void migratesFromEveryOlderVersion_data()
+    {
+        QTest::addColumn<int>("from");
+        for (int v = 0; v < LocalStore::kSchemaVersion; ++v)
+            QTest::addRow("from v%d", v) << v;
+    }
+    void migratesFromEveryOlderVersion()
+    {
+        QFETCH(int, from);
+        QTemporaryDir dir;
+        if (from > 0)
+            QVERIFY(writeFixture(dir.path(), from));
+        LocalStore store;
+        const auto result = store.open(dir.path());
+        QVERIFY2(result.ok(), qPrintable(result.message));
+        QCOMPARE(store.schemaVersion(), LocalStore::kSchemaVersion);
+        if (from > 0) {
+            // The row the old version held is still there and still editable.
+            const QString id = QStringLiteral("6f1c2b5e-0d4a-4f7e-9a39-2f3f7c0e9d11");
+            const auto rec = store.record(QStringLiteral("metric"), id);
+            QVERIFY(rec);
+            QCOMPARE(rec->value(QStringLiteral("weight")).toDouble(), 80.5);
+            QVERIFY(
+                store.update(QStringLiteral("metric"), id, {{QStringLiteral("weight"), 80}}).ok());
+            QVERIFY(QFile::exists(store.databasePath() +
+                                  QStringLiteral(".pre-v%1.bak").arg(LocalStore::kSchemaVersion)));
+        }
+        QSqlQuery q(store.database());
+        QVERIFY(q.exec(QStringLiteral(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE '%_by_time'")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toInt(), 6);
+    }
+
+    void aNewerDatabaseIsRefusedAndLeftUntouched()
+    {
+        QTemporaryDir dir;
+        QVERIFY(writeFixture(dir.path(), 1));
+        const QString path = QDir(dir.path()).filePath(QLatin1String(LocalStore::kFileName));
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("x"));
+            db.setDatabaseName(path);
+            QVERIFY(db.open());
+            QSqlQuery(db).exec(QStringLiteral("PRAGMA user_version = 99"));
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("x"));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        const QByteArray before = f.readAll();
+        f.close();
+
+        LocalStore store;
+        const auto result = store.open(dir.path());
+        QCOMPARE(result.status, LocalStore::OpenStatus::TooNew);
+        QVERIFY(result.message.contains(QStringLiteral("newer version")));
+        store.close();
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), before);
+    }
+
+    void aCorruptFileIsReportedAndNeverOverwritten_data()
+    {
+        QTest::addColumn<QByteArray>("content");
+        QTest::newRow("text") << QByteArray("this is not a database\n");
+        QByteArray header("SQLite format 3\0", 16);
+        QTest::newRow("truncated after header") << header + QByteArray(100, '\x7f');
+    }
+    void aCorruptFileIsReportedAndNeverOverwritten()
+    {
+        QFETCH(QByteArray, content);
+        QTemporaryDir dir;
+        const QString path = QDir(dir.path()).filePath(QLatin1String(LocalStore::kFileName));
+        QFile f(path);
+        QVERIFY(f.open(QIODevice::WriteOnly));
+        f.write(content);
+        f.close();
+
+        LocalStore store;
+        const auto result = store.open(dir.path());
+        QCOMPARE(result.status, LocalStore::OpenStatus::Corrupt);
+        QVERIFY(!store.isOpen());
+        QVERIFY(f.open(QIODevice::ReadOnly));
+        QCOMPARE(f.readAll(), content);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMigrations)
+#include "test_migrations.moc"

@@ -1,0 +1,182 @@
+#include "models/schema/schema.h"
+
+#include <QJsonArray>
+#include <QTest>
+#include <limits>
+
+using namespace hale;
+
+namespace {
+const QDateTime kNow = QDateTime(QDate(2026, 11, 23), QTime(12, 0), Qt::UTC);
+
+QStringList errorFields(const QString &kind, const QVariantMap &values)
+{
+    QStringList fields;
+    for (const FieldError &e :
+         schema::validate(*SchemaRegistry::instance().kind(kind), values, kNow))
+        fields << e.field;
+    return fields;
+}
+
+QVariantMap validMetric()
+{
+    return {{QStringLiteral("recorded_at"), kNow.addSecs(-60)}, {QStringLiteral("weight"), 72.5}};
+}
+} // namespace
+
+class TestSchema : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void everyKindIsDeclaredWithATimeAndTitleField()
+    {
+        const QStringList expected{QStringLiteral("metric"),   QStringLiteral("meal"),
+                                   QStringLiteral("exercise"), QStringLiteral("medication"),
+                                   QStringLiteral("dose"),     QStringLiteral("journal")};
+        QStringList names;
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            names << kind.name;
+            QVERIFY2(kind.field(kind.timeField), qPrintable(kind.name));
+            QVERIFY2(kind.field(kind.titleField), qPrintable(kind.name));
+        }
+        QCOMPARE(names, expected);
+    }
+
+    void mergeRuleFollowsTheFieldType()
+    {
+        const KindSpec *medication = SchemaRegistry::instance().kind(QStringLiteral("medication"));
+        QVERIFY(medication->field(QStringLiteral("side_effects"))->isElementWise());
+        QVERIFY(medication->field(QStringLiteral("schedule"))->isElementWise());
+        QVERIFY(!medication->field(QStringLiteral("name"))->isElementWise());
+        const KindSpec *metric = SchemaRegistry::instance().kind(QStringLiteral("metric"));
+        QVERIFY(metric->field(QStringLiteral("body_measurements"))->isElementWise());
+    }
+
+    void aValidRecordHasNoErrors()
+    {
+        QCOMPARE(errorFields(QStringLiteral("metric"), validMetric()), QStringList());
+    }
+
+    void badValuesAreRefusedWithTheirField_data()
+    {
+        QTest::addColumn<QString>("kind");
+        QTest::addColumn<QVariantMap>("values");
+        QTest::addColumn<QString>("field");
+        QVariantMap m = validMetric();
+        m[QStringLiteral("weight")] = -3;
+        QTest::newRow("weight -3") << QStringLiteral("metric") << m << QStringLiteral("weight");
+        m[QStringLiteral("weight")] = 9999;
+        QTest::newRow("weight 9999") << QStringLiteral("metric") << m << QStringLiteral("weight");
+        m = validMetric();
+        m[QStringLiteral("sleep_quality")] = 11;
+        QTest::newRow("sleep 11") << QStringLiteral("metric") << m
+                                  << QStringLiteral("sleep_quality");
+        m[QStringLiteral("sleep_quality")] = 7.5;
+        QTest::newRow("sleep 7.5")
+            << QStringLiteral("metric") << m << QStringLiteral("sleep_quality");
+        m = validMetric();
+        m[QStringLiteral("recorded_at")] = kNow.addDays(30);
+        QTest::newRow("future") << QStringLiteral("metric") << m << QStringLiteral("recorded_at");
+        m = validMetric();
+        m[QStringLiteral("weight")] = std::numeric_limits<double>::quiet_NaN();
+        QTest::newRow("NaN") << QStringLiteral("metric") << m << QStringLiteral("weight");
+        m = validMetric();
+        m[QStringLiteral("weight")] = QStringLiteral("heavy");
+        QTest::newRow("text for number")
+            << QStringLiteral("metric") << m << QStringLiteral("weight");
+        m = validMetric();
+        m[QStringLiteral("colour")] = QStringLiteral("red");
+        QTest::newRow("unknown field") << QStringLiteral("metric") << m << QStringLiteral("colour");
+        m = validMetric();
+        m[QStringLiteral("body_measurements")] = QVariantMap{{QStringLiteral("waist"), 9000}};
+        QTest::newRow("measurement range")
+            << QStringLiteral("metric") << m << QStringLiteral("body_measurements");
+
+        const QVariantMap medication{{QStringLiteral("name"), QStringLiteral("  ")},
+                                     {QStringLiteral("dose"), 5},
+                                     {QStringLiteral("unit"), QStringLiteral("mg")},
+                                     {QStringLiteral("start_date"), QDate(2026, 1, 1)}};
+        QTest::newRow("empty name")
+            << QStringLiteral("medication") << medication << QStringLiteral("name");
+        QVariantMap med = medication;
+        med[QStringLiteral("name")] = QStringLiteral("Ibuprofen");
+        med[QStringLiteral("schedule")] = QStringList{QStringLiteral("25:00")};
+        QTest::newRow("bad time of day")
+            << QStringLiteral("medication") << med << QStringLiteral("schedule");
+        med.remove(QStringLiteral("schedule"));
+        med[QStringLiteral("unit")] = QStringLiteral("bucket");
+        QTest::newRow("unknown unit")
+            << QStringLiteral("medication") << med << QStringLiteral("unit");
+        med[QStringLiteral("unit")] = QStringLiteral("mg");
+        med[QStringLiteral("end_date")] = QDate(2025, 1, 1);
+        QTest::newRow("ends before start")
+            << QStringLiteral("medication") << med << QStringLiteral("end_date");
+
+        QTest::newRow("journal mood 6")
+            << QStringLiteral("journal")
+            << QVariantMap{{QStringLiteral("entry_date"), kNow.date()},
+                           {QStringLiteral("mood"), 6},
+                           {QStringLiteral("text"), QStringLiteral("ok")}}
+            << QStringLiteral("mood");
+        QTest::newRow("missing required")
+            << QStringLiteral("meal")
+            << QVariantMap{{QStringLiteral("eaten_at"), kNow},
+                           {QStringLiteral("meal_type"), QStringLiteral("lunch")}}
+            << QStringLiteral("description");
+        QTest::newRow("text too long")
+            << QStringLiteral("meal")
+            << QVariantMap{{QStringLiteral("eaten_at"), kNow},
+                           {QStringLiteral("meal_type"), QStringLiteral("lunch")},
+                           {QStringLiteral("description"), QString(501, QLatin1Char('x'))}}
+            << QStringLiteral("description");
+    }
+    void badValuesAreRefusedWithTheirField()
+    {
+        QFETCH(QString, kind);
+        QFETCH(QVariantMap, values);
+        QFETCH(QString, field);
+        QCOMPARE(errorFields(kind, values), QStringList{field});
+    }
+
+    void jsonFormRoundTripsForEveryFieldType()
+    {
+        const KindSpec *metric = SchemaRegistry::instance().kind(QStringLiteral("metric"));
+        const KindSpec *medication = SchemaRegistry::instance().kind(QStringLiteral("medication"));
+        const QList<QPair<const FieldSpec *, QVariant>> cases{
+            {metric->field(QStringLiteral("recorded_at")),
+             QDateTime(QDate(2026, 3, 4), QTime(5, 6, 7, 89), Qt::UTC)},
+            {metric->field(QStringLiteral("weight")), 72.25},
+            {metric->field(QStringLiteral("sleep_quality")), QVariant::fromValue<qint64>(7)},
+            {metric->field(QStringLiteral("body_measurements")),
+             QVariantMap{{QStringLiteral("hip"), 98.5}, {QStringLiteral("waist"), 81.0}}},
+            {medication->field(QStringLiteral("start_date")), QDate(2026, 1, 31)},
+            {medication->field(QStringLiteral("schedule")),
+             QStringList{QStringLiteral("08:00"), QStringLiteral("20:30")}},
+            {medication->field(QStringLiteral("name")), QStringLiteral("Vitamin D \u2600")},
+        };
+        for (const auto &[field, value] : cases) {
+            const QJsonValue json = schema::toJson(*field, value);
+            const schema::Coerced back = schema::fromJson(*field, json);
+            QVERIFY2(back.ok(), qPrintable(field->name));
+            QCOMPARE(back.value, value);
+            QCOMPARE(schema::fromSql(*field, schema::toSql(*field, value)), value);
+        }
+    }
+
+    void jsonOfTheWrongShapeIsRefused()
+    {
+        const KindSpec *metric = SchemaRegistry::instance().kind(QStringLiteral("metric"));
+        QVERIFY(
+            !schema::fromJson(*metric->field(QStringLiteral("weight")), QStringLiteral("70")).ok());
+        QVERIFY(
+            !schema::fromJson(*metric->field(QStringLiteral("body_measurements")), QJsonArray{1, 2})
+                 .ok());
+        QVERIFY(!schema::fromJson(*metric->field(QStringLiteral("recorded_at")),
+                                  QStringLiteral("yesterday"))
+                     .ok());
+    }
+};
+
+QTEST_GUILESS_MAIN(TestSchema)
+#include "test_schema.moc"
