@@ -103,8 +103,22 @@ bool LocalStore::isOpen() const
     return database().isOpen();
 }
 
+// Statements on the write path are prepared once per connection: preparing
+// costs more than running them.
+QSqlQuery &LocalStore::prepared(const QString &sql) const
+{
+    auto &slot = m_statements[sql];
+    if (!slot) {
+        slot = std::make_unique<QSqlQuery>(database());
+        if (!slot->prepare(sql))
+            qCWarning(lcStore) << "SQL prepare failed:" << slot->lastError().text();
+    }
+    return *slot;
+}
+
 void LocalStore::close()
 {
+    m_statements.clear();
     if (!QSqlDatabase::contains(m_connection))
         return;
     {
@@ -327,9 +341,9 @@ bool LocalStore::commit()
     bool ok = !m_transactionFailed;
     if (ok) {
         // Persist the clock once per transaction rather than once per write.
-        QSqlQuery q(db);
-        q.prepare(QStringLiteral("INSERT INTO meta (key, value) VALUES ('hlc', ?) "
-                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+        QSqlQuery &q =
+            prepared(QStringLiteral("INSERT INTO meta (key, value) VALUES ('hlc', ?) "
+                                    "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
         q.addBindValue(m_clock->last().toString());
         ok = execPrepared(q) && db.commit();
     }
@@ -363,10 +377,10 @@ bool LocalStore::runInTransaction(const std::function<bool()> &work)
 
 bool LocalStore::enqueue(const QString &kind, const QString &id)
 {
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("INSERT INTO outbox (kind, record_id, revision, queued_at) "
-                             "VALUES (?, ?, 1, ?) ON CONFLICT(kind, record_id) DO UPDATE SET "
-                             "revision = revision + 1, queued_at = excluded.queued_at"));
+    QSqlQuery &q =
+        prepared(QStringLiteral("INSERT INTO outbox (kind, record_id, revision, queued_at) "
+                                "VALUES (?, ?, 1, ?) ON CONFLICT(kind, record_id) DO UPDATE SET "
+                                "revision = revision + 1, queued_at = excluded.queued_at"));
     q.addBindValue(kind);
     q.addBindValue(id);
     q.addBindValue(schema::formatDateTime(now()));
@@ -390,20 +404,20 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
         values << row.columns.value(field.name);
     }
 
-    QSqlQuery q(database());
+    QString sql;
     if (isNew) {
         columns << QStringLiteral("id") << QStringLiteral("created_at");
         values << state.id << schema::formatDateTime(createdAt);
         QStringList marks;
         marks.fill(QStringLiteral("?"), columns.size());
-        q.prepare(
-            QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-                .arg(kind.table, columns.join(QLatin1Char(',')), marks.join(QLatin1Char(','))));
+        sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+                  .arg(kind.table, columns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')));
     } else {
-        q.prepare(QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?")
-                      .arg(kind.table, columns.join(QStringLiteral(" = ?, "))));
+        sql = QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?")
+                  .arg(kind.table, columns.join(QStringLiteral(" = ?, ")));
         values << state.id;
     }
+    QSqlQuery &q = prepared(sql);
     for (const QVariant &v : values)
         q.addBindValue(v);
 
@@ -541,13 +555,14 @@ std::optional<Record> LocalStore::record(const QString &kindName, const QString 
     const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
     if (!kind)
         return std::nullopt;
-    QSqlQuery q(database());
-    q.prepare(
+    QSqlQuery &q = prepared(
         QStringLiteral("SELECT %1 FROM %2 WHERE id = ?").arg(selectColumns(*kind), kind->table));
     q.addBindValue(id);
     if (!execPrepared(q) || !q.next())
         return std::nullopt;
-    return rowToRecord(*kind, q);
+    auto rec = rowToRecord(*kind, q);
+    q.finish();
+    return rec;
 }
 
 std::optional<sync::RecordState> LocalStore::state(const QString &kindName, const QString &id) const
@@ -555,9 +570,9 @@ std::optional<sync::RecordState> LocalStore::state(const QString &kindName, cons
     const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
     if (!kind)
         return std::nullopt;
-    QSqlQuery q(database());
-    q.prepare(QStringLiteral("SELECT deleted, sync_meta, extra, %1 FROM %2 WHERE id = ?")
-                  .arg(selectColumns(*kind).section(QLatin1Char(','), 4), kind->table));
+    QSqlQuery &q =
+        prepared(QStringLiteral("SELECT deleted, sync_meta, extra, %1 FROM %2 WHERE id = ?")
+                     .arg(selectColumns(*kind).section(QLatin1Char(','), 4), kind->table));
     q.addBindValue(id);
     if (!execPrepared(q) || !q.next())
         return std::nullopt;
@@ -567,6 +582,7 @@ std::optional<sync::RecordState> LocalStore::state(const QString &kindName, cons
     for (int i = 0; i < kind->fields.size(); ++i)
         row.columns.insert(kind->fields.at(i).name, q.value(3 + i));
     const QJsonObject meta = QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object();
+    q.finish();
     return codec::stateFromRow(*kind, id, row, meta);
 }
 

@@ -8,10 +8,12 @@
 #include <QHash>
 #include <QObject>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QVariantMap>
 #include <functional>
 #include <memory>
 #include <optional>
+#include <unordered_map>
 
 namespace hale {
 
@@ -130,10 +132,11 @@ private:
     WriteResult writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
                            const QDateTime &createdAt);
     bool enqueue(const QString &kind, const QString &id);
-    std::optional<Record> rowToRecord(const KindSpec &kind, const class QSqlQuery &q) const;
+    std::optional<Record> rowToRecord(const KindSpec &kind, const QSqlQuery &q) const;
     QString whereClause(const KindSpec &kind, const RecordFilter &filter,
                         QVariantList &binds) const;
     QDateTime now() const;
+    QSqlQuery &prepared(const QString &sql) const;
 
     QString m_connection;
     QString m_path;
@@ -143,6 +146,7 @@ private:
     int m_transactionDepth = 0;
     bool m_transactionFailed = false;
     QStringList m_changedKinds;
+    mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
 };
 
 } // namespace hale

@@ -28,6 +28,14 @@ QString FieldSpec::displayLabel() const
     return QCoreApplication::translate("Schema", label);
 }
 
+QString FieldSpec::choiceLabel(const QString &choice) const
+{
+    const qsizetype i = choices.indexOf(choice);
+    if (i < 0 || i >= choiceLabels.size())
+        return choice;
+    return QCoreApplication::translate("Schema", choiceLabels.at(i));
+}
+
 const FieldSpec *KindSpec::field(const QString &fieldName) const
 {
     const int i = indexOf(fieldName);
@@ -168,8 +176,14 @@ SchemaRegistry::SchemaRegistry()
     meal.titleField = QStringLiteral("description");
     meal.fields = {
         when("eaten_at", QT_TRANSLATE_NOOP("Schema", "Time"), FT::DateTime),
-        choice("meal_type", QT_TRANSLATE_NOOP("Schema", "Meal type"),
-               list({"breakfast", "lunch", "dinner", "snack"})),
+        [] {
+            FieldSpec type = choice("meal_type", QT_TRANSLATE_NOOP("Schema", "Meal type"),
+                                    list({"breakfast", "lunch", "dinner", "snack"}));
+            type.choiceLabels = {
+                QT_TRANSLATE_NOOP("Schema", "Breakfast"), QT_TRANSLATE_NOOP("Schema", "Lunch"),
+                QT_TRANSLATE_NOOP("Schema", "Dinner"), QT_TRANSLATE_NOOP("Schema", "Snack")};
+            return type;
+        }(),
         text("description", QT_TRANSLATE_NOOP("Schema", "Description"), true),
         number("calories", QT_TRANSLATE_NOOP("Schema", "Calories"), FT::Real, "kcal", 0, 10000),
         number("protein", QT_TRANSLATE_NOOP("Schema", "Protein"), FT::Real, "g", 0, 1000),
@@ -242,7 +256,13 @@ SchemaRegistry::SchemaRegistry()
     dose.fields = {
         medicationRef,
         scheduled,
-        choice("status", QT_TRANSLATE_NOOP("Schema", "Status"), list({"taken", "skipped"})),
+        [] {
+            FieldSpec status =
+                choice("status", QT_TRANSLATE_NOOP("Schema", "Status"), list({"taken", "skipped"}));
+            status.choiceLabels = {QT_TRANSLATE_NOOP("Schema", "Taken"),
+                                   QT_TRANSLATE_NOOP("Schema", "Skipped")};
+            return status;
+        }(),
         when("logged_at", QT_TRANSLATE_NOOP("Schema", "Logged at"), FT::DateTime),
         longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
     };

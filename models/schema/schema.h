@@ -42,9 +42,10 @@ struct FieldSpec
     std::optional<double> min;
     std::optional<double> max;
     bool required = false;
-    int maxLength = 0;   // for text and set elements; 0 = the default limit
-    QStringList choices; // for Enum
-    QString refKind;     // for Reference
+    int maxLength = 0;                // for text and set elements; 0 = the default limit
+    QStringList choices;              // for Enum
+    QList<const char *> choiceLabels; // untranslated labels, parallel to choices (optional)
+    QString refKind;                  // for Reference
     bool notInFuture =
         false; // for DateTime/Date: no later than now (+ a day's grace for time zones)
 
@@ -52,6 +53,8 @@ struct FieldSpec
     bool isElementWise() const { return merge() == MergeRule::ElementWise; }
     bool isNumeric() const { return type == FieldType::Integer || type == FieldType::Real; }
     QString displayLabel() const;
+    // A choice of an Enum field as a person reads it ("breakfast" -> "Breakfast").
+    QString choiceLabel(const QString &choice) const;
 };
 
 struct KindSpec

@@ -1,0 +1,176 @@
+// The `hale` executable: command line, the data folder, and the wiring of the
+// store and the main window.
+#include "models/demo_data.h"
+#include "models/local_store.h"
+#include "ui/database_problem_dialog.h"
+#include "ui/main_window.h"
+#include "ui/settings_page.h"
+
+#include <QApplication>
+#include <QCommandLineParser>
+#include <QDir>
+#include <QElapsedTimer>
+#include <QIcon>
+#include <QStandardPaths>
+#include <QTimer>
+#include <cstdio>
+#include <cstring>
+#include <memory>
+
+namespace {
+
+bool wantsWindow(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        for (const char *headless : {"--generate-demo-data", "--version", "-v", "--help", "-h"}) {
+            if (std::strncmp(argv[i], headless, std::strlen(headless)) == 0)
+                return false;
+        }
+    }
+    return true;
+}
+
+// On Linux without X11 or Wayland, Qt would abort with a cryptic message.
+bool displayAvailable(int argc, char **argv)
+{
+#if defined(Q_OS_LINUX)
+    if (!qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        return true;
+    for (int i = 1; i < argc; ++i) {
+        if (std::strcmp(argv[i], "-platform") == 0 || std::strcmp(argv[i], "--platform") == 0)
+            return true;
+    }
+    return !qEnvironmentVariableIsEmpty("DISPLAY") ||
+           !qEnvironmentVariableIsEmpty("WAYLAND_DISPLAY");
+#else
+    Q_UNUSED(argc);
+    Q_UNUSED(argv);
+    return true;
+#endif
+}
+
+// Quits right after the window's first paint: how the start-up benchmark
+// measures cold start to a painted window.
+class FirstPaintProbe : public QObject
+{
+public:
+    FirstPaintProbe(const QElapsedTimer &clock, QObject *parent) : QObject(parent), m_clock(clock)
+    {
+    }
+
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        if (event->type() == QEvent::Paint && !m_seen) {
+            m_seen = true;
+            QTimer::singleShot(0, qApp, [this] {
+                std::printf("first paint after %lld ms\n",
+                            static_cast<long long>(m_clock.elapsed()));
+                std::fflush(stdout);
+                QCoreApplication::quit();
+            });
+        }
+        return QObject::eventFilter(watched, event);
+    }
+
+private:
+    const QElapsedTimer &m_clock;
+    bool m_seen = false;
+};
+
+int generateDemoData(hale::LocalStore &store, const QString &countText)
+{
+    bool ok = false;
+    const int count = countText.toInt(&ok);
+    if (!ok || count <= 0 || count > 10'000'000) {
+        std::fprintf(stderr, "hale: --generate-demo-data needs a count between 1 and 10000000\n");
+        return 2;
+    }
+    for (const hale::KindSpec &kind : hale::SchemaRegistry::instance().kinds()) {
+        if (store.count(kind.name) > 0) {
+            std::fprintf(stderr,
+                         "hale: %s already holds entries; demo data goes only into a fresh "
+                         "data folder (use --data-dir)\n",
+                         qPrintable(store.databasePath()));
+            return 1;
+        }
+    }
+    QString error;
+    QElapsedTimer timer;
+    timer.start();
+    if (!hale::generateDemoData(store, count, &error)) {
+        std::fprintf(stderr, "hale: demo data failed: %s\n", qPrintable(error));
+        return 1;
+    }
+    std::printf("Generated %d records in %s (%lld ms)\n", count, qPrintable(store.databasePath()),
+                static_cast<long long>(timer.elapsed()));
+    return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QElapsedTimer startup;
+    startup.start();
+    const bool window = wantsWindow(argc, argv);
+    if (window && !displayAvailable(argc, argv)) {
+        std::fprintf(stderr,
+                     "hale: no display found (neither DISPLAY nor WAYLAND_DISPLAY is set).\n"
+                     "Run it in a desktop session, or without a screen with\n"
+                     "  hale --platform offscreen ...   or under Xvfb: xvfb-run hale\n");
+        return 2;
+    }
+    std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
+                                                   : std::make_unique<QCoreApplication>(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Hale"));
+    QCoreApplication::setApplicationName(QStringLiteral("Hale"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HALE_VERSION));
+
+    QCommandLineParser parser;
+    parser.setApplicationDescription(QStringLiteral("Hale, a private health tracker."));
+    parser.addHelpOption();
+    parser.addVersionOption();
+    const QCommandLineOption dataDirOption(QStringLiteral("data-dir"),
+                                           QStringLiteral("Keep the database in <folder>."),
+                                           QStringLiteral("folder"));
+    const QCommandLineOption demoOption(
+        QStringLiteral("generate-demo-data"),
+        QStringLiteral("Fill a fresh data folder with <count> realistic records and exit."),
+        QStringLiteral("count"));
+    const QCommandLineOption firstPaintOption(
+        QStringLiteral("exit-after-first-paint"),
+        QStringLiteral("Print the time to the first painted window and exit (benchmarks)."));
+    parser.addOptions({dataDirOption, demoOption, firstPaintOption});
+    parser.process(*app);
+
+    QString dataDir = parser.value(dataDirOption);
+    if (dataDir.isEmpty() && window)
+        dataDir = hale::SettingsPage::savedDataDir();
+    if (dataDir.isEmpty())
+        dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
+    dataDir = QDir(dataDir).absolutePath();
+
+    hale::LocalStore store;
+    hale::LocalStore::OpenResult opened = store.open(dataDir);
+    if (!window) {
+        if (!opened.ok()) {
+            std::fprintf(stderr, "hale: %s\n", qPrintable(opened.message));
+            return 1;
+        }
+        return generateDemoData(store, parser.value(demoOption));
+    }
+
+    QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hale.svg")));
+    if (!opened.ok()) {
+        const auto resolved = hale::resolveDatabaseProblem(store, dataDir, opened);
+        if (!resolved)
+            return 1;
+        dataDir = *resolved;
+    }
+    hale::MainWindow mainWindow(&store, dataDir);
+    if (parser.isSet(firstPaintOption))
+        mainWindow.installEventFilter(new FirstPaintProbe(startup, &mainWindow));
+    mainWindow.show();
+    return app->exec();
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Hale needs to build, test and run, if any are
+# missing. Sourced by ./run and ./test; works as root or, through sudo, as a
+# normal user. Prints nothing when everything is already there.
+set -euo pipefail
+
+HALE_PACKAGES=(
+    build-essential cmake ninja-build ccache pkg-config clang-format
+    qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev
+    qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev libxkbcommon-dev
+    xvfb xauth dbus fonts-dejavu-core time
+)
+
+hale_missing_packages() {
+    local pkg missing=()
+    for pkg in "${HALE_PACKAGES[@]}"; do
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+            missing+=("$pkg")
+        fi
+    done
+    echo "${missing[@]:-}"
+}
+
+hale_install_deps() {
+    local missing
+    missing=$(hale_missing_packages)
+    [ -z "$missing" ] && return 0
+    local sudo=()
+    if [ "$(id -u)" -ne 0 ]; then
+        if ! command -v sudo >/dev/null; then
+            echo "Hale needs these Debian packages and cannot install them without root or sudo:" >&2
+            echo "  $missing" >&2
+            exit 1
+        fi
+        sudo=(sudo)
+    fi
+    echo "Installing Debian packages: $missing"
+    "${sudo[@]}" apt-get update -q
+    # shellcheck disable=SC2086
+    DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q $missing
+}

@@ -1,0 +1,70 @@
+#include "models/units.h"
+
+#include <QLocale>
+#include <cmath>
+
+namespace hale::units {
+
+namespace {
+struct Conversion
+{
+    const char *si;
+    const char *imperial;
+    double factor; // imperial units per SI unit
+};
+
+constexpr Conversion kConversions[] = {
+    {"kg", "lb", 2.20462262185},
+    {"cm", "in", 1.0 / 2.54},
+    {"km", "mi", 1.0 / 1.609344},
+};
+
+const Conversion *conversionFor(const QString &siUnit, UnitSystem system)
+{
+    if (system != UnitSystem::Imperial)
+        return nullptr;
+    for (const Conversion &c : kConversions) {
+        if (siUnit == QLatin1String(c.si))
+            return &c;
+    }
+    return nullptr;
+}
+} // namespace
+
+QString displayUnit(const QString &siUnit, UnitSystem system)
+{
+    const Conversion *c = conversionFor(siUnit, system);
+    return c ? QLatin1String(c->imperial) : siUnit;
+}
+
+double toDisplay(double siValue, const QString &siUnit, UnitSystem system)
+{
+    const Conversion *c = conversionFor(siUnit, system);
+    return c ? siValue * c->factor : siValue;
+}
+
+double fromDisplay(double displayValue, const QString &siUnit, UnitSystem system)
+{
+    const Conversion *c = conversionFor(siUnit, system);
+    return c ? displayValue / c->factor : displayValue;
+}
+
+QString format(double siValue, const QString &siUnit, UnitSystem system)
+{
+    const double v = toDisplay(siValue, siUnit, system);
+    const QString number = QLocale().toString(v, 'f', v == std::floor(v) ? 0 : 1);
+    const QString unit = displayUnit(siUnit, system);
+    return unit.isEmpty() ? number : number + QLatin1Char(' ') + unit;
+}
+
+UnitSystem fromSettingsValue(const QString &value)
+{
+    return value == QLatin1String("imperial") ? UnitSystem::Imperial : UnitSystem::Metric;
+}
+
+QString toSettingsValue(UnitSystem system)
+{
+    return system == UnitSystem::Imperial ? QStringLiteral("imperial") : QStringLiteral("metric");
+}
+
+} // namespace hale::units

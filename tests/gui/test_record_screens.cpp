@@ -1,0 +1,201 @@
+#include "gui_helpers.h"
+#include "models/local_store.h"
+#include "ui/charts/trend_charts.h"
+#include "ui/main_window.h"
+#include "ui/record_editor_dialog.h"
+#include "ui/record_list_page.h"
+
+#include <QComboBox>
+#include <QDateTimeEdit>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QSqlQuery>
+#include <QTableView>
+#include <QTemporaryDir>
+#include <QUndoStack>
+
+using namespace hale;
+using hale::test::byAccessibleName;
+using hale::test::onNextDialog;
+
+class TestRecordScreens : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTemporaryDir m_dir;
+    std::unique_ptr<LocalStore> m_store;
+    std::unique_ptr<MainWindow> m_window;
+
+    RecordListPage *showMeals()
+    {
+        m_window->showPage(2);
+        return m_window->listPage(QStringLiteral("meal"));
+    }
+
+private slots:
+    void init()
+    {
+        m_store = std::make_unique<LocalStore>();
+        QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("data"))).ok());
+        m_window = std::make_unique<MainWindow>(m_store.get(), m_dir.path());
+        m_window->show();
+        QVERIFY(QTest::qWaitForWindowExposed(m_window.get()));
+    }
+    void cleanup()
+    {
+        m_window.reset();
+        m_store.reset();
+        QDir(m_dir.filePath(QStringLiteral("data"))).removeRecursively();
+    }
+
+    void everyInteractiveWidgetHasAnAccessibleName()
+    {
+        for (int page = 0; page < m_window->pageCount(); ++page) {
+            m_window->showPage(page);
+            QTest::qWait(20);
+            for (QWidget *w : m_window->findChildren<QWidget *>()) {
+                const bool interactive =
+                    qobject_cast<QAbstractButton *>(w) || qobject_cast<QLineEdit *>(w) ||
+                    qobject_cast<QComboBox *>(w) || qobject_cast<QAbstractItemView *>(w) ||
+                    qobject_cast<QDateTimeEdit *>(w);
+                if (!interactive || !w->isVisibleTo(m_window.get()) || w->inherits("QTabBar") ||
+                    w->inherits("QCalendarWidget") || w->inherits("QHeaderView") ||
+                    w->parentWidget()->inherits("QAbstractSpinBox") ||
+                    w->parentWidget()->inherits("QComboBox") || w->inherits("QToolButton"))
+                    continue;
+                QVERIFY2(!w->accessibleName().isEmpty(),
+                         qPrintable(QStringLiteral("%1 on page %2 has no accessible name")
+                                        .arg(QString::fromLatin1(w->metaObject()->className()))
+                                        .arg(page)));
+            }
+        }
+    }
+
+    void addAMealAndSeeItInTheTableAndTheDatabase()
+    {
+        RecordListPage *page = showMeals();
+        onNextDialog<RecordEditorDialog>([](RecordEditorDialog *dialog) {
+            auto *description = byAccessibleName<QLineEdit>(dialog, QStringLiteral("Description"));
+            QVERIFY(description);
+            QTest::keyClicks(description, QStringLiteral("Porridge with berries"));
+            auto *type = byAccessibleName<QComboBox>(dialog, QStringLiteral("Meal type"));
+            type->setCurrentIndex(type->findData(QStringLiteral("breakfast")));
+            QTest::keyClicks(byAccessibleName<QLineEdit>(dialog, QStringLiteral("Calories")),
+                             QStringLiteral("420"));
+            QTest::mouseClick(byAccessibleName<QPushButton>(dialog, QStringLiteral("Save")),
+                              Qt::LeftButton);
+        });
+        QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+
+        QCOMPARE(page->model()->rowCount(), 1);
+        const int column = page->model()->kind().indexOf(QStringLiteral("description"));
+        QCOMPARE(page->model()->index(0, column).data().toString(),
+                 QStringLiteral("Porridge with berries"));
+        QSqlQuery q(m_store->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT description, calories, meal_type FROM meals")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("Porridge with berries"));
+        QCOMPARE(q.value(1).toDouble(), 420.0);
+        QCOMPARE(q.value(2).toString(), QStringLiteral("breakfast"));
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+    }
+
+    void aBadValueShowsItsMessageAndSavesNothing()
+    {
+        showMeals();
+        QStringList shownErrors;
+        QString calorieMessage;
+        onNextDialog<RecordEditorDialog>([&](RecordEditorDialog *dialog) {
+            // No description, and calories out of range.
+            QTest::keyClicks(byAccessibleName<QLineEdit>(dialog, QStringLiteral("Calories")),
+                             QStringLiteral("99999"));
+            QTest::mouseClick(byAccessibleName<QPushButton>(dialog, QStringLiteral("Save")),
+                              Qt::LeftButton);
+            shownErrors = dialog->fieldsWithErrors();
+            calorieMessage =
+                byAccessibleName<QLabel>(dialog, QStringLiteral("Calories error"))->text();
+            QVERIFY(dialog->isVisible()); // still open: nothing was accepted
+            dialog->reject();
+        });
+        QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+        QCOMPARE(shownErrors,
+                 (QStringList{QStringLiteral("description"), QStringLiteral("calories")}));
+        QVERIFY2(calorieMessage.contains(QStringLiteral("between 0 and 10000")),
+                 qPrintable(calorieMessage));
+        QCOMPARE(m_store->count(QStringLiteral("meal")), 0);
+        QCOMPARE(m_store->pendingChangeCount(), 0);
+    }
+
+    void deleteThenUndoBringsTheEntryBack()
+    {
+        RecordListPage *page = showMeals();
+        const WriteResult created = m_store->create(
+            QStringLiteral("meal"), {{QStringLiteral("eaten_at"), QDateTime::currentDateTimeUtc()},
+                                     {QStringLiteral("meal_type"), QStringLiteral("lunch")},
+                                     {QStringLiteral("description"), QStringLiteral("Soup")}});
+        QVERIFY(created.ok());
+        QCOMPARE(page->model()->rowCount(), 1);
+        page->view()->setFocus();
+        page->view()->selectRow(0);
+        QTest::keyClick(page->view(), Qt::Key_Delete);
+        QCOMPARE(page->model()->rowCount(), 0);
+        QVERIFY(m_store->record(QStringLiteral("meal"), created.id)->deleted);
+
+        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QCOMPARE(page->model()->rowCount(), 1);
+        QCOMPARE(page->model()->idAt(0), created.id);
+        QVERIFY(!m_store->record(QStringLiteral("meal"), created.id)->deleted);
+
+        m_window->undoStack()->redo();
+        QCOMPARE(page->model()->rowCount(), 0);
+    }
+
+    void metricChartsPlotOnePointPerDayWithAMovingAverage()
+    {
+        const QDate today = QDate::currentDate();
+        for (int i = 0; i < 10; ++i) {
+            for (int reading = 0; reading < 2; ++reading) {
+                QVERIFY(m_store
+                            ->create(QStringLiteral("metric"),
+                                     {{QStringLiteral("recorded_at"),
+                                       QDateTime(today.addDays(-i), QTime(8 + reading, 0)).toUTC()},
+                                      {QStringLiteral("weight"), 70.0 + i}})
+                            .ok());
+            }
+        }
+        m_window->showPage(1);
+        TrendCharts *charts = m_window->metricCharts();
+        charts->setCurrentIndex(0);
+        charts->refresh();
+        QCOMPARE(charts->pointCount(0, 0), 10); // daily weights
+        QCOMPARE(charts->pointCount(0, 1), 10); // 7-day average
+        QCOMPARE(charts->pointCount(1, 0), -1); // not drawn until shown
+        charts->setCurrentIndex(1);
+        QCOMPARE(charts->pointCount(1, 0), 0); // no sleep logged
+    }
+
+    void imperialUnitsAreShownButMetricIsStored()
+    {
+        m_window->showPage(1);
+        RecordListPage *page = m_window->listPage(QStringLiteral("metric"));
+        page->setUnitSystem(UnitSystem::Imperial);
+        onNextDialog<RecordEditorDialog>([](RecordEditorDialog *dialog) {
+            QTest::keyClicks(byAccessibleName<QLineEdit>(dialog, QStringLiteral("Weight")),
+                             QStringLiteral("154.32"));
+            QTest::mouseClick(byAccessibleName<QPushButton>(dialog, QStringLiteral("Save")),
+                              Qt::LeftButton);
+        });
+        page->newEntry();
+        const QList<Record> all = m_store->records(QStringLiteral("metric"));
+        QCOMPARE(all.size(), 1);
+        QVERIFY(qAbs(all.first().value(QStringLiteral("weight")).toDouble() - 70.0) < 0.01);
+        const int column = page->model()->kind().indexOf(QStringLiteral("weight"));
+        QCOMPARE(page->model()->headerData(column, Qt::Horizontal).toString(),
+                 QStringLiteral("Weight (lb)"));
+    }
+};
+
+QTEST_MAIN(TestRecordScreens)
+#include "test_record_screens.moc"

@@ -1,0 +1,238 @@
+#include "ui/charts/trend_charts.h"
+
+#include <QChart>
+#include <QChartView>
+#include <QCoreApplication>
+#include <QDateTimeAxis>
+#include <QLineSeries>
+#include <QScatterSeries>
+#include <QTimer>
+#include <QValueAxis>
+#include <algorithm>
+#include <limits>
+
+namespace hale {
+
+namespace {
+QString trText(const char *text)
+{
+    return QCoreApplication::translate("TrendCharts", text);
+}
+
+// More points than a chart is wide in pixels only cost drawing time.
+constexpr int kMaxPoints = 600;
+constexpr int kMaxDots = 200;
+
+qreal msecs(const QDate &day)
+{
+    return qreal(day.startOfDay().toMSecsSinceEpoch());
+}
+} // namespace
+
+QList<TrendChartSpec> TrendCharts::metricCharts()
+{
+    using A = trends::Aggregate;
+    return {
+        {QT_TRANSLATE_NOOP("TrendCharts", "Weight"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("weight"), QT_TRANSLATE_NOOP("TrendCharts", "Weight"), A::Average, true,
+           false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Sleep and energy"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("sleep_quality"), QT_TRANSLATE_NOOP("TrendCharts", "Sleep quality"),
+           A::Average, false, false},
+          {QStringLiteral("energy_level"), QT_TRANSLATE_NOOP("TrendCharts", "Energy level"),
+           A::Average, false, false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Resting heart rate"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("resting_heart_rate"),
+           QT_TRANSLATE_NOOP("TrendCharts", "Resting heart rate"), A::Average, false, false}}},
+    };
+}
+
+QList<TrendChartSpec> TrendCharts::mealCharts()
+{
+    using A = trends::Aggregate;
+    return {
+        {QT_TRANSLATE_NOOP("TrendCharts", "Calories and macros"),
+         QStringLiteral("meal"),
+         {{QStringLiteral("calories"), QT_TRANSLATE_NOOP("TrendCharts", "Calories (kcal)"), A::Sum,
+           false, false},
+          {QStringLiteral("protein"), QT_TRANSLATE_NOOP("TrendCharts", "Protein (g)"), A::Sum,
+           false, true},
+          {QStringLiteral("carbs"), QT_TRANSLATE_NOOP("TrendCharts", "Carbohydrates (g)"), A::Sum,
+           false, true},
+          {QStringLiteral("fat"), QT_TRANSLATE_NOOP("TrendCharts", "Fat (g)"), A::Sum, false,
+           true}}},
+    };
+}
+
+TrendCharts::TrendCharts(const LocalStore *store, QList<TrendChartSpec> specs, QWidget *parent)
+    : QTabWidget(parent), m_store(store), m_specs(std::move(specs)),
+      m_refreshTimer(new QTimer(this))
+{
+    setAccessibleName(tr("Charts"));
+    for (const TrendChartSpec &spec : m_specs) {
+        auto *view = new QChartView(new QChart, this);
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setAccessibleName(trText(spec.title) + tr(" chart"));
+        view->setMinimumHeight(220);
+        view->chart()->setTheme(palette().window().color().lightness() < 128
+                                    ? QChart::ChartThemeDark
+                                    : QChart::ChartThemeLight);
+        view->chart()->legend()->setAlignment(Qt::AlignBottom);
+        m_views.append(view);
+        addTab(view, trText(spec.title));
+    }
+    m_refreshTimer->setSingleShot(true);
+    m_refreshTimer->setInterval(300);
+    connect(m_refreshTimer, &QTimer::timeout, this, &TrendCharts::refresh);
+    connect(this, &QTabWidget::currentChanged, this, [this](int tab) {
+        if (tab >= 0 && tab < m_plotted.size() && !m_plotted.at(tab))
+            plot(tab);
+    });
+    connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
+        for (const TrendChartSpec &spec : m_specs) {
+            if (spec.kind == kind) {
+                scheduleRefresh();
+                return;
+            }
+        }
+    });
+}
+
+void TrendCharts::setRange(const QDateTime &from, const QDateTime &to)
+{
+    m_from = from;
+    m_to = to;
+    scheduleRefresh();
+}
+
+void TrendCharts::setUnitSystem(UnitSystem system)
+{
+    m_units = system;
+    scheduleRefresh();
+}
+
+void TrendCharts::scheduleRefresh()
+{
+    m_stale = true;
+    if (isVisible())
+        m_refreshTimer->start();
+}
+
+void TrendCharts::showEvent(QShowEvent *event)
+{
+    QTabWidget::showEvent(event);
+    if (m_stale)
+        refresh();
+}
+
+void TrendCharts::refresh()
+{
+    // Only the tab on screen is drawn; the others when they are shown.
+    m_stale = false;
+    m_plotted.fill(false, m_views.size());
+    if (currentIndex() >= 0)
+        plot(currentIndex());
+}
+
+void TrendCharts::plot(int tab)
+{
+    m_plotted[tab] = true;
+    const TrendChartSpec &spec = m_specs.at(tab);
+    const KindSpec *kind = SchemaRegistry::instance().kind(spec.kind);
+    QChart *chart = m_views.at(tab)->chart();
+    chart->removeAllSeries();
+    for (QAbstractAxis *axis : chart->axes())
+        chart->removeAxis(axis);
+
+    auto *xAxis = new QDateTimeAxis;
+    xAxis->setFormat(QStringLiteral("d MMM yy"));
+    auto *leftAxis = new QValueAxis;
+    QValueAxis *rightAxis = nullptr;
+    chart->addAxis(xAxis, Qt::AlignBottom);
+    chart->addAxis(leftAxis, Qt::AlignLeft);
+
+    double minX = std::numeric_limits<double>::max();
+    double maxX = std::numeric_limits<double>::lowest();
+    QHash<QValueAxis *, QPair<double, double>> ranges;
+    auto attach = [&](QXYSeries *series, QValueAxis *axis, const QList<trends::DailyPoint> &pts,
+                      const FieldSpec &field) {
+        QList<QPointF> points;
+        points.reserve(pts.size());
+        if (!ranges.contains(axis))
+            ranges.insert(
+                axis, {std::numeric_limits<double>::max(), std::numeric_limits<double>::lowest()});
+        auto &[lo, hi] = ranges[axis];
+        for (const trends::DailyPoint &p : pts) {
+            const double y = units::toDisplay(p.value, field.unit, m_units);
+            points.append({msecs(p.day), y});
+            lo = std::min(lo, y);
+            hi = std::max(hi, y);
+            minX = std::min(minX, msecs(p.day));
+            maxX = std::max(maxX, msecs(p.day));
+        }
+        series->replace(points);
+        chart->addSeries(series);
+        series->attachAxis(xAxis);
+        series->attachAxis(axis);
+    };
+
+    for (const TrendSeries &s : spec.series) {
+        const FieldSpec *field = kind->field(s.field);
+        const auto points = trends::daily(*m_store, spec.kind, s.field, s.aggregate, m_from, m_to);
+        QValueAxis *axis = leftAxis;
+        if (s.rightAxis) {
+            if (!rightAxis) {
+                rightAxis = new QValueAxis;
+                chart->addAxis(rightAxis, Qt::AlignRight);
+            }
+            axis = rightAxis;
+        }
+        const QString unit = units::displayUnit(field->unit, m_units);
+        QString name = trText(s.label);
+        if (s.withMovingAverage) {
+            // Daily values as dots while they are few enough to tell apart.
+            QXYSeries *raw = nullptr;
+            if (points.size() <= kMaxDots) {
+                auto *dots = new QScatterSeries;
+                dots->setMarkerSize(5);
+                raw = dots;
+            } else {
+                raw = new QLineSeries;
+            }
+            raw->setName(unit.isEmpty() ? name : QStringLiteral("%1 (%2)").arg(name, unit));
+            attach(raw, axis, trends::downsample(points, kMaxPoints), *field);
+            auto *average = new QLineSeries;
+            average->setName(tr("7-day average"));
+            attach(average, axis, trends::downsample(trends::movingAverage(points, 7), kMaxPoints),
+                   *field);
+        } else {
+            auto *line = new QLineSeries;
+            line->setName(name);
+            attach(line, axis, trends::downsample(points, kMaxPoints), *field);
+        }
+    }
+    for (auto it = ranges.cbegin(); it != ranges.cend(); ++it) {
+        if (it->first <= it->second) {
+            const double pad = std::max(1.0, (it->second - it->first) * 0.08);
+            it.key()->setRange(std::max(0.0, it->first - pad), it->second + pad);
+        }
+    }
+    if (minX <= maxX) {
+        xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(minX)),
+                        QDateTime::fromMSecsSinceEpoch(qint64(maxX) + 86'400'000));
+    }
+    chart->setTitle(minX <= maxX ? QString() : tr("Nothing logged in this range yet"));
+}
+
+int TrendCharts::pointCount(int tab, int series) const
+{
+    const auto all = m_views.at(tab)->chart()->series();
+    if (series < 0 || series >= all.size())
+        return -1;
+    return int(static_cast<QXYSeries *>(all.at(series))->count());
+}
+
+} // namespace hale

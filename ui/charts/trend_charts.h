@@ -1,0 +1,68 @@
+#pragma once
+
+#include "models/trends.h"
+#include "models/units.h"
+
+#include <QTabWidget>
+
+class QChartView;
+class QTimer;
+
+namespace hale {
+
+// What one chart plots: numeric fields of one kind, one point per day.
+struct TrendSeries
+{
+    QString field;
+    const char *label = ""; // untranslated, context "TrendCharts"
+    trends::Aggregate aggregate = trends::Aggregate::Average;
+    bool withMovingAverage = false; // adds a 7-day moving average line
+    bool rightAxis = false;
+};
+
+struct TrendChartSpec
+{
+    const char *title = ""; // untranslated, context "TrendCharts"
+    QString kind;
+    QList<TrendSeries> series;
+};
+
+// Tabs of Qt Charts line charts over the store that follow the page's date
+// range and redraw (debounced, and only while visible) when records change.
+class TrendCharts : public QTabWidget
+{
+    Q_OBJECT
+
+public:
+    TrendCharts(const LocalStore *store, QList<TrendChartSpec> specs, QWidget *parent = nullptr);
+
+    static QList<TrendChartSpec> metricCharts();
+    static QList<TrendChartSpec> mealCharts();
+
+    void setRange(const QDateTime &from, const QDateTime &to);
+    void setUnitSystem(UnitSystem system);
+    // Points plotted in tab `tab`, series `series`; -1 if not drawn yet.
+    int pointCount(int tab, int series) const;
+
+public slots:
+    void refresh();
+
+protected:
+    void showEvent(QShowEvent *event) override;
+
+private:
+    void scheduleRefresh();
+    void plot(int tab);
+
+    const LocalStore *m_store;
+    QList<TrendChartSpec> m_specs;
+    QList<QChartView *> m_views;
+    QTimer *m_refreshTimer;
+    QDateTime m_from;
+    QDateTime m_to;
+    UnitSystem m_units = UnitSystem::Metric;
+    bool m_stale = true;
+    QList<bool> m_plotted;
+};
+
+} // namespace hale

@@ -1,0 +1,291 @@
+#include "ui/main_window.h"
+
+#include "models/import_export.h"
+#include "ui/charts/trend_charts.h"
+#include "ui/medications_page.h"
+#include "ui/record_list_page.h"
+#include "ui/settings_page.h"
+#include "ui/today_page.h"
+
+#include <QAction>
+#include <QApplication>
+#include <QFileDialog>
+#include <QHBoxLayout>
+#include <QInputDialog>
+#include <QKeySequence>
+#include <QLabel>
+#include <QListWidget>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSaveFile>
+#include <QStackedWidget>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+#include <QTableView>
+#include <QUndoStack>
+
+namespace hale {
+
+MainWindow::MainWindow(LocalStore *store, const QString &dataDir, QWidget *parent)
+    : QMainWindow(parent), m_store(store), m_undo(new QUndoStack(this))
+{
+    setWindowTitle(tr("Hale"));
+    setAccessibleName(tr("Hale"));
+    buildPages(dataDir);
+    buildMenus();
+    setUnitSystem(SettingsPage::savedUnitSystem());
+    statusBar()->showMessage(tr("All data is stored on this computer."));
+    resize(1200, 780);
+}
+
+void MainWindow::buildPages(const QString &dataDir)
+{
+    m_nav = new QListWidget(this);
+    m_nav->setAccessibleName(tr("Navigation"));
+    m_nav->setFixedWidth(160);
+    m_stack = new QStackedWidget(this);
+
+    auto addPage = [this](const QString &title, QWidget *page) {
+        m_nav->addItem(title);
+        m_stack->addWidget(page);
+    };
+
+    m_today = new TodayPage(m_store, m_undo, this);
+    addPage(tr("Today"), m_today);
+
+    auto *metrics = new RecordListPage(m_store, QStringLiteral("metric"), m_undo, this);
+    m_metricCharts = new TrendCharts(m_store, TrendCharts::metricCharts(), metrics);
+    metrics->setDetailWidget(m_metricCharts);
+    connect(metrics, &RecordListPage::rangeChanged, m_metricCharts, &TrendCharts::setRange);
+    addPage(tr("Metrics"), metrics);
+
+    auto *meals = new RecordListPage(m_store, QStringLiteral("meal"), m_undo, this);
+    m_mealCharts = new TrendCharts(m_store, TrendCharts::mealCharts(), meals);
+    meals->setDetailWidget(m_mealCharts);
+    connect(meals, &RecordListPage::rangeChanged, m_mealCharts, &TrendCharts::setRange);
+    addPage(tr("Meals"), meals);
+
+    auto *exercises = new RecordListPage(m_store, QStringLiteral("exercise"), m_undo, this);
+    addPage(tr("Exercises"), exercises);
+
+    auto *medications = new RecordListPage(m_store, QStringLiteral("medication"), m_undo, this);
+    auto *doseLog = new RecordListPage(m_store, QStringLiteral("dose"), m_undo, this);
+    auto *medicationTabs = new QTabWidget(medications);
+    medicationTabs->setAccessibleName(tr("Doses"));
+    medicationTabs->addTab(new DueDosesPanel(m_store, m_undo, medicationTabs), tr("Due today"));
+    medicationTabs->addTab(doseLog, tr("Dose log"));
+    medications->setDetailWidget(medicationTabs);
+    addPage(tr("Medications"), medications);
+
+    auto *journal = new RecordListPage(m_store, QStringLiteral("journal"), m_undo, this);
+    addPage(tr("Journal"), journal);
+
+    m_settings = new SettingsPage(dataDir, this);
+    connect(m_settings, &SettingsPage::unitSystemChanged, this, &MainWindow::setUnitSystem);
+    addPage(tr("Settings"), m_settings);
+
+    m_listPages = {metrics, meals, exercises, medications, doseLog, journal};
+
+    auto *central = new QWidget(this);
+    auto *layout = new QHBoxLayout(central);
+    layout->addWidget(m_nav);
+    layout->addWidget(m_stack, 1);
+    setCentralWidget(central);
+    connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    m_nav->setCurrentRow(0);
+}
+
+void MainWindow::buildMenus()
+{
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    QAction *exportJson =
+        file->addAction(tr("&Export Backup (JSON)…"), this, &MainWindow::exportBackup);
+    exportJson->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    QMenu *csv = file->addMenu(tr("Export &CSV"));
+    for (const KindSpec &kind : SchemaRegistry::instance().kinds())
+        csv->addAction(kind.displayLabel() + QStringLiteral("…"), this,
+                       [this, name = kind.name] { exportCsv(name); });
+    file->addSeparator();
+    file->addAction(tr("&Import Backup (JSON)…"), this, &MainWindow::importBackup);
+    file->addAction(tr("Import C&SV…"), this, &MainWindow::importCsv);
+    file->addSeparator();
+    QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
+    quit->setShortcut(QKeySequence::Quit);
+
+    QMenu *edit = menuBar()->addMenu(tr("&Edit"));
+    QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
+    undo->setShortcut(QKeySequence::Undo);
+    QAction *redo = m_undo->createRedoAction(this, tr("&Redo"));
+    redo->setShortcut(QKeySequence::Redo);
+    edit->addAction(undo);
+    edit->addAction(redo);
+    edit->addSeparator();
+    QAction *newEntry = edit->addAction(tr("&New Entry"), this, [this] {
+        if (RecordListPage *page = currentListPage())
+            page->newEntry();
+    });
+    newEntry->setShortcut(QKeySequence::New);
+    QAction *editEntry = edit->addAction(tr("&Edit Entry"), this, [this] {
+        if (RecordListPage *page = currentListPage())
+            page->editSelected();
+    });
+    editEntry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    QAction *remove = edit->addAction(tr("&Delete Entry"), this, [this] {
+        if (RecordListPage *page = currentListPage())
+            page->deleteSelected();
+    });
+    remove->setShortcut(QKeySequence::Delete);
+    QAction *find = edit->addAction(tr("&Find"), this, [this] {
+        if (RecordListPage *page = currentListPage())
+            page->focusSearch();
+    });
+    find->setShortcut(QKeySequence::Find);
+
+    QMenu *go = menuBar()->addMenu(tr("&Go"));
+    for (int i = 0; i < m_nav->count(); ++i) {
+        QAction *a = go->addAction(m_nav->item(i)->text(), this, [this, i] { showPage(i); });
+        a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+    }
+
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About Hale"), this, &MainWindow::about);
+}
+
+void MainWindow::showPage(int index)
+{
+    m_nav->setCurrentRow(index);
+}
+
+int MainWindow::pageCount() const
+{
+    return m_stack->count();
+}
+
+RecordListPage *MainWindow::listPage(const QString &kind) const
+{
+    for (RecordListPage *page : m_listPages) {
+        if (page->model()->kind().name == kind)
+            return page;
+    }
+    return nullptr;
+}
+
+RecordListPage *MainWindow::currentListPage() const
+{
+    return qobject_cast<RecordListPage *>(m_stack->currentWidget());
+}
+
+void MainWindow::setUnitSystem(UnitSystem system)
+{
+    for (RecordListPage *page : m_listPages)
+        page->setUnitSystem(system);
+    m_metricCharts->setUnitSystem(system);
+    m_mealCharts->setUnitSystem(system);
+    m_today->setUnitSystem(system);
+}
+
+namespace {
+QString documentsDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+}
+
+bool writeFile(QWidget *parent, const QString &path, const QByteArray &data)
+{
+    QSaveFile file(path);
+    if (file.open(QIODevice::WriteOnly) && file.write(data) == data.size() && file.commit())
+        return true;
+    QMessageBox::warning(
+        parent, MainWindow::tr("Export failed"),
+        MainWindow::tr("%1 could not be written: %2").arg(path, file.errorString()));
+    return false;
+}
+
+void reportImport(QWidget *parent, const ImportResult &r, const QString &path)
+{
+    if (r.ok) {
+        QMessageBox::information(parent, MainWindow::tr("Import finished"),
+                                 MainWindow::tr("Imported %n entries.", nullptr, r.imported));
+        return;
+    }
+    const QString where = r.line > 0 ? MainWindow::tr("Line %1: ").arg(r.line) : QString();
+    QMessageBox::warning(parent, MainWindow::tr("Import refused"),
+                         MainWindow::tr("%1 was not imported; nothing was changed.\n\n%2%3")
+                             .arg(path, where, r.reason));
+}
+} // namespace
+
+void MainWindow::exportBackup()
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export backup"),
+        documentsDir() +
+            QStringLiteral("/hale-backup-%1.json").arg(QDate::currentDate().toString(Qt::ISODate)),
+        tr("Hale backup (*.json)"));
+    if (!path.isEmpty() && writeFile(this, path, ImportExport::exportJson(*m_store)))
+        statusBar()->showMessage(tr("Backup written to %1").arg(path), 5000);
+}
+
+void MainWindow::exportCsv(const QString &kind)
+{
+    const QString path = QFileDialog::getSaveFileName(
+        this, tr("Export CSV"), documentsDir() + QStringLiteral("/hale-%1.csv").arg(kind),
+        tr("CSV files (*.csv)"));
+    if (!path.isEmpty() && writeFile(this, path, ImportExport::exportCsv(*m_store, kind)))
+        statusBar()->showMessage(tr("Exported to %1").arg(path), 5000);
+}
+
+void MainWindow::importBackup()
+{
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import backup"), documentsDir(),
+                                                      tr("Hale backup (*.json)"));
+    QByteArray data;
+    if (path.isEmpty())
+        return;
+    if (const ImportResult read = ImportExport::readImportFile(path, &data); !read.ok) {
+        reportImport(this, read, path);
+        return;
+    }
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const auto result = ImportExport::importJson(*m_store, data);
+    QApplication::restoreOverrideCursor();
+    reportImport(this, result, path);
+}
+
+void MainWindow::importCsv()
+{
+    QStringList labels;
+    for (const KindSpec &kind : SchemaRegistry::instance().kinds())
+        labels << kind.displayLabel();
+    bool ok = false;
+    const QString label = QInputDialog::getItem(
+        this, tr("Import CSV"), tr("What does the file contain?"), labels, 0, false, &ok);
+    if (!ok)
+        return;
+    const QString kind = SchemaRegistry::instance().kinds().at(labels.indexOf(label)).name;
+    const QString path = QFileDialog::getOpenFileName(this, tr("Import CSV"), documentsDir(),
+                                                      tr("CSV files (*.csv)"));
+    QByteArray data;
+    if (path.isEmpty())
+        return;
+    if (const ImportResult read = ImportExport::readImportFile(path, &data); !read.ok) {
+        reportImport(this, read, path);
+        return;
+    }
+    QApplication::setOverrideCursor(Qt::WaitCursor);
+    const auto result = ImportExport::importCsv(*m_store, kind, data);
+    QApplication::restoreOverrideCursor();
+    reportImport(this, result, path);
+}
+
+void MainWindow::about()
+{
+    QMessageBox::about(
+        this, tr("About Hale"),
+        tr("<h3>Hale %1</h3><p>A private health tracker. Your entries are stored on "
+           "this computer in %2.</p>")
+            .arg(QStringLiteral(HALE_VERSION), m_store->databasePath().toHtmlEscaped()));
+}
+
+} // namespace hale

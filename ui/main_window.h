@@ -1,0 +1,57 @@
+#pragma once
+
+#include "models/local_store.h"
+#include "models/units.h"
+
+#include <QMainWindow>
+
+class QListWidget;
+class QStackedWidget;
+class QUndoStack;
+
+namespace hale {
+
+class RecordListPage;
+class SettingsPage;
+class TodayPage;
+class TrendCharts;
+
+// Navigation between Today, the record screens and Settings; the File and
+// Edit menus; one undo stack for every screen.
+class MainWindow : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    MainWindow(LocalStore *store, const QString &dataDir, QWidget *parent = nullptr);
+
+    QUndoStack *undoStack() const { return m_undo; }
+    RecordListPage *listPage(const QString &kind) const;
+    TrendCharts *metricCharts() const { return m_metricCharts; }
+    // Shows page `index` of the navigation (0 = Today).
+    void showPage(int index);
+    int pageCount() const;
+
+private:
+    void buildPages(const QString &dataDir);
+    void buildMenus();
+    void setUnitSystem(UnitSystem system);
+    RecordListPage *currentListPage() const;
+    void exportBackup();
+    void exportCsv(const QString &kind);
+    void importBackup();
+    void importCsv();
+    void about();
+
+    LocalStore *m_store;
+    QUndoStack *m_undo;
+    QListWidget *m_nav;
+    QStackedWidget *m_stack;
+    TodayPage *m_today = nullptr;
+    SettingsPage *m_settings = nullptr;
+    TrendCharts *m_metricCharts = nullptr;
+    TrendCharts *m_mealCharts = nullptr;
+    QList<RecordListPage *> m_listPages;
+};
+
+} // namespace hale

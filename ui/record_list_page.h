@@ -1,0 +1,69 @@
+#pragma once
+
+#include "models/record_table_model.h"
+
+#include <QWidget>
+
+class QComboBox;
+class QDateEdit;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSplitter;
+class QTableView;
+class QUndoStack;
+
+namespace hale {
+
+// One kind's screen: a sortable, searchable, date-filtered table over the
+// store, with add, edit and undoable delete. A detail widget (a chart, the
+// due doses) can sit below the table.
+class RecordListPage : public QWidget
+{
+    Q_OBJECT
+
+public:
+    RecordListPage(LocalStore *store, const QString &kind, QUndoStack *undo,
+                   QWidget *parent = nullptr);
+
+    RecordTableModel *model() const { return m_model; }
+    QTableView *view() const { return m_view; }
+    void setDetailWidget(QWidget *widget);
+    void setUnitSystem(UnitSystem system);
+
+    // The selected date range (null ends = unbounded), for charts to follow.
+    QDateTime rangeFrom() const { return m_from; }
+    QDateTime rangeTo() const { return m_to; }
+
+public slots:
+    void newEntry();
+    void editSelected();
+    void deleteSelected();
+    void focusSearch();
+
+signals:
+    void rangeChanged(const QDateTime &from, const QDateTime &to);
+
+private:
+    void applyRange();
+    void updateCount();
+    void updateActions();
+    QString selectedId() const;
+
+    LocalStore *m_store;
+    QUndoStack *m_undo;
+    RecordTableModel *m_model;
+    QTableView *m_view;
+    QSplitter *m_splitter;
+    QComboBox *m_range;
+    QDateEdit *m_fromEdit;
+    QDateEdit *m_toEdit;
+    QLineEdit *m_search;
+    QPushButton *m_editButton;
+    QPushButton *m_deleteButton;
+    QLabel *m_count;
+    QDateTime m_from;
+    QDateTime m_to;
+};
+
+} // namespace hale

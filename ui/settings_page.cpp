@@ -1,0 +1,112 @@
+#include "ui/settings_page.h"
+
+#include <QButtonGroup>
+#include <QCheckBox>
+#include <QDir>
+#include <QFileDialog>
+#include <QFormLayout>
+#include <QGroupBox>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QPushButton>
+#include <QRadioButton>
+#include <QSettings>
+#include <QVBoxLayout>
+
+namespace hale {
+
+namespace {
+const QString kUnitsKey = QStringLiteral("units");
+const QString kDataDirKey = QStringLiteral("dataDir");
+} // namespace
+
+UnitSystem SettingsPage::savedUnitSystem()
+{
+    return units::fromSettingsValue(QSettings().value(kUnitsKey).toString());
+}
+
+QString SettingsPage::savedDataDir()
+{
+    return QSettings().value(kDataDirKey).toString();
+}
+
+SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(parent)
+{
+    setObjectName(QStringLiteral("settings_page"));
+    setAccessibleName(tr("Settings"));
+
+    auto *unitsBox = new QGroupBox(tr("Units"), this);
+    m_metric = new QRadioButton(tr("&Metric (kg, cm, km)"), unitsBox);
+    m_metric->setAccessibleName(tr("Metric units"));
+    m_imperial = new QRadioButton(tr("&Imperial (lb, in, mi)"), unitsBox);
+    m_imperial->setAccessibleName(tr("Imperial units"));
+    auto *group = new QButtonGroup(this);
+    group->addButton(m_metric);
+    group->addButton(m_imperial);
+    (savedUnitSystem() == UnitSystem::Imperial ? m_imperial : m_metric)->setChecked(true);
+    auto *unitsNote = new QLabel(tr("Values are always stored in metric units; this only changes "
+                                    "how they are shown and typed."),
+                                 unitsBox);
+    unitsNote->setWordWrap(true);
+    auto *unitsLayout = new QVBoxLayout(unitsBox);
+    unitsLayout->addWidget(m_metric);
+    unitsLayout->addWidget(m_imperial);
+    unitsLayout->addWidget(unitsNote);
+    connect(m_imperial, &QRadioButton::toggled, this, [this](bool imperial) {
+        const UnitSystem system = imperial ? UnitSystem::Imperial : UnitSystem::Metric;
+        QSettings().setValue(kUnitsKey, units::toSettingsValue(system));
+        emit unitSystemChanged(system);
+    });
+
+    auto *dataBox = new QGroupBox(tr("Data folder"), this);
+    m_dataDir = new QLabel(QDir::toNativeSeparators(dataDir), dataBox);
+    m_dataDir->setAccessibleName(tr("Data folder in use"));
+    m_dataDir->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *change = new QPushButton(tr("C&hange…"), dataBox);
+    change->setAccessibleName(tr("Change data folder"));
+    auto *dataNote =
+        new QLabel(tr("Hale keeps everything in one file, hale.sqlite, in this folder. "
+                      "A new folder takes effect the next time Hale starts."),
+                   dataBox);
+    dataNote->setWordWrap(true);
+    auto *dataRow = new QHBoxLayout;
+    dataRow->addWidget(m_dataDir, 1);
+    dataRow->addWidget(change);
+    auto *dataLayout = new QVBoxLayout(dataBox);
+    dataLayout->addLayout(dataRow);
+    dataLayout->addWidget(dataNote);
+    connect(change, &QPushButton::clicked, this, &SettingsPage::chooseDataDir);
+
+    auto *syncBox = new QGroupBox(tr("Sync"), this);
+    m_syncEnabled = new QCheckBox(tr("Sync my data across my devices"), syncBox);
+    m_syncEnabled->setAccessibleName(tr("Sync my data across my devices"));
+    m_syncEnabled->setChecked(false);
+    // Off by default, always. This build has no sync client yet, so the
+    // switch cannot be turned on rather than pretending to do something.
+    m_syncEnabled->setEnabled(false);
+    auto *syncNote = new QLabel(tr("Your data stays on this computer. Syncing with a Hale server "
+                                   "is not available in this version."),
+                                syncBox);
+    syncNote->setWordWrap(true);
+    auto *syncLayout = new QVBoxLayout(syncBox);
+    syncLayout->addWidget(m_syncEnabled);
+    syncLayout->addWidget(syncNote);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(unitsBox);
+    layout->addWidget(dataBox);
+    layout->addWidget(syncBox);
+    layout->addStretch(1);
+}
+
+void SettingsPage::chooseDataDir()
+{
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Choose a data folder"), m_dataDir->text());
+    if (dir.isEmpty())
+        return;
+    QSettings().setValue(kDataDirKey, dir);
+    m_dataDir->setText(tr("%1 (from the next start)").arg(QDir::toNativeSeparators(dir)));
+}
+
+} // namespace hale
