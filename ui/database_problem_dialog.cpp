@@ -1,11 +1,11 @@
 #include "ui/database_problem_dialog.h"
 
 #include "models/import_export.h"
+#include "ui/file_dialogs.h"
 
 #include <QDateTime>
 #include <QDir>
 #include <QFile>
-#include <QFileDialog>
 #include <QMessageBox>
 #include <QPushButton>
 
@@ -44,16 +44,16 @@ std::optional<QString> resolveDatabaseProblem(LocalStore &store, QString dataDir
         box.exec();
 
         if (box.clickedButton() == other) {
-            const QString dir = QFileDialog::getExistingDirectory(
-                nullptr, QObject::tr("Choose a data folder"), dataDir);
+            const QString dir =
+                files::existingDirectory(nullptr, QObject::tr("Choose a data folder"), dataDir);
             if (!dir.isEmpty()) {
                 dataDir = dir;
                 problem = store.open(dataDir);
             }
         } else if (restore && box.clickedButton() == restore) {
             const QString backup =
-                QFileDialog::getOpenFileName(nullptr, QObject::tr("Choose a Hale backup"), dataDir,
-                                             QObject::tr("Hale backup (*.json)"));
+                files::openFileName(nullptr, QObject::tr("Choose a Hale backup"), dataDir,
+                                    QObject::tr("Hale backup (*.json)"));
             QFile file(backup);
             if (backup.isEmpty() || !file.open(QIODevice::ReadOnly))
                 continue;

@@ -2,6 +2,7 @@
 
 #include "models/import_export.h"
 #include "ui/charts/trend_charts.h"
+#include "ui/file_dialogs.h"
 #include "ui/medications_page.h"
 #include "ui/record_list_page.h"
 #include "ui/settings_page.h"
@@ -9,7 +10,7 @@
 
 #include <QAction>
 #include <QApplication>
-#include <QFileDialog>
+#include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
 #include <QKeySequence>
@@ -102,13 +103,17 @@ void MainWindow::buildMenus()
     QAction *exportJson =
         file->addAction(tr("&Export Backup (JSON)…"), this, &MainWindow::exportBackup);
     exportJson->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_E));
+    exportJson->setObjectName(QStringLiteral("exportBackupAction"));
     QMenu *csv = file->addMenu(tr("Export &CSV"));
     for (const KindSpec &kind : SchemaRegistry::instance().kinds())
         csv->addAction(kind.displayLabel() + QStringLiteral("…"), this,
-                       [this, name = kind.name] { exportCsv(name); });
+                       [this, name = kind.name] { exportCsv(name); })
+            ->setObjectName(QStringLiteral("exportCsvAction_") + kind.name);
     file->addSeparator();
-    file->addAction(tr("&Import Backup (JSON)…"), this, &MainWindow::importBackup);
-    file->addAction(tr("Import C&SV…"), this, &MainWindow::importCsv);
+    file->addAction(tr("&Import Backup (JSON)…"), this, &MainWindow::importBackup)
+        ->setObjectName(QStringLiteral("importBackupAction"));
+    file->addAction(tr("Import C&SV…"), this, &MainWindow::importCsv)
+        ->setObjectName(QStringLiteral("importCsvAction"));
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
@@ -218,7 +223,7 @@ void reportImport(QWidget *parent, const ImportResult &r, const QString &path)
 
 void MainWindow::exportBackup()
 {
-    const QString path = QFileDialog::getSaveFileName(
+    const QString path = files::saveFileName(
         this, tr("Export backup"),
         documentsDir() +
             QStringLiteral("/hale-backup-%1.json").arg(QDate::currentDate().toString(Qt::ISODate)),
@@ -229,7 +234,7 @@ void MainWindow::exportBackup()
 
 void MainWindow::exportCsv(const QString &kind)
 {
-    const QString path = QFileDialog::getSaveFileName(
+    const QString path = files::saveFileName(
         this, tr("Export CSV"), documentsDir() + QStringLiteral("/hale-%1.csv").arg(kind),
         tr("CSV files (*.csv)"));
     if (!path.isEmpty() && writeFile(this, path, ImportExport::exportCsv(*m_store, kind)))
@@ -238,8 +243,8 @@ void MainWindow::exportCsv(const QString &kind)
 
 void MainWindow::importBackup()
 {
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import backup"), documentsDir(),
-                                                      tr("Hale backup (*.json)"));
+    const QString path =
+        files::openFileName(this, tr("Import backup"), documentsDir(), tr("Hale backup (*.json)"));
     QByteArray data;
     if (path.isEmpty())
         return;
@@ -255,26 +260,33 @@ void MainWindow::importBackup()
 
 void MainWindow::importCsv()
 {
-    QStringList labels;
-    for (const KindSpec &kind : SchemaRegistry::instance().kinds())
-        labels << kind.displayLabel();
-    bool ok = false;
-    const QString label = QInputDialog::getItem(
-        this, tr("Import CSV"), tr("What does the file contain?"), labels, 0, false, &ok);
-    if (!ok)
-        return;
-    const QString kind = SchemaRegistry::instance().kinds().at(labels.indexOf(label)).name;
-    const QString path = QFileDialog::getOpenFileName(this, tr("Import CSV"), documentsDir(),
-                                                      tr("CSV files (*.csv)"));
-    QByteArray data;
+    const QString path =
+        files::openFileName(this, tr("Import CSV"), documentsDir(), tr("CSV files (*.csv)"));
     if (path.isEmpty())
         return;
+    // Exports are named hale-<kind>.csv: offer that kind first.
+    QStringList labels;
+    int guess = 0;
+    const auto &kinds = SchemaRegistry::instance().kinds();
+    for (int i = 0; i < kinds.size(); ++i) {
+        labels << kinds.at(i).displayLabel();
+        if (QFileInfo(path).baseName() == QStringLiteral("hale-") + kinds.at(i).name)
+            guess = i;
+    }
+    bool ok = false;
+    const QString label = QInputDialog::getItem(
+        this, tr("Import CSV"), tr("What does %1 contain?").arg(QFileInfo(path).fileName()), labels,
+        guess, false, &ok);
+    if (!ok)
+        return;
+    QByteArray data;
     if (const ImportResult read = ImportExport::readImportFile(path, &data); !read.ok) {
         reportImport(this, read, path);
         return;
     }
     QApplication::setOverrideCursor(Qt::WaitCursor);
-    const auto result = ImportExport::importCsv(*m_store, kind, data);
+    const auto result =
+        ImportExport::importCsv(*m_store, kinds.at(labels.indexOf(label)).name, data);
     QApplication::restoreOverrideCursor();
     reportImport(this, result, path);
 }

@@ -1,9 +1,10 @@
 #include "ui/settings_page.h"
 
+#include "ui/file_dialogs.h"
+
 #include <QButtonGroup>
 #include <QCheckBox>
 #include <QDir>
-#include <QFileDialog>
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
@@ -102,7 +103,7 @@ SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(pa
 void SettingsPage::chooseDataDir()
 {
     const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Choose a data folder"), m_dataDir->text());
+        files::existingDirectory(this, tr("Choose a data folder"), m_dataDir->text());
     if (dir.isEmpty())
         return;
     QSettings().setValue(kDataDirKey, dir);
