@@ -13,6 +13,8 @@
 #include <QIcon>
 #include <QStandardPaths>
 #include <QTimer>
+#include <QTranslator>
+#include <QLocale>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -162,6 +164,14 @@ int main(int argc, char **argv)
     }
 
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hale.svg")));
+    // English is the source language, but its plural forms ("1 entry") come
+    // from a translation file; the person's language, when shipped, overrides.
+    auto *english = new QTranslator(app.get());
+    if (english->load(QStringLiteral(":/i18n/hale_en.qm")))
+        QCoreApplication::installTranslator(english);
+    auto *local = new QTranslator(app.get());
+    if (local->load(QLocale(), QStringLiteral("hale"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+        QCoreApplication::installTranslator(local);
     if (!opened.ok()) {
         const auto resolved = hale::resolveDatabaseProblem(store, dataDir, opened);
         if (!resolved)

@@ -137,13 +137,20 @@ ImportResult failureAt(const PendingRecord &pending, const QString &problem)
 }
 
 // All records or none: the first that the store refuses rolls everything back.
-ImportResult writeAll(LocalStore &store, const QList<PendingRecord> &records)
+ImportResult writeAll(LocalStore &store, const QList<PendingRecord> &records,
+                      const ImportExport::Progress &progress)
 {
+    constexpr int kProgressEvery = 500;
     ImportResult result;
+    const int total = int(records.size());
     const bool ok = store.runInTransaction([&] {
-        for (const PendingRecord &pending : records) {
-            if (QString problem = writeRecord(store, pending); !problem.isEmpty()) {
-                result = failureAt(pending, problem);
+        for (int i = 0; i < total; ++i) {
+            if (QString problem = writeRecord(store, records.at(i)); !problem.isEmpty()) {
+                result = failureAt(records.at(i), problem);
+                return false;
+            }
+            if (progress && i % kProgressEvery == 0 && !progress(i, total)) {
+                result = failure(IE::tr("The import was cancelled; nothing was changed."));
                 return false;
             }
         }
@@ -593,7 +600,8 @@ QByteArray ImportExport::exportJson(const LocalStore &store)
     return QJsonDocument(root).toJson(QJsonDocument::Indented);
 }
 
-ImportResult ImportExport::importJson(LocalStore &store, const QByteArray &data)
+ImportResult ImportExport::importJson(LocalStore &store, const QByteArray &data,
+                                      const Progress &progress)
 {
     if (data.size() > kMaxImportBytes)
         return failure(tooLarge());
@@ -615,7 +623,7 @@ ImportResult ImportExport::importJson(LocalStore &store, const QByteArray &data)
     if (ImportResult r = readJsonRecords(root.value(QStringLiteral("kinds")).toObject(), &records);
         !r.ok)
         return r;
-    return writeAll(store, records);
+    return writeAll(store, records, progress);
 }
 
 QByteArray ImportExport::exportCsv(const LocalStore &store, const QString &kindName)
@@ -638,7 +646,7 @@ QByteArray ImportExport::exportCsv(const LocalStore &store, const QString &kindN
 }
 
 ImportResult ImportExport::importCsv(LocalStore &store, const QString &kindName,
-                                     const QByteArray &data)
+                                     const QByteArray &data, const Progress &progress)
 {
     const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
     if (!kind)
@@ -654,7 +662,7 @@ ImportResult ImportExport::importCsv(LocalStore &store, const QString &kindName,
     QList<PendingRecord> records;
     if (ImportResult r = readCsvRecords(*kind, rows, &records); !r.ok)
         return r;
-    return writeAll(store, records);
+    return writeAll(store, records, progress);
 }
 
 ImportResult ImportExport::readImportFile(const QString &path, QByteArray *data)

@@ -3,6 +3,7 @@
 #include <QByteArray>
 #include <QCoreApplication>
 #include <QString>
+#include <functional>
 
 namespace hale {
 
@@ -34,6 +35,9 @@ public:
     static constexpr qint64 kMaxImportBytes = qint64(256) * 1024 * 1024;
     static constexpr int kFormatVersion = 1;
     static QString formatName() { return QStringLiteral("hale-backup"); }
+    // Called every few hundred records while an import writes, inside its
+    // transaction; returning false cancels the import (nothing is written).
+    using Progress = std::function<bool(int done, int total)>;
 
     // {"format": "hale-backup", "version": 1, "exported_at": ISO time,
     //  "kinds": {"metric": [{"id": ..., "<field>": <schema::toJson>}, ...], ...}}
@@ -42,7 +46,8 @@ public:
     // Creates records whose id is new and overwrites existing ones (restoring
     // deleted ones); fields absent from the file become null. Records of the
     // store that the file does not mention are left alone.
-    static ImportResult importJson(LocalStore &store, const QByteArray &data);
+    static ImportResult importJson(LocalStore &store, const QByteArray &data,
+                                   const Progress &progress = {});
 
     // RFC 4180, CRLF line ends, UTF-8 without a byte order mark. The header is
     // "id" and then the kind's fields in registry order. Sets are joined with
@@ -51,7 +56,8 @@ public:
     static QByteArray exportCsv(const LocalStore &store, const QString &kind);
     // The same semantics as importJson. The header may name any subset of the
     // columns in any order; a row with an empty id gets a new one.
-    static ImportResult importCsv(LocalStore &store, const QString &kind, const QByteArray &data);
+    static ImportResult importCsv(LocalStore &store, const QString &kind, const QByteArray &data,
+                                  const Progress &progress = {});
 
     // Reads a file to import, refusing one over kMaxImportBytes before reading it.
     static ImportResult readImportFile(const QString &path, QByteArray *data);

@@ -18,6 +18,7 @@
 #include <QListWidget>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QProgressDialog>
 #include <QSaveFile>
 #include <QStackedWidget>
 #include <QStandardPaths>
@@ -207,6 +208,24 @@ bool writeFile(QWidget *parent, const QString &path, const QByteArray &data)
     return false;
 }
 
+// A progress dialog with Cancel for a long import. The import runs on this
+// thread inside one transaction; the dialog keeps the window painted and
+// (being window-modal) the rest of the window out of reach meanwhile.
+ImportExport::Progress importProgress(QWidget *parent)
+{
+    auto dialog = std::make_shared<QProgressDialog>(MainWindow::tr("Importing…"),
+                                                    MainWindow::tr("Cancel"), 0, 0, parent);
+    dialog->setWindowModality(Qt::WindowModal);
+    dialog->setMinimumDuration(500);
+    dialog->setAccessibleName(MainWindow::tr("Import progress"));
+    return [dialog](int done, int total) {
+        dialog->setMaximum(total);
+        dialog->setValue(done);
+        QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+        return !dialog->wasCanceled();
+    };
+}
+
 void reportImport(QWidget *parent, const ImportResult &r, const QString &path)
 {
     if (r.ok) {
@@ -252,9 +271,7 @@ void MainWindow::importBackup()
         reportImport(this, read, path);
         return;
     }
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const auto result = ImportExport::importJson(*m_store, data);
-    QApplication::restoreOverrideCursor();
+    const auto result = ImportExport::importJson(*m_store, data, importProgress(this));
     reportImport(this, result, path);
 }
 
@@ -284,10 +301,8 @@ void MainWindow::importCsv()
         reportImport(this, read, path);
         return;
     }
-    QApplication::setOverrideCursor(Qt::WaitCursor);
-    const auto result =
-        ImportExport::importCsv(*m_store, kinds.at(labels.indexOf(label)).name, data);
-    QApplication::restoreOverrideCursor();
+    const auto result = ImportExport::importCsv(*m_store, kinds.at(labels.indexOf(label)).name,
+                                                data, importProgress(this));
     reportImport(this, result, path);
 }
 

@@ -5,6 +5,7 @@
 #include <QTimer>
 #include <QWidget>
 #include <functional>
+#include <memory>
 
 namespace hale::test {
 
@@ -19,20 +20,25 @@ template <typename T = QWidget> T *byAccessibleName(QWidget *root, const QString
     return nullptr;
 }
 
-// Runs `interact` on the next modal dialog once it is shown; the caller then
-// opens the dialog (whose exec() blocks until `interact` closes it).
-template <typename D> void onNextDialog(std::function<void(D *)> interact)
+// Runs `interact` on the next modal dialog of type D once it is shown; the
+// caller then opens the dialog (whose exec() blocks until `interact` closes
+// it). Polls from the event loop without blocking it, so the dialog may also
+// open after other work that processes events. Gives up loudly after 5 s.
+template<typename D>
+void onNextDialog(std::function<void(D *)> interact)
 {
-    QTimer::singleShot(0, [interact] {
-        for (int i = 0; i < 200; ++i) {
-            if (auto *dialog = qobject_cast<D *>(QApplication::activeModalWidget())) {
-                interact(dialog);
-                return;
-            }
-            QTest::qWait(10);
+    auto *poll = new QTimer(qApp);
+    auto tries = std::make_shared<int>(0);
+    QObject::connect(poll, &QTimer::timeout, poll, [poll, tries, interact] {
+        if (auto *dialog = qobject_cast<D *>(QApplication::activeModalWidget())) {
+            poll->deleteLater();
+            poll->stop();
+            interact(dialog);
+        } else if (++*tries > 500) {
+            qFatal("the expected dialog did not open");
         }
-        qFatal("the expected dialog did not open");
     });
+    poll->start(10);
 }
 
 } // namespace hale::test

@@ -257,6 +257,32 @@ private slots:
         QCOMPARE(withoutExportTime(ImportExport::exportJson(*another)), withoutExportTime(first));
     }
 
+    void progressIsReportedAndCancellingImportsNothing()
+    {
+        const QByteArray backup = ImportExport::exportJson(*m_store);
+        auto empty = openStore();
+        int calls = 0;
+        const ImportResult cancelled = ImportExport::importJson(*empty, backup, [&](int, int) {
+            ++calls;
+            return false; // cancel at the first report
+        });
+        QVERIFY(!cancelled.ok);
+        QCOMPARE(calls, 1);
+        QVERIFY2(cancelled.reason.contains(QStringLiteral("cancelled")),
+                 qPrintable(cancelled.reason));
+        for (const QString &kind : kindNames())
+            QCOMPARE(empty->count(kind), 0);
+        QCOMPARE(empty->pendingChangeCount(), 0);
+
+        int lastTotal = 0;
+        const ImportResult done = ImportExport::importJson(*empty, backup, [&](int, int total) {
+            lastTotal = total;
+            return true;
+        });
+        QVERIFY(done.ok);
+        QCOMPARE(lastTotal, m_live);
+    }
+
     void csvRoundTripIsExactForEveryKind()
     {
         auto empty = openStore();

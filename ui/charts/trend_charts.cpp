@@ -144,8 +144,10 @@ void TrendCharts::plot(int tab)
     const KindSpec *kind = SchemaRegistry::instance().kind(spec.kind);
     QChart *chart = m_views.at(tab)->chart();
     chart->removeAllSeries();
-    for (QAbstractAxis *axis : chart->axes())
-        chart->removeAxis(axis);
+    for (QAbstractAxis *axis : chart->axes()) {
+        chart->removeAxis(axis); // gives up ownership without deleting
+        delete axis;
+    }
 
     auto *xAxis = new QDateTimeAxis;
     xAxis->setFormat(QStringLiteral("d MMM yy"));
