@@ -280,8 +280,20 @@ private:
         QTime time;
     };
 
+    // Days back from today that the dose log covers when every scheduled dose
+    // is logged: the regular medications start then.
+    int loggedDays() const
+    {
+        int perDay = 0;
+        for (int i = 0; i < m_plan.medications; ++i)
+            perDay += int(
+                text(kMedications[i].schedule).split(QLatin1Char(' '), Qt::SkipEmptyParts).size());
+        return perDay > 0 ? m_plan.doses / perDay : 0;
+    }
+
     bool addMedications()
     {
+        const int logged = loggedDays();
         for (int i = 0; i < m_plan.medications; ++i) {
             const MedicationIdea &idea = kMedications[i];
             const QString id = newId();
@@ -304,7 +316,7 @@ private:
                 values.insert(QStringLiteral("end_date"), start.addDays(10));
             } else {
                 values.insert(QStringLiteral("schedule"), schedule);
-                values.insert(QStringLiteral("start_date"), dateOf(m_plan.days + between(0, 30)));
+                values.insert(QStringLiteral("start_date"), dateOf(logged));
                 for (const QString &time : schedule)
                     m_scheduled.append({id, QTime::fromString(time, QStringLiteral("HH:mm"))});
             }
@@ -314,29 +326,38 @@ private:
         return true;
     }
 
+    // Every scheduled dose, most recent day first, until the plan's count is
+    // used up; about 92% of them taken, as a person who mostly remembers.
     bool addDoses()
     {
-        for (int i = 0; i < m_plan.doses; ++i) {
-            const Slot slot = slotOf(i, m_plan.doses, m_plan.days);
-            const ScheduledDose &due = m_scheduled.at(i % m_scheduled.size());
-            const double hour = due.time.hour() + due.time.minute() / 60.0;
-            const QDateTime scheduled = at(slot.day, hour);
-            const bool taken = chance(0.92);
-            const int delay = taken ? between(0, 40 * 60) : between(20 * 60, 180 * 60);
-            QVariantMap values{
-                {QStringLiteral("medication_id"), due.medicationId},
-                {QStringLiteral("scheduled_at"), scheduled},
-                {QStringLiteral("status"),
-                 taken ? QStringLiteral("taken") : QStringLiteral("skipped")},
-                {QStringLiteral("logged_at"), std::min(scheduled.addSecs(delay), m_now)},
-            };
-            if (!taken && chance(0.5))
-                values.insert(QStringLiteral("notes"), chance(0.5) ? QStringLiteral("Forgot")
-                                                                   : QStringLiteral("Felt unwell"));
-            if (!add(QStringLiteral("dose"), values))
-                return false;
+        int written = 0;
+        for (int day = 0; written < m_plan.doses && !m_scheduled.isEmpty(); ++day) {
+            for (const ScheduledDose &due : m_scheduled) {
+                const QDateTime scheduled = QDateTime(dateOf(day), due.time, Qt::LocalTime).toUTC();
+                if (written == m_plan.doses || scheduled > m_now)
+                    continue; // not due yet
+                if (!addDose(due, scheduled))
+                    return false;
+                ++written;
+            }
         }
         return true;
+    }
+
+    bool addDose(const ScheduledDose &due, const QDateTime &scheduled)
+    {
+        const bool taken = chance(0.92);
+        const int delay = taken ? between(0, 40 * 60) : between(20 * 60, 180 * 60);
+        QVariantMap values{
+            {QStringLiteral("medication_id"), due.medicationId},
+            {QStringLiteral("scheduled_at"), scheduled},
+            {QStringLiteral("status"), taken ? QStringLiteral("taken") : QStringLiteral("skipped")},
+            {QStringLiteral("logged_at"), std::min(scheduled.addSecs(delay), m_now)},
+        };
+        if (!taken && chance(0.5))
+            values.insert(QStringLiteral("notes"),
+                          chance(0.5) ? QStringLiteral("Forgot") : QStringLiteral("Felt unwell"));
+        return add(QStringLiteral("dose"), values);
     }
 
     // --- metrics ---

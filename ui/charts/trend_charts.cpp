@@ -220,6 +220,8 @@ void TrendCharts::plot(int tab)
         if (it->first <= it->second) {
             const double pad = std::max(1.0, (it->second - it->first) * 0.08);
             it.key()->setRange(std::max(0.0, it->first - pad), it->second + pad);
+            it.key()->applyNiceNumbers(); // round tick values
+            it.key()->setLabelFormat(QStringLiteral("%.0f"));
         }
     }
     if (minX <= maxX) {
