@@ -11,10 +11,10 @@
 #include <QDir>
 #include <QElapsedTimer>
 #include <QIcon>
+#include <QLocale>
 #include <QStandardPaths>
 #include <QTimer>
 #include <QTranslator>
-#include <QLocale>
 #include <cstdio>
 #include <cstring>
 #include <memory>
@@ -170,7 +170,8 @@ int main(int argc, char **argv)
     if (english->load(QStringLiteral(":/i18n/hale_en.qm")))
         QCoreApplication::installTranslator(english);
     auto *local = new QTranslator(app.get());
-    if (local->load(QLocale(), QStringLiteral("hale"), QStringLiteral("_"), QStringLiteral(":/i18n")))
+    if (local->load(QLocale(), QStringLiteral("hale"), QStringLiteral("_"),
+                    QStringLiteral(":/i18n")))
         QCoreApplication::installTranslator(local);
     if (!opened.ok()) {
         const auto resolved = hale::resolveDatabaseProblem(store, dataDir, opened);

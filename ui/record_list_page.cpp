@@ -210,47 +210,57 @@ QString RecordListPage::selectedId() const
     return rows.isEmpty() ? QString() : m_model->idAt(rows.first().row());
 }
 
-void RecordListPage::newEntry()
+bool RecordListPage::runEditor(const QVariantMap &initial,
+                               const std::function<WriteResult(const QVariantMap &)> &save)
 {
     const KindSpec &kind = m_model->kind();
-    RecordEditorDialog dialog(m_store, kind, m_model->unitSystem(), {}, this);
+    RecordEditorDialog dialog(m_store, kind, m_model->unitSystem(), initial, this);
+    // Until the person cancels or the store takes the values: a refusal keeps
+    // the dialog open with the store's messages beside the fields.
     while (dialog.exec() == QDialog::Accepted) {
-        const WriteResult r = m_store->create(kind.name, dialog.values());
-        if (r.ok()) {
-            m_undo->push(new CreateRecordCommand(m_store, kind.name, r.id));
-            const int row = m_model->rowOf(r.id);
-            if (row >= 0)
-                m_view->selectRow(row);
-            return;
-        }
+        const WriteResult r = save(dialog.values());
+        if (r.ok())
+            return true;
         dialog.showErrors(r.errors);
         if (!r.message.isEmpty())
             QMessageBox::warning(this, tr("Not saved"), errorSummary(r, kind));
     }
+    return false;
+}
+
+void RecordListPage::newEntry()
+{
+    const QString kind = m_model->kind().name;
+    QString id;
+    const bool saved = runEditor({}, [&](const QVariantMap &values) {
+        const WriteResult r = m_store->create(kind, values);
+        id = r.id;
+        return r;
+    });
+    if (!saved)
+        return;
+    m_undo->push(new CreateRecordCommand(m_store, kind, id));
+    if (const int row = m_model->rowOf(id); row >= 0)
+        m_view->selectRow(row);
 }
 
 void RecordListPage::editSelected()
 {
+    const KindSpec &kind = m_model->kind();
     const QString id = selectedId();
-    const auto current = m_store->record(m_model->kind().name, id);
+    const auto current = m_store->record(kind.name, id);
     if (!current)
         return;
-    const KindSpec &kind = m_model->kind();
-    RecordEditorDialog dialog(m_store, kind, m_model->unitSystem(), current->values, this);
-    while (dialog.exec() == QDialog::Accepted) {
-        QVariantMap before;
-        for (const FieldSpec &field : kind.fields)
-            before.insert(field.name, current->value(field.name));
-        const QVariantMap after = dialog.values();
-        const WriteResult r = m_store->update(kind.name, id, after);
-        if (r.ok()) {
-            m_undo->push(new EditRecordCommand(m_store, kind.name, id, before, after));
-            return;
-        }
-        dialog.showErrors(r.errors);
-        if (!r.message.isEmpty())
-            QMessageBox::warning(this, tr("Not saved"), errorSummary(r, kind));
-    }
+    QVariantMap before;
+    for (const FieldSpec &field : kind.fields)
+        before.insert(field.name, current->value(field.name)); // nulls too, for undo
+    QVariantMap after;
+    const bool saved = runEditor(current->values, [&](const QVariantMap &values) {
+        after = values;
+        return m_store->update(kind.name, id, values);
+    });
+    if (saved)
+        m_undo->push(new EditRecordCommand(m_store, kind.name, id, before, after));
 }
 
 void RecordListPage::deleteSelected()

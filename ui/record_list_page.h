@@ -3,6 +3,7 @@
 #include "models/record_table_model.h"
 
 #include <QWidget>
+#include <functional>
 
 class QComboBox;
 class QDateEdit;
@@ -49,6 +50,9 @@ private:
     void updateCount();
     void updateActions();
     QString selectedId() const;
+    // Shows the editor; true once `save` accepted the values.
+    bool runEditor(const QVariantMap &initial,
+                   const std::function<WriteResult(const QVariantMap &)> &save);
 
     LocalStore *m_store;
     QUndoStack *m_undo;

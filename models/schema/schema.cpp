@@ -142,145 +142,139 @@ QStringList list(std::initializer_list<const char *> items)
     return out;
 }
 
+FieldSpec reference(const char *name, const char *label, const char *refKind)
+{
+    FieldSpec f;
+    f.name = QLatin1String(name);
+    f.label = label;
+    f.type = FT::Reference;
+    f.refKind = QLatin1String(refKind);
+    f.required = true;
+    return f;
+}
+
+FieldSpec labelled(FieldSpec f, QList<const char *> choiceLabels)
+{
+    f.choiceLabels = std::move(choiceLabels);
+    return f;
+}
+
+// For dates that may lie ahead: a planned course, a scheduled dose.
+FieldSpec mayBeFuture(FieldSpec f)
+{
+    f.notInFuture = false;
+    return f;
+}
+
+KindSpec kindOf(const char *name, const char *table, const char *label, const char *singular,
+                const char *timeField, const char *titleField, QList<FieldSpec> fields)
+{
+    KindSpec k;
+    k.name = QLatin1String(name);
+    k.table = QLatin1String(table);
+    k.label = label;
+    k.singular = singular;
+    k.timeField = QLatin1String(timeField);
+    k.titleField = QLatin1String(titleField);
+    k.fields = std::move(fields);
+    return k;
+}
+
 } // namespace
 
+// Ranges are what a person could plausibly log; anything outside is a typo.
 SchemaRegistry::SchemaRegistry()
 {
-    // Ranges are what a person could plausibly log; anything outside is a typo.
-    KindSpec metric;
-    metric.name = QStringLiteral("metric");
-    metric.table = QStringLiteral("metrics");
-    metric.label = QT_TRANSLATE_NOOP("Schema", "Metrics");
-    metric.singular = QT_TRANSLATE_NOOP("Schema", "Metric");
-    metric.timeField = QStringLiteral("recorded_at");
-    metric.titleField = QStringLiteral("recorded_at");
-    metric.fields = {
-        when("recorded_at", QT_TRANSLATE_NOOP("Schema", "Recorded at"), FT::DateTime),
-        number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 20, 400),
-        number("sleep_quality", QT_TRANSLATE_NOOP("Schema", "Sleep quality"), FT::Integer, "", 1,
-               10),
-        number("energy_level", QT_TRANSLATE_NOOP("Schema", "Energy level"), FT::Integer, "", 1, 10),
-        number("resting_heart_rate", QT_TRANSLATE_NOOP("Schema", "Resting heart rate"), FT::Integer,
-               "bpm", 25, 250),
-        set("body_measurements", QT_TRANSLATE_NOOP("Schema", "Body measurements"), FT::Measurements,
-            "cm"),
-        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+    m_kinds = {
+        kindOf("metric", "metrics", QT_TRANSLATE_NOOP("Schema", "Metrics"),
+               QT_TRANSLATE_NOOP("Schema", "Metric"), "recorded_at", "recorded_at",
+               {
+                   when("recorded_at", QT_TRANSLATE_NOOP("Schema", "Recorded at"), FT::DateTime),
+                   number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 20, 400),
+                   number("sleep_quality", QT_TRANSLATE_NOOP("Schema", "Sleep quality"),
+                          FT::Integer, "", 1, 10),
+                   number("energy_level", QT_TRANSLATE_NOOP("Schema", "Energy level"), FT::Integer,
+                          "", 1, 10),
+                   number("resting_heart_rate", QT_TRANSLATE_NOOP("Schema", "Resting heart rate"),
+                          FT::Integer, "bpm", 25, 250),
+                   set("body_measurements", QT_TRANSLATE_NOOP("Schema", "Body measurements"),
+                       FT::Measurements, "cm"),
+                   longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+               }),
+        kindOf(
+            "meal", "meals", QT_TRANSLATE_NOOP("Schema", "Meals"),
+            QT_TRANSLATE_NOOP("Schema", "Meal"), "eaten_at", "description",
+            {
+                when("eaten_at", QT_TRANSLATE_NOOP("Schema", "Time"), FT::DateTime),
+                labelled(
+                    choice("meal_type", QT_TRANSLATE_NOOP("Schema", "Meal type"),
+                           list({"breakfast", "lunch", "dinner", "snack"})),
+                    {QT_TRANSLATE_NOOP("Schema", "Breakfast"), QT_TRANSLATE_NOOP("Schema", "Lunch"),
+                     QT_TRANSLATE_NOOP("Schema", "Dinner"), QT_TRANSLATE_NOOP("Schema", "Snack")}),
+                text("description", QT_TRANSLATE_NOOP("Schema", "Description"), true),
+                number("calories", QT_TRANSLATE_NOOP("Schema", "Calories"), FT::Real, "kcal", 0,
+                       10000),
+                number("protein", QT_TRANSLATE_NOOP("Schema", "Protein"), FT::Real, "g", 0, 1000),
+                number("carbs", QT_TRANSLATE_NOOP("Schema", "Carbohydrates"), FT::Real, "g", 0,
+                       1000),
+                number("fat", QT_TRANSLATE_NOOP("Schema", "Fat"), FT::Real, "g", 0, 1000),
+                longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+            }),
+        kindOf("exercise", "exercises", QT_TRANSLATE_NOOP("Schema", "Exercises"),
+               QT_TRANSLATE_NOOP("Schema", "Exercise"), "performed_at", "activity",
+               {
+                   when("performed_at", QT_TRANSLATE_NOOP("Schema", "Time"), FT::DateTime),
+                   text("activity", QT_TRANSLATE_NOOP("Schema", "Activity"), true, 120),
+                   number("duration", QT_TRANSLATE_NOOP("Schema", "Duration"), FT::Real, "min", 0,
+                          1440),
+                   number("distance", QT_TRANSLATE_NOOP("Schema", "Distance"), FT::Real, "km", 0,
+                          1000),
+                   number("calories", QT_TRANSLATE_NOOP("Schema", "Calories"), FT::Real, "kcal", 0,
+                          20000),
+                   number("sets", QT_TRANSLATE_NOOP("Schema", "Sets"), FT::Integer, "", 0, 1000),
+                   number("reps", QT_TRANSLATE_NOOP("Schema", "Reps"), FT::Integer, "", 0, 10000),
+                   number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 0, 1000),
+                   longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+               }),
+        kindOf(
+            "medication", "medications", QT_TRANSLATE_NOOP("Schema", "Medications"),
+            QT_TRANSLATE_NOOP("Schema", "Medication"), "start_date", "name",
+            {
+                text("name", QT_TRANSLATE_NOOP("Schema", "Name"), true, 120),
+                number("dose", QT_TRANSLATE_NOOP("Schema", "Dose"), FT::Real, "", 0.001, 100000,
+                       true),
+                choice("unit", QT_TRANSLATE_NOOP("Schema", "Unit"),
+                       list({"mg", "g", "mcg", "ml", "IU", "tablet", "capsule", "drop", "puff"})),
+                set("schedule", QT_TRANSLATE_NOOP("Schema", "Schedule"), FT::TimeSet),
+                mayBeFuture(
+                    when("start_date", QT_TRANSLATE_NOOP("Schema", "Start date"), FT::Date)),
+                mayBeFuture(
+                    when("end_date", QT_TRANSLATE_NOOP("Schema", "End date"), FT::Date, false)),
+                set("side_effects", QT_TRANSLATE_NOOP("Schema", "Side effects"), FT::StringSet),
+                longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+            }),
+        kindOf(
+            "dose", "doses", QT_TRANSLATE_NOOP("Schema", "Dose log"),
+            QT_TRANSLATE_NOOP("Schema", "Dose"), "logged_at", "status",
+            {
+                reference("medication_id", QT_TRANSLATE_NOOP("Schema", "Medication"), "medication"),
+                mayBeFuture(when("scheduled_at", QT_TRANSLATE_NOOP("Schema", "Scheduled for"),
+                                 FT::DateTime, false)),
+                labelled(
+                    choice("status", QT_TRANSLATE_NOOP("Schema", "Status"),
+                           list({"taken", "skipped"})),
+                    {QT_TRANSLATE_NOOP("Schema", "Taken"), QT_TRANSLATE_NOOP("Schema", "Skipped")}),
+                when("logged_at", QT_TRANSLATE_NOOP("Schema", "Logged at"), FT::DateTime),
+                longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+            }),
+        kindOf("journal", "journal", QT_TRANSLATE_NOOP("Schema", "Journal"),
+               QT_TRANSLATE_NOOP("Schema", "Journal entry"), "entry_date", "text",
+               {
+                   when("entry_date", QT_TRANSLATE_NOOP("Schema", "Date"), FT::Date),
+                   number("mood", QT_TRANSLATE_NOOP("Schema", "Mood"), FT::Integer, "", 1, 5, true),
+                   longText("text", QT_TRANSLATE_NOOP("Schema", "Entry"), true),
+               }),
     };
-
-    KindSpec meal;
-    meal.name = QStringLiteral("meal");
-    meal.table = QStringLiteral("meals");
-    meal.label = QT_TRANSLATE_NOOP("Schema", "Meals");
-    meal.singular = QT_TRANSLATE_NOOP("Schema", "Meal");
-    meal.timeField = QStringLiteral("eaten_at");
-    meal.titleField = QStringLiteral("description");
-    meal.fields = {
-        when("eaten_at", QT_TRANSLATE_NOOP("Schema", "Time"), FT::DateTime),
-        [] {
-            FieldSpec type = choice("meal_type", QT_TRANSLATE_NOOP("Schema", "Meal type"),
-                                    list({"breakfast", "lunch", "dinner", "snack"}));
-            type.choiceLabels = {
-                QT_TRANSLATE_NOOP("Schema", "Breakfast"), QT_TRANSLATE_NOOP("Schema", "Lunch"),
-                QT_TRANSLATE_NOOP("Schema", "Dinner"), QT_TRANSLATE_NOOP("Schema", "Snack")};
-            return type;
-        }(),
-        text("description", QT_TRANSLATE_NOOP("Schema", "Description"), true),
-        number("calories", QT_TRANSLATE_NOOP("Schema", "Calories"), FT::Real, "kcal", 0, 10000),
-        number("protein", QT_TRANSLATE_NOOP("Schema", "Protein"), FT::Real, "g", 0, 1000),
-        number("carbs", QT_TRANSLATE_NOOP("Schema", "Carbohydrates"), FT::Real, "g", 0, 1000),
-        number("fat", QT_TRANSLATE_NOOP("Schema", "Fat"), FT::Real, "g", 0, 1000),
-        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
-    };
-
-    KindSpec exercise;
-    exercise.name = QStringLiteral("exercise");
-    exercise.table = QStringLiteral("exercises");
-    exercise.label = QT_TRANSLATE_NOOP("Schema", "Exercises");
-    exercise.singular = QT_TRANSLATE_NOOP("Schema", "Exercise");
-    exercise.timeField = QStringLiteral("performed_at");
-    exercise.titleField = QStringLiteral("activity");
-    exercise.fields = {
-        when("performed_at", QT_TRANSLATE_NOOP("Schema", "Time"), FT::DateTime),
-        text("activity", QT_TRANSLATE_NOOP("Schema", "Activity"), true, 120),
-        number("duration", QT_TRANSLATE_NOOP("Schema", "Duration"), FT::Real, "min", 0, 1440),
-        number("distance", QT_TRANSLATE_NOOP("Schema", "Distance"), FT::Real, "km", 0, 1000),
-        number("calories", QT_TRANSLATE_NOOP("Schema", "Calories"), FT::Real, "kcal", 0, 20000),
-        number("sets", QT_TRANSLATE_NOOP("Schema", "Sets"), FT::Integer, "", 0, 1000),
-        number("reps", QT_TRANSLATE_NOOP("Schema", "Reps"), FT::Integer, "", 0, 10000),
-        number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 0, 1000),
-        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
-    };
-
-    KindSpec medication;
-    medication.name = QStringLiteral("medication");
-    medication.table = QStringLiteral("medications");
-    medication.label = QT_TRANSLATE_NOOP("Schema", "Medications");
-    medication.singular = QT_TRANSLATE_NOOP("Schema", "Medication");
-    medication.timeField = QStringLiteral("start_date");
-    medication.titleField = QStringLiteral("name");
-    FieldSpec endDate = when("end_date", QT_TRANSLATE_NOOP("Schema", "End date"), FT::Date, false);
-    endDate.notInFuture = false; // a course can be planned to end later
-    medication.fields = {
-        text("name", QT_TRANSLATE_NOOP("Schema", "Name"), true, 120),
-        number("dose", QT_TRANSLATE_NOOP("Schema", "Dose"), FT::Real, "", 0.001, 100000, true),
-        choice("unit", QT_TRANSLATE_NOOP("Schema", "Unit"),
-               list({"mg", "g", "mcg", "ml", "IU", "tablet", "capsule", "drop", "puff"})),
-        set("schedule", QT_TRANSLATE_NOOP("Schema", "Schedule"), FT::TimeSet),
-        [] {
-            FieldSpec start =
-                when("start_date", QT_TRANSLATE_NOOP("Schema", "Start date"), FT::Date);
-            start.notInFuture = false;
-            return start;
-        }(),
-        endDate,
-        set("side_effects", QT_TRANSLATE_NOOP("Schema", "Side effects"), FT::StringSet),
-        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
-    };
-
-    KindSpec dose;
-    dose.name = QStringLiteral("dose");
-    dose.table = QStringLiteral("doses");
-    dose.label = QT_TRANSLATE_NOOP("Schema", "Dose log");
-    dose.singular = QT_TRANSLATE_NOOP("Schema", "Dose");
-    dose.timeField = QStringLiteral("logged_at");
-    dose.titleField = QStringLiteral("status");
-    FieldSpec medicationRef;
-    medicationRef.name = QStringLiteral("medication_id");
-    medicationRef.label = QT_TRANSLATE_NOOP("Schema", "Medication");
-    medicationRef.type = FT::Reference;
-    medicationRef.refKind = QStringLiteral("medication");
-    medicationRef.required = true;
-    FieldSpec scheduled =
-        when("scheduled_at", QT_TRANSLATE_NOOP("Schema", "Scheduled for"), FT::DateTime, false);
-    scheduled.notInFuture = false;
-    dose.fields = {
-        medicationRef,
-        scheduled,
-        [] {
-            FieldSpec status =
-                choice("status", QT_TRANSLATE_NOOP("Schema", "Status"), list({"taken", "skipped"}));
-            status.choiceLabels = {QT_TRANSLATE_NOOP("Schema", "Taken"),
-                                   QT_TRANSLATE_NOOP("Schema", "Skipped")};
-            return status;
-        }(),
-        when("logged_at", QT_TRANSLATE_NOOP("Schema", "Logged at"), FT::DateTime),
-        longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
-    };
-
-    KindSpec journal;
-    journal.name = QStringLiteral("journal");
-    journal.table = QStringLiteral("journal");
-    journal.label = QT_TRANSLATE_NOOP("Schema", "Journal");
-    journal.singular = QT_TRANSLATE_NOOP("Schema", "Journal entry");
-    journal.timeField = QStringLiteral("entry_date");
-    journal.titleField = QStringLiteral("text");
-    journal.fields = {
-        when("entry_date", QT_TRANSLATE_NOOP("Schema", "Date"), FT::Date),
-        number("mood", QT_TRANSLATE_NOOP("Schema", "Mood"), FT::Integer, "", 1, 5, true),
-        longText("text", QT_TRANSLATE_NOOP("Schema", "Entry"), true),
-    };
-
-    m_kinds = {metric, meal, exercise, medication, dose, journal};
 }
 
 const SchemaRegistry &SchemaRegistry::instance()

@@ -24,8 +24,7 @@ template <typename T = QWidget> T *byAccessibleName(QWidget *root, const QString
 // caller then opens the dialog (whose exec() blocks until `interact` closes
 // it). Polls from the event loop without blocking it, so the dialog may also
 // open after other work that processes events. Gives up loudly after 5 s.
-template<typename D>
-void onNextDialog(std::function<void(D *)> interact)
+template <typename D> void onNextDialog(std::function<void(D *)> interact)
 {
     auto *poll = new QTimer(qApp);
     auto tries = std::make_shared<int>(0);
