@@ -73,6 +73,20 @@ private slots:
         }
     }
 
+    void everyEditorFieldHasAnAccessibleName()
+    {
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            RecordEditorDialog dialog(m_store.get(), kind, UnitSystem::Metric, {});
+            for (const FieldSpec &field : kind.fields) {
+                QWidget *editor = dialog.findChild<QWidget *>(field.name);
+                QVERIFY2(editor, qPrintable(kind.name + QLatin1Char('.') + field.name));
+                QCOMPARE(editor->accessibleName(), field.displayLabel());
+            }
+            for (auto *button : dialog.findChildren<QAbstractButton *>())
+                QVERIFY2(!button->accessibleName().isEmpty(), qPrintable(button->text()));
+        }
+    }
+
     void addAMealAndSeeItInTheTableAndTheDatabase()
     {
         RecordListPage *page = showMeals();
