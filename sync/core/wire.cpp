@@ -1,0 +1,351 @@
+#include "sync/core/wire.h"
+
+#include "models/schema/schema.h"
+
+#include <QCoreApplication>
+#include <QJsonArray>
+#include <QUuid>
+
+namespace hale::sync {
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("SyncWire", text);
+}
+
+// Depth of the deepest nesting, counted outside string literals, so that a
+// hostile body cannot make the parser recurse without bound.
+int maxDepth(const QByteArray &body)
+{
+    int depth = 0;
+    int deepest = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < body.size(); ++i) {
+        const char c = body.at(i);
+        if (inString) {
+            if (c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = false;
+        } else if (c == '"') {
+            inString = true;
+        } else if (c == '{' || c == '[') {
+            deepest = std::max(deepest, ++depth);
+        } else if (c == '}' || c == ']') {
+            --depth;
+        }
+    }
+    return deepest;
+}
+
+bool fail(WireError *error, const QString &message, const QString &record = {},
+          const QString &field = {})
+{
+    if (error)
+        *error = {message, record, field};
+    return false;
+}
+
+std::optional<HlcStamp> stampOf(const QJsonObject &cell)
+{
+    return HlcStamp::fromString(cell.value(QStringLiteral("t")).toString());
+}
+
+bool checkValue(const FieldSpec &field, const QJsonValue &value, QString *problem)
+{
+    const schema::Coerced coerced = schema::fromJson(field, value);
+    if (!coerced.ok()) {
+        *problem = coerced.error;
+        return false;
+    }
+    // A required field may still be cleared by a write; presence is the
+    // editor's business, ranges and types are everyone's.
+    FieldSpec optional = field;
+    optional.required = false;
+    optional.notInFuture = false;
+    *problem = schema::checkValue(optional, coerced.value);
+    return problem->isEmpty();
+}
+
+// Element values: set members carry true, measurements a number in range.
+bool checkElement(const FieldSpec &field, const QString &key, const QJsonValue &value,
+                  QString *problem)
+{
+    if (key.isEmpty() || key.size() > 60) {
+        *problem = tr("has an element with an empty or too long name");
+        return false;
+    }
+    if (field.type == FieldType::Measurements) {
+        FieldSpec single = field;
+        single.type = FieldType::Real;
+        return checkValue(single, value, problem);
+    }
+    if (field.type == FieldType::TimeSet) {
+        *problem = schema::checkValue(field, QStringList{key});
+        if (!problem->isEmpty())
+            return false;
+    }
+    if (!value.isBool()) {
+        *problem = tr("must mark members with true");
+        return false;
+    }
+    return true;
+}
+
+} // namespace
+
+QString recordKey(const RecordState &state)
+{
+    return state.kind + QLatin1Char('/') + state.id;
+}
+
+std::optional<QJsonObject> parseObject(const QByteArray &body, WireError *error)
+{
+    if (maxDepth(body) > kMaxJsonDepth) {
+        fail(error, tr("The JSON is nested too deeply."));
+        return std::nullopt;
+    }
+    QJsonParseError parseError;
+    const QJsonDocument doc = QJsonDocument::fromJson(body, &parseError);
+    if (parseError.error == QJsonParseError::IllegalUTF8String) {
+        fail(error, tr("The body is not valid UTF-8."));
+        return std::nullopt;
+    }
+    if (parseError.error != QJsonParseError::NoError) {
+        fail(error, tr("The body is not valid JSON: %1 at offset %2.")
+                        .arg(parseError.errorString())
+                        .arg(parseError.offset));
+        return std::nullopt;
+    }
+    if (!doc.isObject()) {
+        fail(error, tr("The body must be a JSON object."));
+        return std::nullopt;
+    }
+    return doc.object();
+}
+
+QJsonObject encodeRecord(const RecordState &state)
+{
+    QJsonObject fields;
+    for (auto it = state.fields.cbegin(); it != state.fields.cend(); ++it)
+        fields.insert(it.key(), QJsonObject{{QStringLiteral("v"), it->value},
+                                            {QStringLiteral("t"), it->stamp.toString()}});
+    QJsonObject elements;
+    for (auto it = state.elements.cbegin(); it != state.elements.cend(); ++it) {
+        QJsonObject members;
+        for (auto m = it->cbegin(); m != it->cend(); ++m)
+            members.insert(m.key(), QJsonObject{{QStringLiteral("v"), m->value},
+                                                {QStringLiteral("t"), m->stamp.toString()},
+                                                {QStringLiteral("x"), m->removed}});
+        elements.insert(it.key(), members);
+    }
+    QJsonObject out{{QStringLiteral("kind"), state.kind},
+                    {QStringLiteral("id"), state.id},
+                    {QStringLiteral("fields"), fields},
+                    {QStringLiteral("elements"), elements}};
+    if (!state.deleted.stamp.isNull())
+        out.insert(QStringLiteral("deleted"),
+                   QJsonObject{{QStringLiteral("v"), state.deleted.value.toBool()},
+                               {QStringLiteral("t"), state.deleted.stamp.toString()}});
+    return out;
+}
+
+std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
+                                        WireError *error)
+{
+    if (!json.isObject()) {
+        fail(error, tr("A change must be a JSON object."));
+        return std::nullopt;
+    }
+    const QJsonObject o = json.toObject();
+    RecordState state;
+    state.kind = o.value(QStringLiteral("kind")).toString();
+    const QUuid id = QUuid::fromString(o.value(QStringLiteral("id")).toString());
+    const KindSpec *kind = SchemaRegistry::instance().kind(state.kind);
+    if (!kind) {
+        fail(error, tr("Unknown kind of record \"%1\".").arg(state.kind.left(40)));
+        return std::nullopt;
+    }
+    if (id.isNull() || o.value(QStringLiteral("id")).toString().size() != 36) {
+        fail(error, tr("The record id is not a UUID."), state.kind);
+        return std::nullopt;
+    }
+    state.id = id.toString(QUuid::WithoutBraces);
+    const QString key = recordKey(state);
+
+    const QJsonObject fields = o.value(QStringLiteral("fields")).toObject();
+    for (auto it = fields.constBegin(); it != fields.constEnd(); ++it) {
+        const FieldSpec *field = kind->field(it.key());
+        const QJsonObject cell = it.value().toObject();
+        const auto stamp = stampOf(cell);
+        if (!stamp) {
+            fail(error, tr("The field has no valid clock stamp."), key, it.key());
+            return std::nullopt;
+        }
+        if (!field && unknown == UnknownFields::Refuse) {
+            fail(error, tr("Unknown field \"%1\".").arg(it.key().left(40)), key, it.key());
+            return std::nullopt;
+        }
+        if (field && field->isElementWise()) {
+            fail(error, tr("The field holds elements, not a single value."), key, it.key());
+            return std::nullopt;
+        }
+        const QJsonValue value = cell.value(QStringLiteral("v"));
+        QString problem;
+        if (field && !value.isNull() && !checkValue(*field, value, &problem)) {
+            fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
+            return std::nullopt;
+        }
+        state.fields.insert(it.key(), {value.isUndefined() ? QJsonValue() : value, *stamp});
+    }
+
+    const QJsonObject elements = o.value(QStringLiteral("elements")).toObject();
+    for (auto it = elements.constBegin(); it != elements.constEnd(); ++it) {
+        const FieldSpec *field = kind->field(it.key());
+        if (!field && unknown == UnknownFields::Refuse) {
+            fail(error, tr("Unknown field \"%1\".").arg(it.key().left(40)), key, it.key());
+            return std::nullopt;
+        }
+        if (field && !field->isElementWise()) {
+            fail(error, tr("The field holds a single value, not elements."), key, it.key());
+            return std::nullopt;
+        }
+        const QJsonObject members = it.value().toObject();
+        if (members.size() > schema::kMaxSetElements * 4) {
+            fail(error, tr("The field has too many elements."), key, it.key());
+            return std::nullopt;
+        }
+        for (auto m = members.constBegin(); m != members.constEnd(); ++m) {
+            const QJsonObject cell = m.value().toObject();
+            const auto stamp = stampOf(cell);
+            const bool removed = cell.value(QStringLiteral("x")).toBool();
+            if (!stamp) {
+                fail(error, tr("An element has no valid clock stamp."), key, it.key());
+                return std::nullopt;
+            }
+            QString problem;
+            if (field && !removed &&
+                !checkElement(*field, m.key(), cell.value(QStringLiteral("v")), &problem)) {
+                fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
+                return std::nullopt;
+            }
+            state.elements[it.key()].insert(
+                m.key(),
+                {removed ? QJsonValue() : cell.value(QStringLiteral("v")), *stamp, removed});
+        }
+    }
+
+    if (o.contains(QStringLiteral("deleted"))) {
+        const QJsonObject cell = o.value(QStringLiteral("deleted")).toObject();
+        const auto stamp = stampOf(cell);
+        if (!stamp || !cell.value(QStringLiteral("v")).isBool()) {
+            fail(error, tr("The deletion flag is malformed."), key, QStringLiteral("deleted"));
+            return std::nullopt;
+        }
+        state.deleted = {cell.value(QStringLiteral("v")).toBool(), *stamp};
+    } else {
+        state.deleted = {false, {}};
+    }
+    return state;
+}
+
+namespace {
+QJsonArray encodeAll(const QList<RecordState> &states)
+{
+    QJsonArray out;
+    for (const RecordState &s : states)
+        out.append(encodeRecord(s));
+    return out;
+}
+
+bool decodeAll(const QJsonValue &json, UnknownFields unknown, QList<RecordState> *out,
+               WireError *error)
+{
+    if (!json.isUndefined() && !json.isArray())
+        return fail(error, tr("Changes must be a list."));
+    for (const QJsonValue &item : json.toArray()) {
+        auto state = decodeRecord(item, unknown, error);
+        if (!state)
+            return false;
+        out->append(*state);
+    }
+    return true;
+}
+
+bool readCursor(const QJsonValue &json, qint64 *out, WireError *error)
+{
+    if (json.isUndefined()) {
+        *out = 0;
+        return true;
+    }
+    const double d = json.toDouble(-1);
+    if (!json.isDouble() || d < 0 || d > 9.0e15 || d != double(qint64(d)))
+        return fail(error, tr("The cursor must be a non-negative whole number."));
+    *out = qint64(d);
+    return true;
+}
+} // namespace
+
+QJsonObject encodeSyncRequest(const SyncRequest &request)
+{
+    QJsonObject out{{QStringLiteral("cursor"), request.cursor},
+                    {QStringLiteral("page_size"), request.pageSize},
+                    {QStringLiteral("changes"), encodeAll(request.changes)}};
+    if (!request.kinds.isEmpty())
+        out.insert(QStringLiteral("kinds"), QJsonArray::fromStringList(request.kinds));
+    return out;
+}
+
+std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
+                                             WireError *error)
+{
+    SyncRequest request;
+    if (!readCursor(json.value(QStringLiteral("cursor")), &request.cursor, error))
+        return std::nullopt;
+    const QJsonValue page = json.value(QStringLiteral("page_size"));
+    if (!page.isUndefined()) {
+        const int size = page.toInt(-1);
+        if (!page.isDouble() || size < 1 || size > kMaxPageSize) {
+            fail(error, tr("page_size must be between 1 and %1.").arg(kMaxPageSize));
+            return std::nullopt;
+        }
+        request.pageSize = size;
+    }
+    for (const QJsonValue &kind : json.value(QStringLiteral("kinds")).toArray()) {
+        if (!SchemaRegistry::instance().kind(kind.toString())) {
+            fail(error, tr("Unknown kind of record \"%1\".").arg(kind.toString().left(40)));
+            return std::nullopt;
+        }
+        request.kinds << kind.toString();
+    }
+    if (!decodeAll(json.value(QStringLiteral("changes")), unknown, &request.changes, error))
+        return std::nullopt;
+    return request;
+}
+
+QJsonObject encodeSyncResponse(const SyncResponse &response)
+{
+    return {{QStringLiteral("applied"), QJsonArray::fromStringList(response.applied)},
+            {QStringLiteral("merged"), encodeAll(response.merged)},
+            {QStringLiteral("changes"), encodeAll(response.changes)},
+            {QStringLiteral("cursor"), response.cursor},
+            {QStringLiteral("has_more"), response.hasMore}};
+}
+
+std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
+                                               WireError *error)
+{
+    SyncResponse response;
+    for (const QJsonValue &key : json.value(QStringLiteral("applied")).toArray())
+        response.applied << key.toString();
+    if (!readCursor(json.value(QStringLiteral("cursor")), &response.cursor, error) ||
+        !decodeAll(json.value(QStringLiteral("merged")), unknown, &response.merged, error) ||
+        !decodeAll(json.value(QStringLiteral("changes")), unknown, &response.changes, error))
+        return std::nullopt;
+    response.hasMore = json.value(QStringLiteral("has_more")).toBool();
+    return response;
+}
+
+} // namespace hale::sync

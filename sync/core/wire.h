@@ -1,0 +1,74 @@
+#pragma once
+
+#include "sync/core/record_state.h"
+
+#include <QByteArray>
+#include <QJsonDocument>
+#include <QList>
+#include <QStringList>
+#include <optional>
+
+namespace hale::sync {
+
+// The sync protocol spoken between the app and hale-server, version 1.
+constexpr int kProtocolVersion = 1;
+constexpr int kMaxJsonDepth = 32;
+constexpr int kMaxPageSize = 1000;
+constexpr int kDefaultPageSize = 500;
+
+// Why a message was refused: which record and field, for a 400 response or
+// for the record set aside on the device.
+struct WireError
+{
+    QString message;
+    QString record; // "<kind>/<id>" when one record is at fault
+    QString field;
+    bool isError() const { return !message.isEmpty(); }
+};
+
+// Parses JSON strictly: valid UTF-8, nested at most kMaxJsonDepth deep, an
+// object at the top.
+std::optional<QJsonObject> parseObject(const QByteArray &body, WireError *error);
+
+enum class UnknownFields {
+    Refuse, // the server: a field the registry does not declare is an error
+    Keep,   // a device: keep what a newer version wrote, untouched
+};
+
+// One record's replicated state on the wire:
+// {"kind": "metric", "id": "<uuid>",
+//  "fields":   {"weight": {"v": 72.5, "t": "<stamp>"}},
+//  "elements": {"side_effects": {"nausea": {"v": true, "t": "<stamp>", "x": false}}},
+//  "deleted":  {"v": false, "t": "<stamp>"}}
+// Values are checked against the schema registry (type, range, length).
+QJsonObject encodeRecord(const RecordState &state);
+std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
+                                        WireError *error);
+
+struct SyncRequest
+{
+    qint64 cursor = 0; // the last change sequence this device has seen
+    QStringList kinds; // kinds the device syncs; empty = all
+    int pageSize = kDefaultPageSize;
+    QList<RecordState> changes; // the device's pending changes
+};
+
+struct SyncResponse
+{
+    QStringList applied;        // "<kind>/<id>" of every change taken
+    QList<RecordState> merged;  // results that differ from what the device sent
+    QList<RecordState> changes; // other writes since the request's cursor
+    qint64 cursor = 0;
+    bool hasMore = false;
+};
+
+QJsonObject encodeSyncRequest(const SyncRequest &request);
+std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
+                                             WireError *error);
+QJsonObject encodeSyncResponse(const SyncResponse &response);
+std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
+                                               WireError *error);
+
+QString recordKey(const RecordState &state);
+
+} // namespace hale::sync
