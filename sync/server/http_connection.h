@@ -1,0 +1,69 @@
+#pragma once
+
+#include "sync/server/http_limits.h"
+#include "sync/server/http_message.h"
+
+#include <QObject>
+#include <http_parser.h>
+
+class QTcpSocket;
+class QTimer;
+
+namespace hale::server {
+
+// One client connection: parses HTTP/1.1 requests with http-parser, enforces
+// HttpLimits while the bytes arrive (a body over the limit is refused from
+// its Content-Length, not read), and answers requests one at a time in order.
+class HttpConnection : public QObject
+{
+    Q_OBJECT
+
+public:
+    HttpConnection(QTcpSocket *socket, const HttpLimits &limits, QObject *parent = nullptr);
+    ~HttpConnection() override;
+
+    // Answers the request last delivered by requestReady().
+    void respond(const HttpResponse &response);
+    QTcpSocket *socket() const { return m_socket; }
+
+signals:
+    void requestReady(const hale::server::HttpRequest &request);
+    void closed();
+
+private:
+    enum class Phase { Idle, Head, Body, Handling };
+
+    static const http_parser_settings &settings();
+    static int onMessageBegin(http_parser *p);
+    static int onUrl(http_parser *p, const char *at, size_t length);
+    static int onHeaderField(http_parser *p, const char *at, size_t length);
+    static int onHeaderValue(http_parser *p, const char *at, size_t length);
+    static int onHeadersComplete(http_parser *p);
+    static int onBody(http_parser *p, const char *at, size_t length);
+    static int onMessageComplete(http_parser *p);
+
+    void readAvailable();
+    void feed(QByteArray data);
+    bool countHeaderBytes(size_t length);
+    void finishHeader();
+    void refuse(int status, const QString &code, const QString &message);
+    void setPhase(Phase phase);
+    void timedOut();
+
+    QTcpSocket *m_socket;
+    HttpLimits m_limits;
+    QTimer *m_timer;
+    http_parser m_parser;
+    Phase m_phase = Phase::Idle;
+    HttpRequest m_request;
+    QByteArray m_url;
+    QByteArray m_field;
+    QByteArray m_value;
+    bool m_lastWasValue = false;
+    qint64 m_headerBytes = 0;
+    int m_refusal = 0; // status to answer when a callback stopped the parser
+    bool m_keepAlive = true;
+    QByteArray m_pending; // bytes that arrived while a request was being handled
+};
+
+} // namespace hale::server

@@ -1,0 +1,147 @@
+#include "sync/server/http_server.h"
+
+#include "sync/server/http_connection.h"
+
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QFile>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QPointer>
+#include <QSslKey>
+#include <QSslSocket>
+#include <cstdio>
+#include <exception>
+
+Q_LOGGING_CATEGORY(lcHttp, "hale.server.http")
+
+namespace hale::server {
+
+HttpServer::HttpServer(const Router *router, const HttpLimits &limits, int workers, QObject *parent)
+    : QTcpServer(parent), m_router(router), m_limits(limits)
+{
+    m_workers.setMaxThreadCount(std::max(1, workers));
+}
+
+HttpServer::~HttpServer()
+{
+    close();
+    m_workers.waitForDone();
+}
+
+bool HttpServer::enableTls(const QString &certificatePath, const QString &keyPath, QString *error)
+{
+    QFile certFile(certificatePath);
+    QFile keyFile(keyPath);
+    if (!certFile.open(QIODevice::ReadOnly) || !keyFile.open(QIODevice::ReadOnly)) {
+        *error = tr("The TLS certificate or key cannot be read.");
+        return false;
+    }
+    const QList<QSslCertificate> chain = QSslCertificate::fromData(certFile.readAll(), QSsl::Pem);
+    const QByteArray keyPem = keyFile.readAll();
+    QSslKey key(keyPem, QSsl::Rsa, QSsl::Pem);
+    if (key.isNull())
+        key = QSslKey(keyPem, QSsl::Ec, QSsl::Pem);
+    if (chain.isEmpty() || key.isNull()) {
+        *error = tr("The TLS certificate or key is not valid PEM.");
+        return false;
+    }
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setLocalCertificateChain(chain);
+    config.setPrivateKey(key);
+    config.setPeerVerifyMode(QSslSocket::VerifyNone);
+    config.setProtocol(QSsl::TlsV1_2OrLater);
+    m_tls = config;
+    return true;
+}
+
+void HttpServer::incomingConnection(qintptr handle)
+{
+    QTcpSocket *socket = nullptr;
+    if (m_tls) {
+        auto *tls = new QSslSocket;
+        tls->setSslConfiguration(*m_tls);
+        if (!tls->setSocketDescriptor(handle)) {
+            delete tls;
+            return;
+        }
+        tls->startServerEncryption();
+        socket = tls;
+    } else {
+        socket = new QTcpSocket;
+        if (!socket->setSocketDescriptor(handle)) {
+            delete socket;
+            return;
+        }
+    }
+    if (m_open >= m_limits.maxConnections) {
+        // Answered and closed at once: a full server stays responsive.
+        socket->setParent(this);
+        socket->write(HttpResponse::error(503, QStringLiteral("busy"),
+                                          QStringLiteral("Too many open connections."))
+                          .serialize(false));
+        socket->disconnectFromHost();
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        return;
+    }
+    ++m_open;
+    auto *connection = new HttpConnection(socket, m_limits, this);
+    connect(connection, &HttpConnection::closed, this, [this] { --m_open; });
+    connect(connection, &HttpConnection::requestReady, this,
+            [this, connection](const HttpRequest &request) { dispatch(connection, request); });
+}
+
+void HttpServer::dispatch(HttpConnection *connection, const HttpRequest &request)
+{
+    QElapsedTimer clock;
+    clock.start();
+    const Router::Match match = m_router->match(request.method, request.path);
+    auto finish = [this, clock, method = request.method,
+                   route = match.route ? match.route->pattern : QStringLiteral("(unmatched)")](
+                      QPointer<HttpConnection> target, const HttpResponse &response) {
+        if (target)
+            target->respond(response);
+        const double millis = double(clock.nsecsElapsed()) / 1e6;
+        emit requestServed(method, route, response.status, millis);
+        if (m_accessLog) {
+            const QJsonObject line{{QStringLiteral("time"),
+                                    QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                                   {QStringLiteral("method"), QString::fromLatin1(method)},
+                                   {QStringLiteral("route"), route},
+                                   {QStringLiteral("status"), response.status},
+                                   {QStringLiteral("ms"), qRound(millis * 100) / 100.0}};
+            std::fprintf(stderr, "%s\n",
+                         QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
+        }
+    };
+    if (!match.route) {
+        HttpResponse response =
+            match.allowed.isEmpty()
+                ? HttpResponse::error(404, QStringLiteral("not_found"),
+                                      QStringLiteral("There is nothing at this address."))
+                : HttpResponse::error(405, QStringLiteral("method_not_allowed"),
+                                      QStringLiteral("This address does not take %1.")
+                                          .arg(QString::fromLatin1(request.method)));
+        if (!match.allowed.isEmpty())
+            response.setHeader("Allow", match.allowed);
+        finish(connection, response);
+        return;
+    }
+    QPointer<HttpConnection> target(connection);
+    const Router::Route *route = match.route;
+    m_workers.start([this, target, request, route, params = match.params, finish]() mutable {
+        HttpResponse response;
+        try {
+            response = route->handler(request, params);
+        } catch (const std::exception &e) {
+            qCCritical(lcHttp) << "handler failed:" << e.what();
+            response = HttpResponse::error(500, QStringLiteral("internal"),
+                                           QStringLiteral("The server failed to answer."));
+        }
+        QMetaObject::invokeMethod(
+            this, [finish, target, response] { finish(target, response); }, Qt::QueuedConnection);
+    });
+}
+
+} // namespace hale::server

@@ -1,0 +1,52 @@
+#pragma once
+
+#include "sync/server/http_limits.h"
+#include "sync/server/router.h"
+
+#include <QSslConfiguration>
+#include <QTcpServer>
+#include <QThreadPool>
+#include <optional>
+
+namespace hale::server {
+
+class HttpConnection;
+
+// hale-server's HTTP/1.1 front: accepts at most HttpLimits::maxConnections
+// connections (plain or TLS), hands each complete request to the Router's
+// handler on a bounded worker pool (so one slow query never stalls the
+// others) and writes the answer back on this thread. Logs one line per
+// request: method, route, status, time; never bodies, tokens or health data.
+class HttpServer : public QTcpServer
+{
+    Q_OBJECT
+
+public:
+    HttpServer(const Router *router, const HttpLimits &limits, int workers,
+               QObject *parent = nullptr);
+    ~HttpServer() override;
+
+    bool enableTls(const QString &certificatePath, const QString &keyPath, QString *error);
+    bool tlsEnabled() const { return m_tls.has_value(); }
+    int openConnections() const { return m_open; }
+    void setAccessLog(bool enabled) { m_accessLog = enabled; }
+
+signals:
+    // After each answered request, for metrics.
+    void requestServed(const QByteArray &method, const QString &route, int status, double millis);
+
+protected:
+    void incomingConnection(qintptr handle) override;
+
+private:
+    void dispatch(HttpConnection *connection, const HttpRequest &request);
+
+    const Router *m_router;
+    HttpLimits m_limits;
+    QThreadPool m_workers;
+    std::optional<QSslConfiguration> m_tls;
+    int m_open = 0;
+    bool m_accessLog = true;
+};
+
+} // namespace hale::server

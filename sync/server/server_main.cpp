@@ -1,0 +1,63 @@
+// hale-server: the sync service. With no arguments it serves on
+// 127.0.0.1:8787 with its data in the per-user data folder.
+#include "sync/core/wire.h"
+#include "sync/server/http_server.h"
+#include "sync/server/server_config.h"
+
+#include <QCoreApplication>
+#include <QJsonObject>
+#include <cstdio>
+
+using namespace hale::server;
+
+namespace {
+
+void addRoutes(Router &router)
+{
+    router.add("GET", QStringLiteral("/healthz"), [](const HttpRequest &, const QStringList &) {
+        return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
+    });
+    router.add("GET", QStringLiteral("/api/v1/info"), [](const HttpRequest &, const QStringList &) {
+        return HttpResponse::json(
+            200, {{QStringLiteral("server_version"), QStringLiteral(HALE_VERSION)},
+                  {QStringLiteral("protocol_version"), hale::sync::kProtocolVersion},
+                  {QStringLiteral("min_protocol_version"), hale::sync::kProtocolVersion}});
+    });
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setOrganizationName(QStringLiteral("Hale"));
+    QCoreApplication::setApplicationName(QStringLiteral("hale-server"));
+    QCoreApplication::setApplicationVersion(QStringLiteral(HALE_VERSION));
+
+    QString error;
+    const auto config = ServerConfig::fromArguments(app.arguments(), &error);
+    if (!config) {
+        std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
+        return 2;
+    }
+    Router router;
+    addRoutes(router);
+    HttpServer server(&router, config->limits, config->workers);
+    if (!config->tlsCertificate.isEmpty() &&
+        !server.enableTls(config->tlsCertificate, config->tlsKey, &error)) {
+        std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
+        return 2;
+    }
+    if (!server.listen(config->address, config->port)) {
+        std::fprintf(stderr, "hale-server: cannot listen on %s:%d: %s\n",
+                     qPrintable(config->address.toString()), config->port,
+                     qPrintable(server.errorString()));
+        return 1;
+    }
+    // Tests and scripts read the port from this line (it matters with port 0).
+    std::printf("hale-server %s listening on %s://%s:%d\n", HALE_VERSION,
+                server.tlsEnabled() ? "https" : "http",
+                qPrintable(server.serverAddress().toString()), server.serverPort());
+    std::fflush(stdout);
+    return app.exec();
+}

@@ -1,0 +1,257 @@
+// hale-server's HTTP layer against raw sockets: limits, timeouts, bounded
+// connections, pipelining, TLS. Every wait is bounded.
+#include "server_process.h"
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QSslSocket>
+#include <QTcpSocket>
+#include <QTimer>
+
+using hale::test::ServerProcess;
+
+namespace {
+
+const QString kFastTimeouts = QStringLiteral("[http]\n"
+                                             "header_timeout_ms=400\n"
+                                             "body_timeout_ms=400\n"
+                                             "idle_timeout_ms=400\n"
+                                             "max_connections=4\n");
+
+// Sends `bytes` and reads until the server closes or `waitMs` passes.
+QByteArray exchange(quint16 port, const QByteArray &bytes, int waitMs = 3000)
+{
+    QTcpSocket socket;
+    socket.connectToHost(QHostAddress::LocalHost, port);
+    if (!socket.waitForConnected(2000))
+        return "connect failed";
+    socket.write(bytes);
+    QByteArray reply;
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < waitMs && socket.state() == QAbstractSocket::ConnectedState) {
+        socket.waitForReadyRead(50);
+        reply += socket.readAll();
+    }
+    reply += socket.readAll();
+    return reply;
+}
+
+int statusOf(const QByteArray &reply)
+{
+    return reply.startsWith("HTTP/1.1 ") ? reply.mid(9, 3).toInt() : -1;
+}
+
+QJsonObject bodyOf(const QByteArray &reply)
+{
+    return QJsonDocument::fromJson(reply.mid(reply.indexOf("\r\n\r\n") + 4)).object();
+}
+
+} // namespace
+
+class TestServerHttp : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void answersHealthAndInfo()
+    {
+        ServerProcess server;
+        QVERIFY(server.started());
+        const QByteArray health = exchange(
+            server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QCOMPARE(statusOf(health), 200);
+        const QByteArray info = exchange(
+            server.port(), "GET /api/v1/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QCOMPARE(bodyOf(info).value(QStringLiteral("protocol_version")).toInt(), 1);
+    }
+
+    void unknownPathsAndMethodsGetJsonErrors()
+    {
+        ServerProcess server;
+        QVERIFY(server.started());
+        const QByteArray missing =
+            exchange(server.port(), "GET /secret HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QCOMPARE(statusOf(missing), 404);
+        QCOMPARE(bodyOf(missing)[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                 QStringLiteral("not_found"));
+        const QByteArray wrongMethod = exchange(
+            server.port(), "DELETE /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        QCOMPARE(statusOf(wrongMethod), 405);
+        QVERIFY(wrongMethod.contains("Allow: GET"));
+        const QByteArray garbage = exchange(server.port(), "HELLO THERE\r\n\r\n");
+        QCOMPARE(statusOf(garbage), 400);
+    }
+
+    void anOversizedBodyIsRefusedFromItsLengthWithoutBeingSent()
+    {
+        ServerProcess server;
+        QVERIFY(server.started());
+        // Only the head is sent: the answer must not wait for 9 MiB.
+        const QByteArray reply = exchange(server.port(), "POST /api/v1/sync HTTP/1.1\r\nHost: x\r\n"
+                                                         "Content-Type: application/json\r\n"
+                                                         "Content-Length: 9437184\r\n\r\n{");
+        QCOMPARE(statusOf(reply), 413);
+        QCOMPARE(bodyOf(reply)[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                 QStringLiteral("body_too_large"));
+    }
+
+    void aChunkedBodyThatGrowsTooLargeIsRefused()
+    {
+        ServerProcess server(QStringLiteral("[http]\nmax_body_bytes=4096\n"));
+        QVERIFY(server.started());
+        QByteArray request =
+            "POST /api/v1/sync HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n";
+        for (int i = 0; i < 10; ++i)
+            request += "400\r\n" + QByteArray(1024, 'a') + "\r\n";
+        request += "0\r\n\r\n";
+        QCOMPARE(statusOf(exchange(server.port(), request)), 413);
+    }
+
+    void oversizedHeadersAreRefused()
+    {
+        ServerProcess server;
+        QVERIFY(server.started());
+        const QByteArray reply =
+            exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " +
+                                        QByteArray(70 * 1024, 'a') + "\r\n\r\n");
+        QCOMPARE(statusOf(reply), 431);
+    }
+
+    void aStalledRequestIsAnsweredWithATimeoutAndClosed_data()
+    {
+        QTest::addColumn<QByteArray>("partial");
+        QTest::newRow("slow headers") << QByteArray("GET /healthz HTTP/1.1\r\nHost: x\r\n");
+        QTest::newRow("body never delivered")
+            << QByteArray("POST /api/v1/sync HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{}");
+    }
+    void aStalledRequestIsAnsweredWithATimeoutAndClosed()
+    {
+        QFETCH(QByteArray, partial);
+        ServerProcess server(kFastTimeouts);
+        QVERIFY(server.started());
+        QElapsedTimer clock;
+        clock.start();
+        const QByteArray reply = exchange(server.port(), partial, 5000);
+        QCOMPARE(statusOf(reply), 408);
+        QVERIFY2(clock.elapsed() < 4000, "the server must close the connection itself");
+    }
+
+    void anIdleKeepAliveConnectionIsClosed()
+    {
+        ServerProcess server(kFastTimeouts);
+        QVERIFY(server.started());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+        QVERIFY(socket.waitForReadyRead(2000));
+        QVERIFY(socket.readAll().startsWith("HTTP/1.1 200"));
+        QVERIFY(socket.state() == QAbstractSocket::ConnectedState);
+        QVERIFY2(socket.waitForDisconnected(3000), "idle connection was not closed");
+    }
+
+    void openConnectionsAreBounded()
+    {
+        ServerProcess server(kFastTimeouts);
+        QVERIFY(server.started());
+        QList<QTcpSocket *> held;
+        for (int i = 0; i < 4; ++i) {
+            auto *s = new QTcpSocket(this);
+            s->connectToHost(QHostAddress::LocalHost, server.port());
+            QVERIFY(s->waitForConnected(2000));
+            s->write("GET /hea"); // keep them busy in the head phase
+            held << s;
+        }
+        QTest::qWait(100);
+        const QByteArray reply =
+            exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 1500);
+        QCOMPARE(statusOf(reply), 503);
+        qDeleteAll(held);
+        // Once the held connections are gone (closed or timed out) there is room again.
+        QTest::qWait(600);
+        QCOMPARE(
+            statusOf(exchange(server.port(),
+                              "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")),
+            200);
+    }
+
+    void pipelinedRequestsAreAnsweredInOrder()
+    {
+        ServerProcess server;
+        QVERIFY(server.started());
+        const QByteArray reply = exchange(
+            server.port(), "GET /api/v1/info HTTP/1.1\r\nHost: x\r\n\r\n"
+                           "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+        const qsizetype info = reply.indexOf("protocol_version");
+        const qsizetype health = reply.indexOf("\"status\":\"ok\"");
+        QVERIFY2(info > 0 && health > info, reply.constData());
+        QCOMPARE(reply.count("HTTP/1.1 200 OK"), 2);
+    }
+
+    void plainHttpOnANonLoopbackAddressIsRefused()
+    {
+        QProcess process;
+        process.start(QString::fromLocal8Bit(qgetenv("HALE_SERVER_BINARY")),
+                      {QStringLiteral("--listen"), QStringLiteral("0.0.0.0:0")});
+        QVERIFY(process.waitForFinished(5000));
+        QCOMPARE(process.exitCode(), 2);
+        QVERIFY(process.readAllStandardError().contains("--allow-insecure-http"));
+    }
+
+    void servesHttpsWithAThrowawayCertificate()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-keyout"), key,
+                       QStringLiteral("-out"), cert});
+        QVERIFY2(openssl.waitForFinished(30000) && openssl.exitCode() == 0,
+                 "openssl could not make a test certificate");
+        ServerProcess server(
+            {}, {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+        QVERIFY(server.started());
+        QVERIFY(server.baseUrl().startsWith(QStringLiteral("https://")));
+
+        QNetworkAccessManager nam;
+        QNetworkRequest request(QUrl(server.baseUrl() + QStringLiteral("/healthz")));
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(QSslCertificate::fromPath(cert));
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        request.setSslConfiguration(tls);
+        QNetworkReply *reply = nam.get(request);
+        // The certificate names 127.0.0.1 only as CN; accept exactly that mismatch.
+        connect(reply, &QNetworkReply::sslErrors, reply, [reply](const QList<QSslError> &errors) {
+            QList<QSslError> expected;
+            for (const QSslError &e : errors) {
+                if (e.error() == QSslError::HostNameMismatch)
+                    expected << e;
+            }
+            reply->ignoreSslErrors(expected);
+        });
+        QEventLoop loop;
+        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+        loop.exec();
+        QCOMPARE(reply->error(), QNetworkReply::NoError);
+        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
+        QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("status")),
+                 QJsonValue(QStringLiteral("ok")));
+        delete reply;
+
+        // Plain HTTP to the TLS port gets nothing useful.
+        QVERIFY(statusOf(exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
+                                  1000)) != 200);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerHttp)
+#include "test_server_http.moc"
