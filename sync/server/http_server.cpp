@@ -22,6 +22,8 @@ HttpServer::HttpServer(const Router *router, const HttpLimits &limits, int worke
     : QTcpServer(parent), m_router(router), m_limits(limits)
 {
     m_workers.setMaxThreadCount(std::max(1, workers));
+    // Workers keep their thread (and its database connection) for good.
+    m_workers.setExpiryTimeout(-1);
 }
 
 HttpServer::~HttpServer()

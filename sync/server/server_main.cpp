@@ -1,10 +1,15 @@
 // hale-server: the sync service. With no arguments it serves on
 // 127.0.0.1:8787 with its data in the per-user data folder.
 #include "sync/core/wire.h"
+#include "sync/server/api.h"
+#include "sync/server/crypto.h"
 #include "sync/server/http_server.h"
 #include "sync/server/server_config.h"
+#include "sync/server/server_store.h"
+#include "sync/server/signing_secret.h"
 
 #include <QCoreApplication>
+#include <QDir>
 #include <QJsonObject>
 #include <cstdio>
 
@@ -40,8 +45,26 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
         return 2;
     }
+    if (!crypto::initialise()) {
+        std::fprintf(stderr, "hale-server: libsodium cannot be initialised\n");
+        return 1;
+    }
+    ServerStore store(config->dataDir, config->database);
+    if (!store.migrate(&error)) {
+        std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
+        return 1;
+    }
+    Api::Settings settings;
+    settings.signingSecret = loadOrCreateSigningSecret(
+        QDir(config->dataDir).filePath(QStringLiteral("signing.key")), &error);
+    if (settings.signingSecret.isEmpty()) {
+        std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
+        return 1;
+    }
+    Api api(&store, settings);
     Router router;
     addRoutes(router);
+    api.addRoutes(router);
     HttpServer server(&router, config->limits, config->workers);
     if (!config->tlsCertificate.isEmpty() &&
         !server.enableTls(config->tlsCertificate, config->tlsKey, &error)) {

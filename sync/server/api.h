@@ -1,0 +1,53 @@
+#pragma once
+
+#include "sync/server/router.h"
+#include "sync/server/server_store.h"
+
+#include <functional>
+
+namespace hale::server {
+
+// The /api/v1 routes: accounts, devices and sync, over a ServerStore.
+// Every answer is JSON; every failure is {"error": {code, message, details}}.
+class Api
+{
+public:
+    struct Settings
+    {
+        QByteArray signingSecret;
+        qint64 accessTokenSeconds = 15 * 60;
+        qint64 refreshTokenSeconds = 60 * 24 * 3600;
+        qint64 maxClockSkewMs = 5 * 60 * 1000; // stamps further ahead are refused
+        std::function<qint64()> nowMs;         // injectable for tests
+    };
+
+    Api(ServerStore *store, Settings settings);
+    void addRoutes(Router &router);
+
+    static constexpr const char *kAudience = "hale-sync";
+    static constexpr const char *kProtocolHeader = "hale-protocol";
+
+private:
+    struct Caller
+    {
+        QString userId;
+        QString deviceId;
+    };
+    std::optional<HttpResponse> checkProtocol(const HttpRequest &request) const;
+    std::optional<Caller> authenticate(const HttpRequest &request, HttpResponse *refusal);
+    HttpResponse issueTokens(int status, const QString &userId, const QString &deviceId);
+
+    HttpResponse registerAccount(const HttpRequest &request);
+    HttpResponse login(const HttpRequest &request);
+    HttpResponse refresh(const HttpRequest &request);
+    HttpResponse logout(const HttpRequest &request);
+    HttpResponse listDevices(const HttpRequest &request);
+    HttpResponse renameDevice(const HttpRequest &request, const QString &deviceId);
+    HttpResponse revokeDevice(const HttpRequest &request, const QString &deviceId);
+    HttpResponse sync(const HttpRequest &request);
+
+    ServerStore *m_store;
+    Settings m_settings;
+};
+
+} // namespace hale::server

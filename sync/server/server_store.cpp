@@ -1,0 +1,417 @@
+#include "sync/server/server_store.h"
+
+#include "sync/core/merge.h"
+
+#include <QDir>
+#include <QJsonDocument>
+#include <QLoggingCategory>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QThread>
+#include <QUrl>
+#include <QUuid>
+
+Q_LOGGING_CATEGORY(lcServerStore, "hale.server.store")
+
+namespace hale::server {
+
+namespace {
+
+QString now()
+{
+    return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
+}
+
+bool run(QSqlQuery &q)
+{
+    if (q.exec())
+        return true;
+    // The log names the statement's failure, never its bound values.
+    qCWarning(lcServerStore) << "SQL failed:" << q.lastError().text();
+    return false;
+}
+
+bool run(QSqlQuery &q, const QString &sql)
+{
+    if (q.exec(sql))
+        return true;
+    qCWarning(lcServerStore) << "SQL failed:" << q.lastError().text();
+    return false;
+}
+
+QSqlQuery prepare(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {})
+{
+    QSqlQuery q(db);
+    q.prepare(sql);
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    return q;
+}
+
+QString encodeState(const sync::RecordState &state)
+{
+    return QString::fromUtf8(
+        QJsonDocument(sync::encodeRecord(state)).toJson(QJsonDocument::Compact));
+}
+
+std::optional<sync::RecordState> decodeState(const QString &text)
+{
+    // Stored states were validated on the way in; keep whatever they hold.
+    return sync::decodeRecord(QJsonDocument::fromJson(text.toUtf8()).object(),
+                              sync::UnknownFields::Keep, nullptr);
+}
+
+} // namespace
+
+ServerStore::ServerStore(QString dataDir, QString databaseUrl)
+    : m_dataDir(std::move(dataDir)), m_url(std::move(databaseUrl)),
+      m_postgres(m_url.startsWith(QLatin1String("postgres://")) ||
+                 m_url.startsWith(QLatin1String("postgresql://"))),
+      m_prefix(QStringLiteral("hale-server-%1-")
+                   .arg(QUuid::createUuid().toString(QUuid::WithoutBraces).left(8)))
+{
+}
+
+ServerStore::~ServerStore()
+{
+    for (const QString &name : QSqlDatabase::connectionNames()) {
+        if (name.startsWith(m_prefix)) {
+            QSqlDatabase::database(name, false).close();
+            QSqlDatabase::removeDatabase(name);
+        }
+    }
+}
+
+// One connection per thread, opened on first use in that thread.
+QSqlDatabase ServerStore::connection()
+{
+    const QString name =
+        m_prefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
+    if (QSqlDatabase::contains(name))
+        return QSqlDatabase::database(name);
+    QSqlDatabase db;
+    if (m_postgres) {
+        const QUrl url(m_url);
+        db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password()); // or PGPASSWORD / ~/.pgpass through libpq
+        db.setDatabaseName(url.path().mid(1));
+    } else {
+        QDir().mkpath(m_dataDir);
+        db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+        db.setDatabaseName(QDir(m_dataDir).filePath(QStringLiteral("hale-server.sqlite")));
+        db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+    }
+    if (!db.open()) {
+        qCCritical(lcServerStore) << "cannot open the database:" << db.lastError().text();
+        return db;
+    }
+    if (!m_postgres) {
+        QSqlQuery q(db);
+        run(q, QStringLiteral("PRAGMA journal_mode=WAL"));
+        run(q, QStringLiteral("PRAGMA foreign_keys=ON"));
+        run(q, QStringLiteral("PRAGMA synchronous=NORMAL"));
+    }
+    return db;
+}
+
+bool ServerStore::begin(QSqlDatabase &db)
+{
+    // SQLite: take the write lock up front so two syncs cannot both read the
+    // same sequence number. PostgreSQL locks the user's row instead.
+    QSqlQuery q(db);
+    return run(q, m_postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
+}
+
+bool ServerStore::migrate(QString *error)
+{
+    QSqlDatabase db = connection();
+    if (!db.isOpen()) {
+        *error = QStringLiteral("cannot open the database: %1").arg(db.lastError().text());
+        return false;
+    }
+    QSqlQuery q(db);
+    if (!run(q, QStringLiteral(
+                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))) {
+        *error = QStringLiteral("cannot create the schema table");
+        return false;
+    }
+    int version = 0;
+    if (run(q, QStringLiteral("SELECT max(version) FROM schema_version")) && q.next())
+        version = q.value(0).toInt();
+    const QStringList step1{
+        QStringLiteral("CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, "
+                       "password_hash TEXT NOT NULL, created_at TEXT NOT NULL, "
+                       "change_seq BIGINT NOT NULL DEFAULT 0)"),
+        QStringLiteral("CREATE TABLE devices (user_id TEXT NOT NULL REFERENCES users(id) ON DELETE "
+                       "CASCADE, id TEXT NOT NULL, name TEXT NOT NULL, platform TEXT NOT NULL, "
+                       "created_at TEXT NOT NULL, last_seen TEXT NOT NULL, "
+                       "revoked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, id))"),
+        QStringLiteral(
+            "CREATE TABLE refresh_tokens (digest TEXT PRIMARY KEY, user_id TEXT NOT NULL "
+            "REFERENCES users(id) ON DELETE CASCADE, device_id TEXT NOT NULL, "
+            "expires_at BIGINT NOT NULL, used INTEGER NOT NULL DEFAULT 0)"),
+        QStringLiteral("CREATE TABLE records (user_id TEXT NOT NULL REFERENCES users(id) ON DELETE "
+                       "CASCADE, kind TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL, "
+                       "seq BIGINT NOT NULL, PRIMARY KEY (user_id, kind, id))"),
+        QStringLiteral("CREATE INDEX records_by_seq ON records (user_id, seq)"),
+        QStringLiteral("INSERT INTO schema_version (version) VALUES (1)"),
+    };
+    if (version < 1) {
+        if (!begin(db)) {
+            *error = QStringLiteral("cannot start the schema migration");
+            return false;
+        }
+        for (const QString &sql : step1) {
+            if (!run(q, sql)) {
+                run(q, QStringLiteral("ROLLBACK"));
+                *error = QStringLiteral("the schema migration failed");
+                return false;
+            }
+        }
+        run(q, QStringLiteral("COMMIT"));
+    }
+    return true;
+}
+
+ServerStore::Created ServerStore::createUser(const QString &email, const QString &passwordHash,
+                                             QString *userId)
+{
+    QSqlDatabase db = connection();
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QSqlQuery exists = prepare(db, QStringLiteral("SELECT 1 FROM users WHERE email = ?"), {email});
+    if (!run(exists))
+        return Created::Failed;
+    if (exists.next())
+        return Created::EmailTaken;
+    QSqlQuery q = prepare(db,
+                          QStringLiteral("INSERT INTO users (id, email, password_hash, created_at) "
+                                         "VALUES (?, ?, ?, ?)"),
+                          {id, email, passwordHash, now()});
+    if (!run(q))
+        return Created::EmailTaken; // lost a race on the unique email
+    *userId = id;
+    return Created::Ok;
+}
+
+std::optional<ServerStore::Account> ServerStore::accountByEmail(const QString &email)
+{
+    QSqlQuery q =
+        prepare(connection(), QStringLiteral("SELECT id, password_hash FROM users WHERE email = ?"),
+                {email});
+    if (!run(q) || !q.next())
+        return std::nullopt;
+    return Account{q.value(0).toString(), q.value(1).toString()};
+}
+
+bool ServerStore::upsertDevice(const QString &userId, const DeviceInfo &device)
+{
+    QSqlQuery q = prepare(
+        connection(),
+        QStringLiteral("INSERT INTO devices (user_id, id, name, platform, created_at, last_seen) "
+                       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, id) DO UPDATE SET "
+                       "name = excluded.name, platform = excluded.platform, "
+                       "last_seen = excluded.last_seen, revoked = 0"),
+        {userId, device.id, device.name, device.platform, now(), now()});
+    return run(q);
+}
+
+bool ServerStore::deviceActive(const QString &userId, const QString &deviceId)
+{
+    QSqlDatabase db = connection();
+    QSqlQuery q =
+        prepare(db, QStringLiteral("SELECT revoked FROM devices WHERE user_id = ? AND id = ?"),
+                {userId, deviceId});
+    if (!run(q) || !q.next() || q.value(0).toInt() != 0)
+        return false;
+    QSqlQuery seen =
+        prepare(db, QStringLiteral("UPDATE devices SET last_seen = ? WHERE user_id = ? AND id = ?"),
+                {now(), userId, deviceId});
+    run(seen);
+    return true;
+}
+
+QList<DeviceInfo> ServerStore::devices(const QString &userId)
+{
+    QList<DeviceInfo> out;
+    QSqlQuery q =
+        prepare(connection(),
+                QStringLiteral("SELECT id, name, platform, last_seen, revoked FROM devices "
+                               "WHERE user_id = ? ORDER BY created_at, id"),
+                {userId});
+    if (!run(q))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
+                    QDateTime::fromString(q.value(3).toString(), Qt::ISODateWithMs),
+                    q.value(4).toInt() != 0});
+    return out;
+}
+
+bool ServerStore::renameDevice(const QString &userId, const QString &deviceId, const QString &name)
+{
+    QSqlQuery q = prepare(
+        connection(), QStringLiteral("UPDATE devices SET name = ? WHERE user_id = ? AND id = ?"),
+        {name, userId, deviceId});
+    return run(q) && q.numRowsAffected() == 1;
+}
+
+bool ServerStore::revokeDevice(const QString &userId, const QString &deviceId)
+{
+    QSqlQuery q = prepare(
+        connection(), QStringLiteral("UPDATE devices SET revoked = 1 WHERE user_id = ? AND id = ?"),
+        {userId, deviceId});
+    return run(q) && q.numRowsAffected() == 1 && dropRefreshTokens(userId, deviceId);
+}
+
+bool ServerStore::storeRefreshToken(const QString &digest, const QString &userId,
+                                    const QString &deviceId, qint64 expiresAtSeconds)
+{
+    QSqlQuery q = prepare(connection(),
+                          QStringLiteral("INSERT INTO refresh_tokens (digest, user_id, device_id, "
+                                         "expires_at) VALUES (?, ?, ?, ?)"),
+                          {digest, userId, deviceId, expiresAtSeconds});
+    return run(q);
+}
+
+bool ServerStore::dropRefreshTokens(const QString &userId, const QString &deviceId)
+{
+    QSqlQuery q =
+        prepare(connection(),
+                QStringLiteral("DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?"),
+                {userId, deviceId});
+    return run(q);
+}
+
+ServerStore::Refresh ServerStore::consumeRefreshToken(const QString &digest, qint64 nowSeconds,
+                                                      QString *userId, QString *deviceId)
+{
+    QSqlDatabase db = connection();
+    QSqlQuery q = prepare(db,
+                          QStringLiteral("SELECT user_id, device_id, expires_at, used FROM "
+                                         "refresh_tokens WHERE digest = ?"),
+                          {digest});
+    if (!run(q) || !q.next())
+        return Refresh::Unknown;
+    *userId = q.value(0).toString();
+    *deviceId = q.value(1).toString();
+    const qint64 expires = q.value(2).toLongLong();
+    const bool used = q.value(3).toInt() != 0;
+    q.finish();
+    if (used) {
+        revokeDevice(*userId, *deviceId);
+        return Refresh::Reused;
+    }
+    // Only one of two concurrent uses can flip the flag.
+    QSqlQuery use = prepare(
+        db, QStringLiteral("UPDATE refresh_tokens SET used = 1 WHERE digest = ? AND used = 0"),
+        {digest});
+    if (!run(use) || use.numRowsAffected() != 1) {
+        revokeDevice(*userId, *deviceId);
+        return Refresh::Reused;
+    }
+    return expires > nowSeconds ? Refresh::Ok : Refresh::Expired;
+}
+
+std::optional<sync::SyncResponse>
+ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QString *error)
+{
+    QSqlDatabase db = connection();
+    if (!begin(db)) {
+        *error = QStringLiteral("the database is unavailable");
+        return std::nullopt;
+    }
+    auto rollback = [&](const QString &why) -> std::optional<sync::SyncResponse> {
+        QSqlQuery q(db);
+        run(q, QStringLiteral("ROLLBACK"));
+        *error = why;
+        return std::nullopt;
+    };
+
+    // The user's row is the lock that orders this user's writes: sequence
+    // numbers are handed out in commit order, so a pull never skips one.
+    QSqlQuery lock =
+        prepare(db,
+                m_postgres ? QStringLiteral("SELECT change_seq FROM users WHERE id = ? FOR UPDATE")
+                           : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
+                {userId});
+    if (!run(lock) || !lock.next())
+        return rollback(QStringLiteral("the account no longer exists"));
+    qint64 seq = lock.value(0).toLongLong();
+    lock.finish();
+
+    sync::SyncResponse response;
+    QSet<qint64> ownSeqs;
+    for (const sync::RecordState &incoming : request.changes) {
+        QSqlQuery read = prepare(
+            db,
+            QStringLiteral("SELECT state FROM records WHERE user_id = ? AND kind = ? AND id = ?"),
+            {userId, incoming.kind, incoming.id});
+        if (!run(read))
+            return rollback(QStringLiteral("the database failed"));
+        std::optional<sync::RecordState> existing;
+        if (read.next())
+            existing = decodeState(read.value(0).toString());
+        read.finish();
+        const sync::RecordState merged = existing ? sync::merge(*existing, incoming) : incoming;
+        if (!existing || !(merged == *existing)) {
+            ++seq;
+            ownSeqs.insert(seq);
+            QSqlQuery write =
+                prepare(db,
+                        existing ? QStringLiteral("UPDATE records SET state = ?, seq = ? WHERE "
+                                                  "user_id = ? AND kind = ? AND id = ?")
+                                 : QStringLiteral("INSERT INTO records (state, seq, user_id, kind, "
+                                                  "id) VALUES (?, ?, ?, ?, ?)"),
+                        {encodeState(merged), seq, userId, incoming.kind, incoming.id});
+            if (!run(write))
+                return rollback(QStringLiteral("the database failed"));
+        }
+        response.applied << sync::recordKey(incoming);
+        if (!(merged == incoming))
+            response.merged << merged;
+    }
+    QSqlQuery bump =
+        prepare(db, QStringLiteral("UPDATE users SET change_seq = ? WHERE id = ?"), {seq, userId});
+    if (!run(bump))
+        return rollback(QStringLiteral("the database failed"));
+
+    // The page of other writes since the device's cursor.
+    QString sql = QStringLiteral("SELECT state, seq FROM records WHERE user_id = ? AND seq > ?");
+    QVariantList binds{userId, request.cursor};
+    if (!request.kinds.isEmpty()) {
+        QStringList marks;
+        for (const QString &kind : request.kinds) {
+            marks << QStringLiteral("?");
+            binds << kind;
+        }
+        sql += QStringLiteral(" AND kind IN (%1)").arg(marks.join(QLatin1Char(',')));
+    }
+    sql += QStringLiteral(" ORDER BY seq LIMIT %1").arg(request.pageSize + 1);
+    QSqlQuery page = prepare(db, sql, binds);
+    if (!run(page))
+        return rollback(QStringLiteral("the database failed"));
+    qint64 last = request.cursor;
+    int rows = 0;
+    while (page.next()) {
+        if (++rows > request.pageSize) {
+            response.hasMore = true;
+            break;
+        }
+        last = page.value(1).toLongLong();
+        if (ownSeqs.contains(last))
+            continue; // the device has it already (or gets it in `merged`)
+        if (auto state = decodeState(page.value(0).toString()))
+            response.changes << *state;
+    }
+    page.finish();
+    response.cursor = response.hasMore ? last : std::max(last, seq);
+    QSqlQuery commit(db);
+    if (!run(commit, QStringLiteral("COMMIT")))
+        return rollback(QStringLiteral("the database failed"));
+    return response;
+}
+
+} // namespace hale::server

@@ -1,0 +1,76 @@
+#pragma once
+
+#include "sync/core/wire.h"
+
+#include <QDateTime>
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+namespace hale::server {
+
+struct DeviceInfo
+{
+    QString id;
+    QString name;
+    QString platform;
+    QDateTime lastSeen;
+    bool revoked = false;
+};
+
+// hale-server's database: accounts, devices, refresh tokens and every user's
+// records with their per-user change sequence. SQLite (QSQLITE) by default,
+// PostgreSQL (QPSQL) in production. Safe to call from any worker thread:
+// each thread gets its own connection.
+class ServerStore
+{
+public:
+    ServerStore(QString dataDir, QString databaseUrl);
+    ~ServerStore();
+
+    bool isPostgres() const { return m_postgres; }
+    // Creates or upgrades the schema; run once at start.
+    bool migrate(QString *error);
+
+    enum class Created { Ok, EmailTaken, Failed };
+    Created createUser(const QString &email, const QString &passwordHash, QString *userId);
+    struct Account
+    {
+        QString id;
+        QString passwordHash;
+    };
+    std::optional<Account> accountByEmail(const QString &email);
+
+    // Registers a device for the user (or brings a revoked one back on a new sign-in).
+    bool upsertDevice(const QString &userId, const DeviceInfo &device);
+    bool deviceActive(const QString &userId, const QString &deviceId);
+    QList<DeviceInfo> devices(const QString &userId);
+    bool renameDevice(const QString &userId, const QString &deviceId, const QString &name);
+    // Its refresh tokens die; its access token stops working (deviceActive is false).
+    bool revokeDevice(const QString &userId, const QString &deviceId);
+
+    bool storeRefreshToken(const QString &digest, const QString &userId, const QString &deviceId,
+                           qint64 expiresAtSeconds);
+    enum class Refresh { Ok, Unknown, Reused, Expired };
+    // Uses a refresh token up. A token presented twice means it leaked: the
+    // device's sessions are revoked.
+    Refresh consumeRefreshToken(const QString &digest, qint64 nowSeconds, QString *userId,
+                                QString *deviceId);
+    bool dropRefreshTokens(const QString &userId, const QString &deviceId);
+
+    // One sync round trip, in one transaction with the user's row locked:
+    // merges the changes, numbers what changed, returns the page since the cursor.
+    std::optional<sync::SyncResponse> sync(const QString &userId, const sync::SyncRequest &request,
+                                           QString *error);
+
+private:
+    QSqlDatabase connection();
+    bool begin(QSqlDatabase &db);
+
+    QString m_dataDir;
+    QString m_url;
+    bool m_postgres = false;
+    QString m_prefix;
+};
+
+} // namespace hale::server
