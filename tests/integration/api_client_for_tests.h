@@ -1,0 +1,87 @@
+#pragma once
+
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QTimer>
+#include <QUuid>
+
+namespace hale::test {
+
+// Raw JSON requests to hale-server, for checking the API's edges (the app's
+// ApiClient speaks only well-formed protocol).
+class RawApi
+{
+public:
+    explicit RawApi(QString baseUrl) : m_base(std::move(baseUrl)) {}
+
+    struct Reply
+    {
+        int status = 0;
+        QJsonObject body;
+        QByteArray raw;
+        QString errorCode() const
+        {
+            return body.value(QStringLiteral("error"))
+                .toObject()
+                .value(QStringLiteral("code"))
+                .toString();
+        }
+    };
+
+    Reply call(const QByteArray &method, const QString &path, const QByteArray &body = {},
+               const QString &token = {}, bool withProtocol = true)
+    {
+        QNetworkRequest request(QUrl(m_base + path));
+        request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
+        if (withProtocol)
+            request.setRawHeader("Hale-Protocol", "1");
+        if (!token.isEmpty())
+            request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
+        QEventLoop loop;
+        QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+        QTimer::singleShot(15000, &loop, &QEventLoop::quit);
+        loop.exec();
+        Reply out;
+        out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+        out.raw = reply->readAll();
+        out.body = QJsonDocument::fromJson(out.raw).object();
+        delete reply;
+        return out;
+    }
+
+    Reply call(const QByteArray &method, const QString &path, const QJsonObject &body,
+               const QString &token = {})
+    {
+        return call(method, path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);
+    }
+
+    static QJsonObject device(const QString &name, QString id = {})
+    {
+        if (id.isEmpty())
+            id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        return {{QStringLiteral("id"), id},
+                {QStringLiteral("name"), name},
+                {QStringLiteral("platform"), QStringLiteral("linux")}};
+    }
+
+    // Signs up (or in) and returns the token reply.
+    Reply account(const QString &email, const QJsonObject &device, bool signUp = true)
+    {
+        return call("POST",
+                    signUp ? QStringLiteral("/api/v1/auth/register")
+                           : QStringLiteral("/api/v1/auth/login"),
+                    QJsonObject{{QStringLiteral("email"), email},
+                                {QStringLiteral("password"), QStringLiteral("correct horse")},
+                                {QStringLiteral("device"), device}});
+    }
+
+private:
+    QString m_base;
+    QNetworkAccessManager m_nam;
+};
+
+} // namespace hale::test

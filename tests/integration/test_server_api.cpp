@@ -1,0 +1,362 @@
+// The accounts, devices and sync API of the real hale-server (SQLite).
+#include "api_client_for_tests.h"
+#include "server_process.h"
+#include "sync/core/wire.h"
+
+#include <QJsonArray>
+
+using hale::test::RawApi;
+using hale::test::ServerProcess;
+using namespace hale::sync;
+
+namespace {
+QString tokenOf(const RawApi::Reply &r)
+{
+    return r.body.value(QStringLiteral("access_token")).toString();
+}
+
+HlcStamp stampAt(qint64 millis, const QString &node)
+{
+    return {millis, 0, node};
+}
+
+RecordState metric(const QString &id, double weight, const HlcStamp &stamp)
+{
+    RecordState s;
+    s.kind = QStringLiteral("metric");
+    s.id = id;
+    s.fields[QStringLiteral("weight")] = {weight, stamp};
+    s.deleted = {false, stamp};
+    return s;
+}
+
+QJsonObject syncBody(qint64 cursor, const QList<RecordState> &changes, int pageSize = 500)
+{
+    SyncRequest request;
+    request.cursor = cursor;
+    request.changes = changes;
+    request.pageSize = pageSize;
+    return encodeSyncRequest(request);
+}
+
+SyncResponse decoded(const RawApi::Reply &reply)
+{
+    return decodeSyncResponse(reply.body, UnknownFields::Keep, nullptr).value_or(SyncResponse{});
+}
+
+const qint64 kNow = QDateTime::currentMSecsSinceEpoch();
+} // namespace
+
+class TestServerApi : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<ServerProcess> m_server;
+    std::unique_ptr<RawApi> m_api;
+
+private slots:
+    void init()
+    {
+        m_server = std::make_unique<ServerProcess>();
+        QVERIFY(m_server->started());
+        m_api = std::make_unique<RawApi>(m_server->baseUrl());
+    }
+    void cleanup()
+    {
+        m_api.reset();
+        m_server.reset();
+    }
+
+    void signUpValidatesAndRefusesADuplicateEmail()
+    {
+        const RawApi::Reply created = m_api->account(QStringLiteral("ann@example.org"),
+                                                     RawApi::device(QStringLiteral("Laptop")));
+        QCOMPARE(created.status, 201);
+        QVERIFY(!tokenOf(created).isEmpty());
+        QVERIFY(!created.body.value(QStringLiteral("refresh_token")).toString().isEmpty());
+        QCOMPARE(
+            m_api
+                ->account(QStringLiteral("ANN@example.org"), RawApi::device(QStringLiteral("Desk")))
+                .status,
+            409);
+
+        const RawApi::Reply shortPassword = m_api->call(
+            "POST", QStringLiteral("/api/v1/auth/register"),
+            QJsonObject{{QStringLiteral("email"), QStringLiteral("bo@example.org")},
+                        {QStringLiteral("password"), QStringLiteral("short")},
+                        {QStringLiteral("device"), RawApi::device(QStringLiteral("x"))}});
+        QCOMPARE(shortPassword.status, 400);
+        QCOMPARE(
+            shortPassword
+                .body[QStringLiteral("error")][QStringLiteral("details")][QStringLiteral("field")]
+                .toString(),
+            QStringLiteral("password"));
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/auth/register"), QByteArray("{nope"))
+                     .status,
+                 400);
+    }
+
+    void signInChecksThePassword()
+    {
+        m_api->account(QStringLiteral("ann@example.org"), RawApi::device(QStringLiteral("Laptop")));
+        QCOMPARE(m_api
+                     ->account(QStringLiteral("ann@example.org"),
+                               RawApi::device(QStringLiteral("Desk")), false)
+                     .status,
+                 200);
+        const RawApi::Reply wrong = m_api->call(
+            "POST", QStringLiteral("/api/v1/auth/login"),
+            QJsonObject{{QStringLiteral("email"), QStringLiteral("ann@example.org")},
+                        {QStringLiteral("password"), QStringLiteral("wrong horse")},
+                        {QStringLiteral("device"), RawApi::device(QStringLiteral("Desk"))}});
+        QCOMPARE(wrong.status, 401);
+        QVERIFY(wrong.raw.contains("email or the password"));
+    }
+
+    void aClientWithoutTheProtocolVersionIsAskedToUpdate()
+    {
+        const RawApi::Reply r = m_api->call("POST", QStringLiteral("/api/v1/auth/register"),
+                                            QByteArray("{}"), {}, false);
+        QCOMPARE(r.status, 426);
+        QVERIFY(r.raw.contains("update Hale") || r.raw.contains("update"));
+    }
+
+    void forgedAndMissingTokensAreRefused()
+    {
+        const QString token = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                     RawApi::device(QStringLiteral("Laptop"))));
+        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/devices")).status, 401);
+        QStringList parts = token.split(QLatin1Char('.'));
+        parts[0] = QString::fromLatin1(
+            QByteArray(R"({"alg":"none","typ":"JWT"})")
+                .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        QCOMPARE(m_api
+                     ->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(),
+                            parts.join(QLatin1Char('.')))
+                     .status,
+                 401);
+        parts = token.split(QLatin1Char('.'));
+        parts[2] = QStringLiteral("AAAA") + parts[2].mid(4);
+        QCOMPARE(m_api
+                     ->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(),
+                            parts.join(QLatin1Char('.')))
+                     .status,
+                 401);
+        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), token).status,
+                 200);
+    }
+
+    void twoDevicesOfOneUserSyncAndARetryDuplicatesNothing()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const QString b = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Desk")), false));
+        const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const RecordState written =
+            metric(id, 72.5, stampAt(kNow - 1000, QStringLiteral("laptop")));
+
+        const RawApi::Reply pushed =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {written}), a);
+        QCOMPARE(pushed.status, 200);
+        QCOMPARE(decoded(pushed).applied, QStringList{recordKey(written)});
+        const qint64 cursorA = decoded(pushed).cursor;
+        QCOMPARE(cursorA, 1);
+
+        // The same request again (a retry after a lost answer) changes nothing.
+        const RawApi::Reply retried =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {written}), a);
+        QCOMPARE(decoded(retried).cursor, 1);
+
+        const SyncResponse pulled =
+            decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), b));
+        QCOMPARE(pulled.changes.size(), 1);
+        QCOMPARE(pulled.changes.first(), written);
+        QCOMPARE(pulled.cursor, 1);
+
+        // A concurrent older edit from B loses; B is told the merged result.
+        const RecordState older = metric(id, 70.0, stampAt(kNow - 5000, QStringLiteral("desk")));
+        const SyncResponse merged =
+            decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(1, {older}), b));
+        QCOMPARE(merged.merged.size(), 1);
+        QCOMPARE(merged.merged.first().fields.value(QStringLiteral("weight")).value.toDouble(),
+                 72.5);
+        QCOMPARE(merged.cursor, 1); // nothing changed on the server
+    }
+
+    void pullsArePagedInSequenceOrder()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const QString b = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Desk")), false));
+        QList<RecordState> many;
+        for (int i = 0; i < 25; ++i)
+            many << metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 60 + i,
+                           stampAt(kNow - 100000 + i, QStringLiteral("laptop")));
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, many), a).status,
+                 200);
+        qint64 cursor = 0;
+        QStringList seen;
+        for (int page = 0; page < 10; ++page) {
+            const SyncResponse r = decoded(
+                m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(cursor, {}, 10), b));
+            for (const RecordState &s : r.changes)
+                seen << s.id;
+            QVERIFY(r.cursor > cursor || !r.hasMore);
+            cursor = r.cursor;
+            if (!r.hasMore)
+                break;
+        }
+        QCOMPARE(seen.size(), 25);
+        for (int i = 0; i < 25; ++i)
+            QCOMPARE(seen.at(i), many.at(i).id); // in the order they were written
+    }
+
+    void invalidChangesAreRefusedWholeWithTheRecordAndField()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const RecordState good = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 70,
+                                        stampAt(kNow, QStringLiteral("l")));
+        RecordState bad = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 9999,
+                                 stampAt(kNow, QStringLiteral("l")));
+        const RawApi::Reply refused =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {good, bad}), a);
+        QCOMPARE(refused.status, 400);
+        const QJsonObject details =
+            refused.body[QStringLiteral("error")][QStringLiteral("details")].toObject();
+        QCOMPARE(details.value(QStringLiteral("record")).toString(), recordKey(bad));
+        QCOMPARE(details.value(QStringLiteral("field")).toString(), QStringLiteral("weight"));
+        // Nothing of that batch was written.
+        QCOMPARE(decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), a))
+                     .changes.size(),
+                 0);
+
+        RecordState future = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 70,
+                                    stampAt(kNow + 3600'000, QStringLiteral("l")));
+        const RawApi::Reply ahead =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {future}), a);
+        QCOMPARE(ahead.status, 400);
+        QVERIFY(ahead.raw.contains("clock"));
+    }
+
+    void oneUserNeverSeesAnothersRecordsOrDevices()
+    {
+        const QString ann = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                   RawApi::device(QStringLiteral("Laptop"))));
+        const QJsonObject bobDevice = RawApi::device(QStringLiteral("Bob's phone"));
+        const QString bob = tokenOf(m_api->account(QStringLiteral("bob@example.org"), bobDevice));
+        QCOMPARE(m_api
+                     ->call("POST", QStringLiteral("/api/v1/sync"),
+                            syncBody(0, {metric(QUuid::createUuid().toString(QUuid::WithoutBraces),
+                                                80, stampAt(kNow, QStringLiteral("b")))}),
+                            bob)
+                     .status,
+                 200);
+        QCOMPARE(decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), ann))
+                     .changes.size(),
+                 0);
+        const QJsonArray annDevices =
+            m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), ann)
+                .body.value(QStringLiteral("devices"))
+                .toArray();
+        QCOMPARE(annDevices.size(), 1);
+        const QString bobDeviceId = bobDevice.value(QStringLiteral("id")).toString();
+        QCOMPARE(m_api
+                     ->call("PATCH", QStringLiteral("/api/v1/devices/") + bobDeviceId,
+                            QJsonObject{{QStringLiteral("name"), QStringLiteral("mine now")}}, ann)
+                     .status,
+                 404);
+        QCOMPARE(m_api
+                     ->call("DELETE", QStringLiteral("/api/v1/devices/") + bobDeviceId,
+                            QByteArray(), ann)
+                     .status,
+                 404);
+        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), bob).status,
+                 200);
+    }
+
+    void revokingADeviceStopsItsAccessTokenAtOnce()
+    {
+        const QJsonObject laptop = RawApi::device(QStringLiteral("Laptop"));
+        const RawApi::Reply first = m_api->account(QStringLiteral("ann@example.org"), laptop);
+        const QString desk = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                    RawApi::device(QStringLiteral("Desk")), false));
+        QCOMPARE(m_api
+                     ->call("PATCH",
+                            QStringLiteral("/api/v1/devices/") +
+                                laptop.value(QStringLiteral("id")).toString(),
+                            QJsonObject{{QStringLiteral("name"), QStringLiteral("Old laptop")}},
+                            desk)
+                     .status,
+                 200);
+        QCOMPARE(m_api
+                     ->call("DELETE",
+                            QStringLiteral("/api/v1/devices/") +
+                                laptop.value(QStringLiteral("id")).toString(),
+                            QByteArray(), desk)
+                     .status,
+                 200);
+        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), tokenOf(first))
+                     .status,
+                 401);
+        QCOMPARE(m_api
+                     ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                            QJsonObject{{QStringLiteral("refresh_token"),
+                                         first.body.value(QStringLiteral("refresh_token"))}})
+                     .status,
+                 401);
+    }
+
+    void refreshTokensRotateAndAReusedOneEndsTheSession()
+    {
+        const RawApi::Reply signedUp = m_api->account(QStringLiteral("ann@example.org"),
+                                                      RawApi::device(QStringLiteral("Laptop")));
+        const QJsonValue firstRefresh = signedUp.body.value(QStringLiteral("refresh_token"));
+        const RawApi::Reply rotated =
+            m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        QJsonObject{{QStringLiteral("refresh_token"), firstRefresh}});
+        QCOMPARE(rotated.status, 200);
+        QVERIFY(rotated.body.value(QStringLiteral("refresh_token")) != firstRefresh);
+        QCOMPARE(
+            m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), tokenOf(rotated))
+                .status,
+            200);
+
+        // The old token again: someone copied it. The device's session ends.
+        const RawApi::Reply reused =
+            m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        QJsonObject{{QStringLiteral("refresh_token"), firstRefresh}});
+        QCOMPARE(reused.status, 401);
+        QCOMPARE(
+            m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), tokenOf(rotated))
+                .status,
+            401);
+        QCOMPARE(m_api
+                     ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                            QJsonObject{{QStringLiteral("refresh_token"),
+                                         rotated.body.value(QStringLiteral("refresh_token"))}})
+                     .status,
+                 401);
+    }
+
+    void logoutEndsThisDevicesSession()
+    {
+        const RawApi::Reply signedUp = m_api->account(QStringLiteral("ann@example.org"),
+                                                      RawApi::device(QStringLiteral("Laptop")));
+        QCOMPARE(m_api
+                     ->call("POST", QStringLiteral("/api/v1/auth/logout"), QByteArray("{}"),
+                            tokenOf(signedUp))
+                     .status,
+                 200);
+        QCOMPARE(
+            m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), tokenOf(signedUp))
+                .status,
+            401);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestServerApi)
+#include "test_server_api.moc"
