@@ -1,22 +1,69 @@
 #pragma once
 
 #include <QDir>
+#include <QFile>
 #include <QProcess>
 #include <QRegularExpression>
+#include <QSqlDatabase>
+#include <QSqlError>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUrl>
+#include <QUuid>
 
 namespace hale::test {
 
+// Runs SQL on the PostgreSQL test cluster's maintenance database.
+inline bool postgresAdmin(const QString &adminUrl, const QString &sql)
+{
+    const QString name = QStringLiteral("hale-test-admin");
+    bool ok = false;
+    {
+        const QUrl url(adminUrl);
+        QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
+        db.setHostName(url.host());
+        db.setPort(url.port(5432));
+        db.setUserName(url.userName());
+        db.setPassword(url.password());
+        db.setDatabaseName(url.path().mid(1));
+        ok = db.open() && QSqlQuery(db).exec(sql);
+        if (!ok)
+            qWarning() << "PostgreSQL admin:" << db.lastError().text();
+        db.close();
+    }
+    QSqlDatabase::removeDatabase(name);
+    return ok;
+}
+
 // The real hale-server binary on a free loopback port, stopped when this
 // object goes away. Extra settings go into an INI file passed with --config.
+// With HALE_TEST_DATABASE=postgres it gets a fresh database of its own on the
+// test cluster named by HALE_TEST_POSTGRES_STATE (and fails if there is none).
 class ServerProcess
 {
 public:
+    static bool usesPostgres() { return qgetenv("HALE_TEST_DATABASE") == "postgres"; }
+
     explicit ServerProcess(const QString &iniBody = {}, const QStringList &extraArgs = {})
     {
         QStringList args{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                          QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data"))};
+        if (usesPostgres()) {
+            QFile state(QString::fromLocal8Bit(qgetenv("HALE_TEST_POSTGRES_STATE")));
+            if (!state.open(QIODevice::ReadOnly)) {
+                qWarning("the PostgreSQL test cluster is not running (no state file)");
+                return;
+            }
+            m_adminUrl = QString::fromUtf8(state.readAll().trimmed());
+            m_database =
+                QStringLiteral("hale_") + QUuid::createUuid().toString(QUuid::Id128).left(12);
+            if (!postgresAdmin(m_adminUrl, QStringLiteral("CREATE DATABASE %1").arg(m_database)))
+                return;
+            QUrl url(m_adminUrl);
+            url.setPath(QLatin1Char('/') + m_database);
+            args << QStringLiteral("--database") << url.toString();
+        }
         if (!iniBody.isEmpty()) {
             const QString ini = m_dir.filePath(QStringLiteral("server.ini"));
             QFile file(ini);
@@ -50,6 +97,10 @@ public:
         if (!m_process.waitForFinished(5000))
             m_process.kill();
         m_process.waitForFinished(2000);
+        if (!m_database.isEmpty())
+            postgresAdmin(
+                m_adminUrl,
+                QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
     }
 
     bool started() const { return m_port != 0; }
@@ -64,6 +115,8 @@ private:
     QTemporaryDir m_dir;
     QProcess m_process;
     QString m_scheme;
+    QString m_adminUrl;
+    QString m_database;
     quint16 m_port = 0;
 };
 

@@ -59,7 +59,10 @@ private slots:
     void init()
     {
         m_server = std::make_unique<ServerProcess>();
-        QVERIFY(m_server->started());
+        QVERIFY2(m_server->started(),
+                 ServerProcess::usesPostgres()
+                     ? "hale-server did not start on the PostgreSQL test cluster"
+                     : "hale-server did not start");
         m_api = std::make_unique<RawApi>(m_server->baseUrl());
     }
     void cleanup()

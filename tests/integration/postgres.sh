@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# A throwaway PostgreSQL cluster on a free loopback port for the integration
+# tests: `postgres.sh start STATEFILE` writes the connection URL into
+# STATEFILE; `postgres.sh stop STATEFILE` stops the cluster and deletes it.
+# Fails loudly: a test that needs PostgreSQL must never skip silently.
+set -euo pipefail
+command=$1
+state=$2
+
+pgbin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+if [ -z "$pgbin" ]; then
+    echo "PostgreSQL server binaries are not installed (Debian package postgresql)" >&2
+    exit 1
+fi
+as_postgres=()
+[ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
+
+case "$command" in
+start)
+    dir=$(mktemp -d /tmp/hale-pg.XXXXXX)
+    port=""
+    for candidate in $(shuf -i 20000-60000 -n 50); do
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
+            port=$candidate
+            break
+        fi
+    done
+    [ -n "$port" ] || { echo "no free loopback port for PostgreSQL" >&2; exit 1; }
+    password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+    mkdir -p "$dir/sock"
+    echo "$password" > "$dir/pwfile"
+    chmod 600 "$dir/pwfile"
+    [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir"
+    "${as_postgres[@]}" "$pgbin/initdb" -D "$dir/data" -U postgres --auth-local=trust \
+        --auth-host=scram-sha-256 --pwfile="$dir/pwfile" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
+    "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/sock -c max_connections=200" start >/dev/null
+    echo "postgres://postgres:$password@127.0.0.1:$port/postgres" > "$state"
+    echo "$dir" > "$state.dir"
+    echo "PostgreSQL test cluster on 127.0.0.1:$port"
+    ;;
+stop)
+    [ -f "$state.dir" ] || exit 0
+    dir=$(cat "$state.dir")
+    "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null || true
+    rm -rf "$dir" "$state" "$state.dir"
+    ;;
+*)
+    echo "usage: postgres.sh start|stop STATEFILE" >&2
+    exit 2
+    ;;
+esac
