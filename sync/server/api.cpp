@@ -1,5 +1,6 @@
 #include "sync/server/api.h"
 
+#include "models/schema/schema.h"
 #include "sync/server/crypto.h"
 
 #include <QDateTime>
@@ -76,9 +77,21 @@ QJsonObject deviceJson(const DeviceInfo &d, const QString &callerDevice)
             {QStringLiteral("current"), d.id == callerDevice}};
 }
 
+HttpResponse tooManyRequests(int retryAfter)
+{
+    HttpResponse r = HttpResponse::error(429, QStringLiteral("rate_limited"),
+                                         QStringLiteral("Too many requests; try again shortly."),
+                                         {{QStringLiteral("retry_after"), retryAfter}});
+    r.setHeader("Retry-After", QByteArray::number(retryAfter));
+    return r;
+}
+
 } // namespace
 
-Api::Api(ServerStore *store, Settings settings) : m_store(store), m_settings(std::move(settings))
+Api::Api(ServerStore *store, Settings settings)
+    : m_store(store), m_settings(std::move(settings)), m_perUser(m_settings.requestsPerMinute),
+      m_signInsPerAccount(m_settings.signInsPerMinute),
+      m_signInsPerAddress(m_settings.signInsPerMinute * 3)
 {
     if (!m_settings.nowMs)
         m_settings.nowMs = [] {
@@ -105,6 +118,12 @@ void Api::addRoutes(Router &router)
                [this](const HttpRequest &r, P p) { return revokeDevice(r, p.first()); });
     router.add("POST", QStringLiteral("/api/v1/sync"),
                [this](const HttpRequest &r, P) { return sync(r); });
+    router.add("GET", QStringLiteral("/api/v1/account/export"),
+               [this](const HttpRequest &r, P) { return exportAccount(r); });
+    router.add("DELETE", QStringLiteral("/api/v1/account"),
+               [this](const HttpRequest &r, P) { return deleteAccount(r); });
+    router.add("DELETE", QStringLiteral("/api/v1/data/{}"),
+               [this](const HttpRequest &r, P p) { return deleteKind(r, p.first()); });
 }
 
 std::optional<HttpResponse> Api::checkProtocol(const HttpRequest &request) const
@@ -140,6 +159,11 @@ std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpRes
     }
     Caller caller{claims->value(QStringLiteral("sub")).toString(),
                   claims->value(QStringLiteral("dev")).toString()};
+    int retryAfter = 0;
+    if (!m_perUser.take(caller.userId, m_settings.nowMs(), &retryAfter)) {
+        *refusal = tooManyRequests(retryAfter);
+        return std::nullopt;
+    }
     // A revoked device's token stops working at once, not when it expires.
     if (!m_store->deviceActive(caller.userId, caller.deviceId)) {
         *refusal = unauthorized(QStringLiteral("This device was signed out."));
@@ -190,6 +214,8 @@ HttpResponse Api::registerAccount(const HttpRequest &request)
     const auto device = deviceFrom(*body, &refusal);
     if (!device)
         return refusal;
+    if (auto throttled = throttleSignIn(request, email))
+        return *throttled;
     const QString hash = crypto::hashPassword(password);
     if (hash.isEmpty())
         return serverError();
@@ -221,6 +247,8 @@ HttpResponse Api::login(const HttpRequest &request)
     const auto device = deviceFrom(*body, &refusal);
     if (!device)
         return refusal;
+    if (auto throttled = throttleSignIn(request, email))
+        return *throttled;
     const auto account = m_store->accountByEmail(email);
     // The same answer for an unknown email and a wrong password.
     if (!account || password.size() > kMaxPasswordLength ||
@@ -343,6 +371,68 @@ HttpResponse Api::sync(const HttpRequest &request)
     if (!response)
         return serverError();
     return HttpResponse::json(200, sync::encodeSyncResponse(*response));
+}
+
+} // namespace hale::server
+
+namespace hale::server {
+
+// Password guessing is slowed per account and per address; Argon2id makes
+// each guess expensive as well.
+std::optional<HttpResponse> Api::throttleSignIn(const HttpRequest &request, const QString &email)
+{
+    int retryAfter = 0;
+    const qint64 now = m_settings.nowMs();
+    if (!m_signInsPerAddress.take(request.peer.toString(), now, &retryAfter) ||
+        !m_signInsPerAccount.take(email, now, &retryAfter))
+        return tooManyRequests(retryAfter);
+    return std::nullopt;
+}
+
+HttpResponse Api::exportAccount(const HttpRequest &request)
+{
+    HttpResponse refusal;
+    const auto caller = authenticate(request, &refusal);
+    if (!caller)
+        return refusal;
+    QJsonArray devices;
+    for (const DeviceInfo &d : m_store->devices(caller->userId))
+        devices.append(deviceJson(d, caller->deviceId));
+    QJsonArray records;
+    for (const sync::RecordState &state : m_store->allRecords(caller->userId))
+        records.append(sync::encodeRecord(state));
+    return HttpResponse::json(200, {{QStringLiteral("user_id"), caller->userId},
+                                    {QStringLiteral("exported_at"),
+                                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                                    {QStringLiteral("devices"), devices},
+                                    {QStringLiteral("records"), records}});
+}
+
+HttpResponse Api::deleteAccount(const HttpRequest &request)
+{
+    HttpResponse refusal;
+    const auto caller = authenticate(request, &refusal);
+    if (!caller)
+        return refusal;
+    if (!m_store->deleteUser(caller->userId))
+        return serverError();
+    return HttpResponse::json(200, {{QStringLiteral("deleted"), true}});
+}
+
+HttpResponse Api::deleteKind(const HttpRequest &request, const QString &kind)
+{
+    HttpResponse refusal;
+    const auto caller = authenticate(request, &refusal);
+    if (!caller)
+        return refusal;
+    if (!SchemaRegistry::instance().kind(kind))
+        return HttpResponse::error(404, QStringLiteral("not_found"),
+                                   QStringLiteral("No such kind of record."));
+    const int erased = m_store->deleteKind(caller->userId, kind);
+    if (erased < 0)
+        return serverError();
+    return HttpResponse::json(200,
+                              {{QStringLiteral("kind"), kind}, {QStringLiteral("erased"), erased}});
 }
 
 } // namespace hale::server

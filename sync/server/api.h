@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sync/server/rate_limiter.h"
 #include "sync/server/router.h"
 #include "sync/server/server_store.h"
 
@@ -19,6 +20,8 @@ public:
         qint64 refreshTokenSeconds = 60 * 24 * 3600;
         qint64 maxClockSkewMs = 5 * 60 * 1000; // stamps further ahead are refused
         std::function<qint64()> nowMs;         // injectable for tests
+        int requestsPerMinute = 100;           // per user
+        int signInsPerMinute = 10;             // per account, and 3x that per address
     };
 
     Api(ServerStore *store, Settings settings);
@@ -45,9 +48,16 @@ private:
     HttpResponse renameDevice(const HttpRequest &request, const QString &deviceId);
     HttpResponse revokeDevice(const HttpRequest &request, const QString &deviceId);
     HttpResponse sync(const HttpRequest &request);
+    HttpResponse exportAccount(const HttpRequest &request);
+    HttpResponse deleteAccount(const HttpRequest &request);
+    HttpResponse deleteKind(const HttpRequest &request, const QString &kind);
+    std::optional<HttpResponse> throttleSignIn(const HttpRequest &request, const QString &email);
 
     ServerStore *m_store;
     Settings m_settings;
+    RateLimiter m_perUser;
+    RateLimiter m_signInsPerAccount;
+    RateLimiter m_signInsPerAddress;
 };
 
 } // namespace hale::server

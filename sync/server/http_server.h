@@ -6,6 +6,7 @@
 #include <QSslConfiguration>
 #include <QTcpServer>
 #include <QThreadPool>
+#include <atomic>
 #include <optional>
 
 namespace hale::server {
@@ -45,7 +46,7 @@ private:
     HttpLimits m_limits;
     QThreadPool m_workers;
     std::optional<QSslConfiguration> m_tls;
-    int m_open = 0;
+    std::atomic<int> m_open = 0; // read by /metrics from worker threads
     bool m_accessLog = true;
 };
 

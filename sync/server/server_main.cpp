@@ -4,6 +4,7 @@
 #include "sync/server/api.h"
 #include "sync/server/crypto.h"
 #include "sync/server/http_server.h"
+#include "sync/server/metrics.h"
 #include "sync/server/server_config.h"
 #include "sync/server/server_store.h"
 #include "sync/server/signing_secret.h"
@@ -61,11 +62,24 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
         return 1;
     }
+    settings.requestsPerMinute = config->requestsPerMinute;
     Api api(&store, settings);
+    Metrics metrics;
     Router router;
     addRoutes(router);
     api.addRoutes(router);
+    router.add("GET", QStringLiteral("/metrics"),
+               [&metrics](const HttpRequest &, const QStringList &) {
+                   HttpResponse r;
+                   r.body = metrics.render();
+                   r.setHeader("Content-Type", "text/plain; version=0.0.4");
+                   return r;
+               });
     HttpServer server(&router, config->limits, config->workers);
+    metrics.setOpenConnections([&server] { return server.openConnections(); });
+    QObject::connect(&server, &HttpServer::requestServed, &server,
+                     [&metrics](const QByteArray &method, const QString &route, int status,
+                                double ms) { metrics.recordRequest(method, route, status, ms); });
     if (!config->tlsCertificate.isEmpty() &&
         !server.enableTls(config->tlsCertificate, config->tlsKey, &error)) {
         std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));

@@ -414,4 +414,34 @@ ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QStri
     return response;
 }
 
+QList<sync::RecordState> ServerStore::allRecords(const QString &userId)
+{
+    QList<sync::RecordState> out;
+    QSqlQuery q = prepare(
+        connection(), QStringLiteral("SELECT state FROM records WHERE user_id = ? ORDER BY seq"),
+        {userId});
+    if (!run(q))
+        return out;
+    while (q.next()) {
+        if (auto state = decodeState(q.value(0).toString()))
+            out << *state;
+    }
+    return out;
+}
+
+bool ServerStore::deleteUser(const QString &userId)
+{
+    // Foreign keys cascade to devices, tokens and records.
+    QSqlQuery q = prepare(connection(), QStringLiteral("DELETE FROM users WHERE id = ?"), {userId});
+    return run(q) && q.numRowsAffected() == 1;
+}
+
+int ServerStore::deleteKind(const QString &userId, const QString &kind)
+{
+    QSqlQuery q =
+        prepare(connection(), QStringLiteral("DELETE FROM records WHERE user_id = ? AND kind = ?"),
+                {userId, kind});
+    return run(q) ? q.numRowsAffected() : -1;
+}
+
 } // namespace hale::server

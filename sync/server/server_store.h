@@ -63,6 +63,12 @@ public:
     std::optional<sync::SyncResponse> sync(const QString &userId, const sync::SyncRequest &request,
                                            QString *error);
 
+    QList<sync::RecordState> allRecords(const QString &userId);
+    // Erases the user, their devices, tokens and records.
+    bool deleteUser(const QString &userId);
+    // Erases one kind of the user's records from the server; how many, or -1.
+    int deleteKind(const QString &userId, const QString &kind);
+
 private:
     QSqlDatabase connection();
     bool begin(QSqlDatabase &db);

@@ -345,6 +345,88 @@ private slots:
                  401);
     }
 
+    void exportReturnsEverythingAndDeleteErasesIt()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        RecordState meal;
+        meal.kind = QStringLiteral("meal");
+        meal.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        meal.fields[QStringLiteral("description")] = {QStringLiteral("Soup"),
+                                                      stampAt(kNow, QStringLiteral("l"))};
+        const RecordState weight = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 70,
+                                          stampAt(kNow, QStringLiteral("l")));
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {meal, weight}), a)
+                     .status,
+                 200);
+
+        const RawApi::Reply exported =
+            m_api->call("GET", QStringLiteral("/api/v1/account/export"), QByteArray(), a);
+        QCOMPARE(exported.status, 200);
+        QCOMPARE(exported.body.value(QStringLiteral("records")).toArray().size(), 2);
+        QCOMPARE(exported.body.value(QStringLiteral("devices")).toArray().size(), 1);
+
+        const RawApi::Reply erased =
+            m_api->call("DELETE", QStringLiteral("/api/v1/data/meal"), QByteArray(), a);
+        QCOMPARE(erased.status, 200);
+        QCOMPARE(erased.body.value(QStringLiteral("erased")).toInt(), 1);
+        QCOMPARE(
+            m_api->call("DELETE", QStringLiteral("/api/v1/data/secrets"), QByteArray(), a).status,
+            404);
+        const SyncResponse left =
+            decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), a));
+        QCOMPARE(left.changes.size(), 1);
+        QCOMPARE(left.changes.first().kind, QStringLiteral("metric"));
+
+        QCOMPARE(m_api->call("DELETE", QStringLiteral("/api/v1/account"), QByteArray(), a).status,
+                 200);
+        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), a).status,
+                 401);
+        QCOMPARE(m_api
+                     ->account(QStringLiteral("ann@example.org"),
+                               RawApi::device(QStringLiteral("x")), false)
+                     .status,
+                 401);
+        // The address is free again, and the new account starts empty.
+        const QString fresh = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                     RawApi::device(QStringLiteral("New"))));
+        QCOMPARE(
+            decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), fresh))
+                .changes.size(),
+            0);
+    }
+
+    void guessingPasswordsIsThrottled()
+    {
+        m_api->account(QStringLiteral("ann@example.org"), RawApi::device(QStringLiteral("Laptop")));
+        int lastStatus = 0;
+        QByteArray retryAfter;
+        for (int i = 0; i < 12 && lastStatus != 429; ++i) {
+            const RawApi::Reply r = m_api->call(
+                "POST", QStringLiteral("/api/v1/auth/login"),
+                QJsonObject{{QStringLiteral("email"), QStringLiteral("ann@example.org")},
+                            {QStringLiteral("password"), QStringLiteral("guess %1").arg(i)},
+                            {QStringLiteral("device"), RawApi::device(QStringLiteral("x"))}});
+            lastStatus = r.status;
+            retryAfter = r.raw;
+        }
+        QCOMPARE(lastStatus, 429);
+        QVERIFY(retryAfter.contains("retry_after"));
+    }
+
+    void metricsCountRequestsByRouteAndStatus()
+    {
+        m_api->call("GET", QStringLiteral("/healthz"));
+        m_api->call("GET", QStringLiteral("/api/v1/devices"));
+        const RawApi::Reply metrics = m_api->call("GET", QStringLiteral("/metrics"));
+        QCOMPARE(metrics.status, 200);
+        QVERIFY(metrics.raw.contains(
+            "hale_http_requests_total{method=\"GET\",route=\"/healthz\",status=\"200\"} 1"));
+        QVERIFY(metrics.raw.contains("route=\"/api/v1/devices\",status=\"401\""));
+        QVERIFY(metrics.raw.contains("hale_sync_duration_seconds_bucket"));
+        QVERIFY(metrics.raw.contains("hale_open_connections "));
+    }
+
     void logoutEndsThisDevicesSession()
     {
         const RawApi::Reply signedUp = m_api->account(QStringLiteral("ann@example.org"),
@@ -361,5 +443,41 @@ private slots:
     }
 };
 
-QTEST_GUILESS_MAIN(TestServerApi)
+class TestServerRateLimit : public QObject
+{
+    Q_OBJECT
+
+private slots:
+    void eachUserGetsABucketOfRequests()
+    {
+        ServerProcess server(QStringLiteral("[rate_limit]\nrequests_per_minute=5\n"));
+        QVERIFY(server.started());
+        RawApi api(server.baseUrl());
+        const QString ann = tokenOf(
+            api.account(QStringLiteral("ann@example.org"), RawApi::device(QStringLiteral("a"))));
+        const QString bob = tokenOf(
+            api.account(QStringLiteral("bob@example.org"), RawApi::device(QStringLiteral("b"))));
+        for (int i = 0; i < 5; ++i)
+            QCOMPARE(api.call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), ann).status,
+                     200);
+        const RawApi::Reply limited =
+            api.call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), ann);
+        QCOMPARE(limited.status, 429);
+        QCOMPARE(limited.errorCode(), QStringLiteral("rate_limited"));
+        QVERIFY(limited
+                    .body[QStringLiteral("error")][QStringLiteral("details")]
+                         [QStringLiteral("retry_after")]
+                    .toInt() >= 1);
+        // Another user is not affected.
+        QCOMPARE(api.call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), bob).status, 200);
+    }
+};
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    TestServerApi api;
+    TestServerRateLimit limits;
+    return QTest::qExec(&api, argc, argv) | QTest::qExec(&limits, argc, argv);
+}
 #include "test_server_api.moc"
