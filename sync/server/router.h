@@ -30,6 +30,7 @@ public:
 
     void add(const QByteArray &method, const QString &pattern, RouteHandler handler);
     Match match(const QByteArray &method, const QString &path) const;
+    const QList<Route> &routes() const { return m_routes; }
 
 private:
     QList<Route> m_routes;

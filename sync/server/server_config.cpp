@@ -55,9 +55,12 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
     const QCommandLineOption insecure(
         QStringLiteral("allow-insecure-http"),
         QStringLiteral("Serve plain HTTP on a non-loopback address (only behind a TLS proxy)."));
+    QCommandLineOption routes(QStringLiteral("list-routes"),
+                              QStringLiteral("Print the HTTP routes and exit."));
+    routes.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({listen, dataDir, database, config, tlsCert, tlsKey, insecure});
+    parser.addOptions({listen, dataDir, database, config, tlsCert, tlsKey, insecure, routes});
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return std::nullopt;
@@ -72,6 +75,7 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
     }
 
     ServerConfig c;
+    c.listRoutes = parser.isSet(routes);
     QString listenText = QStringLiteral("127.0.0.1:8787");
     if (parser.isSet(config)) {
         if (!QFileInfo(parser.value(config)).isReadable()) {

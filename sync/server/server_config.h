@@ -23,6 +23,7 @@ struct ServerConfig
     int workers = 4;
     int requestsPerMinute = 100; // per user
     HttpLimits limits;
+    bool listRoutes = false; // print "METHOD /path" per route and exit (the API spec check)
 
     // Parses and checks; on a mistake returns nothing and says why. --help and
     // --version print and exit.

@@ -46,6 +46,15 @@ int main(int argc, char **argv)
         std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
         return 2;
     }
+    if (config->listRoutes) {
+        Router router;
+        addRoutes(router);
+        Api(nullptr, {}).addRoutes(router);
+        router.add("GET", QStringLiteral("/metrics"), {});
+        for (const Router::Route &route : router.routes())
+            std::printf("%s %s\n", route.method.constData(), qPrintable(route.pattern));
+        return 0;
+    }
     if (!crypto::initialise()) {
         std::fprintf(stderr, "hale-server: libsodium cannot be initialised\n");
         return 1;
