@@ -94,6 +94,8 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
         c.requestsPerMinute =
             ini.value(QStringLiteral("rate_limit/requests_per_minute"), c.requestsPerMinute)
                 .toInt();
+        c.signInsPerMinute =
+            ini.value(QStringLiteral("rate_limit/sign_ins_per_minute"), c.signInsPerMinute).toInt();
         HttpLimits &l = c.limits;
         l.maxHeaderBytes =
             ini.value(QStringLiteral("http/max_header_bytes"), l.maxHeaderBytes).toLongLong();
@@ -139,7 +141,7 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
                 .arg(c.address.toString());
         return std::nullopt;
     }
-    if (c.workers < 1 || c.workers > 256 || c.requestsPerMinute < 1 ||
+    if (c.workers < 1 || c.workers > 256 || c.requestsPerMinute < 1 || c.signInsPerMinute < 1 ||
         c.limits.maxBodyBytes < 1024 || c.limits.maxHeaderBytes < 1024 ||
         c.limits.maxConnections < 1 || c.limits.headerTimeoutMs < 100 ||
         c.limits.bodyTimeoutMs < 100 || c.limits.idleTimeoutMs < 100) {

@@ -22,6 +22,7 @@ struct ServerConfig
     bool allowInsecureHttp = false;
     int workers = 4;
     int requestsPerMinute = 100; // per user
+    int signInsPerMinute = 10;   // per account (and 3x per address)
     HttpLimits limits;
     bool listRoutes = false; // print "METHOD /path" per route and exit (the API spec check)
 

@@ -72,6 +72,7 @@ int main(int argc, char **argv)
         return 1;
     }
     settings.requestsPerMinute = config->requestsPerMinute;
+    settings.signInsPerMinute = config->signInsPerMinute;
     Api api(&store, settings);
     Metrics metrics;
     Router router;

@@ -1,0 +1,314 @@
+// Load generator for hale-server (the server must be running; see
+// tests/bench/run-server-benchmarks.sh):
+//   bench_server --url http://127.0.0.1:PORT [--users U] [--devices D]
+//                [--concurrency C] [--requests N] [--records R]
+// Signs up U users with D devices each, then keeps C devices busy with sync
+// requests (one change plus a pull) until N have been answered, and prints
+// requests/s and latency percentiles. Then pushes R records from one device
+// and pulls them all into a fresh device, and times a no-op sync and its
+// bytes on the wire. Every loop is bounded.
+#include "bench_common.h"
+#include "sync/core/wire.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTcpSocket>
+#include <QTimer>
+#include <QUrl>
+#include <QUuid>
+#include <deque>
+#include <functional>
+#include <memory>
+
+using namespace hale;
+
+namespace {
+
+// A keep-alive HTTP/1.1 client on one socket, counting bytes both ways.
+class Client : public QObject
+{
+public:
+    using Done = std::function<void(int status, const QByteArray &body)>;
+
+    Client(const QUrl &url, QObject *parent) : QObject(parent), m_url(url)
+    {
+        connect(&m_socket, &QTcpSocket::readyRead, this, &Client::readAvailable);
+    }
+
+    void post(const QString &path, const QByteArray &body, const QString &token, Done done)
+    {
+        if (m_socket.state() != QAbstractSocket::ConnectedState) {
+            m_socket.connectToHost(m_url.host(), quint16(m_url.port()));
+            m_socket.waitForConnected(5000);
+        }
+        QByteArray request =
+            "POST " + path.toLatin1() + " HTTP/1.1\r\nHost: " + m_url.host().toLatin1() +
+            "\r\nHale-Protocol: 1\r\n" +
+            "Content-Type: application/json\r\nContent-Length: " + QByteArray::number(body.size()) +
+            "\r\n";
+        if (!token.isEmpty())
+            request += "Authorization: Bearer " + token.toLatin1() + "\r\n";
+        request += "\r\n" + body;
+        m_sent += request.size();
+        m_done = std::move(done);
+        m_buffer.clear();
+        m_socket.write(request);
+    }
+
+    qint64 sent() const { return m_sent; }
+    qint64 received() const { return m_received; }
+
+private:
+    void readAvailable()
+    {
+        const QByteArray chunk = m_socket.readAll();
+        m_received += chunk.size();
+        m_buffer += chunk;
+        const qsizetype headEnd = m_buffer.indexOf("\r\n\r\n");
+        if (headEnd < 0)
+            return;
+        const qsizetype lengthAt = m_buffer.indexOf("Content-Length: ");
+        const qint64 length =
+            m_buffer.mid(lengthAt + 16, m_buffer.indexOf("\r\n", lengthAt) - lengthAt - 16)
+                .toLongLong();
+        if (m_buffer.size() < headEnd + 4 + length)
+            return;
+        const int status = m_buffer.mid(9, 3).toInt();
+        const QByteArray body = m_buffer.mid(headEnd + 4, length);
+        m_buffer.clear();
+        if (m_done)
+            std::exchange(m_done, {})(status, body);
+    }
+
+    QUrl m_url;
+    QTcpSocket m_socket;
+    QByteArray m_buffer;
+    Done m_done;
+    qint64 m_sent = 0;
+    qint64 m_received = 0;
+};
+
+// Runs `client->post` and waits for the answer (bounded).
+std::pair<int, QByteArray> call(Client *client, const QString &path, const QJsonObject &body,
+                                const QString &token = {})
+{
+    std::pair<int, QByteArray> out{0, {}};
+    QEventLoop loop;
+    client->post(path, QJsonDocument(body).toJson(QJsonDocument::Compact), token,
+                 [&](int status, const QByteArray &reply) {
+                     out = {status, reply};
+                     loop.quit();
+                 });
+    QTimer::singleShot(60'000, &loop, &QEventLoop::quit);
+    loop.exec();
+    return out;
+}
+
+QString signIn(Client *client, const QString &email, bool signUp)
+{
+    const QJsonObject body{
+        {QStringLiteral("email"), email},
+        {QStringLiteral("password"), QStringLiteral("benchmark password")},
+        {QStringLiteral("device"),
+         QJsonObject{{QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
+                     {QStringLiteral("name"), QStringLiteral("bench")},
+                     {QStringLiteral("platform"), QStringLiteral("linux")}}}};
+    const auto [status, reply] = call(client,
+                                      signUp ? QStringLiteral("/api/v1/auth/register")
+                                             : QStringLiteral("/api/v1/auth/login"),
+                                      body);
+    return QJsonDocument::fromJson(reply).object().value(QStringLiteral("access_token")).toString();
+}
+
+sync::RecordState meal(int n)
+{
+    sync::RecordState s;
+    s.kind = QStringLiteral("meal");
+    s.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const sync::HlcStamp stamp{QDateTime::currentMSecsSinceEpoch() - 60'000, quint32(n % 999999),
+                               QStringLiteral("bench")};
+    s.fields[QStringLiteral("description")] = {QStringLiteral("Meal %1").arg(n), stamp};
+    s.fields[QStringLiteral("calories")] = {double(300 + n % 500), stamp};
+    s.fields[QStringLiteral("meal_type")] = {QStringLiteral("lunch"), stamp};
+    s.deleted = {false, stamp};
+    return s;
+}
+
+QJsonObject syncBody(qint64 cursor, const QList<sync::RecordState> &changes, int pageSize = 500)
+{
+    sync::SyncRequest r;
+    r.cursor = cursor;
+    r.changes = changes;
+    r.pageSize = pageSize;
+    return sync::encodeSyncRequest(r);
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+    QCoreApplication app(argc, argv);
+    QCommandLineParser parser;
+    parser.addHelpOption();
+    const QCommandLineOption urlOption(QStringLiteral("url"), QStringLiteral("Server URL."),
+                                       QStringLiteral("url"));
+    auto number = [](const char *name, const char *help, const char *fallback) {
+        return QCommandLineOption(QLatin1String(name), QLatin1String(help), QStringLiteral("n"),
+                                  QLatin1String(fallback));
+    };
+    const auto users = number("users", "Users to sign up.", "50");
+    const auto devices = number("devices", "Devices per user.", "2");
+    const auto concurrency = number("concurrency", "Devices syncing at once.", "100");
+    const auto requests = number("requests", "Sync requests in the load phase.", "5000");
+    const auto records = number("records", "Records to push and pull (0 = skip).", "100000");
+    parser.addOptions({urlOption, users, devices, concurrency, requests, records});
+    parser.process(app);
+    const QUrl url(parser.value(urlOption));
+    const int userCount = parser.value(users).toInt();
+    const int deviceCount = parser.value(devices).toInt();
+    const int parallel = parser.value(concurrency).toInt();
+    const int total = parser.value(requests).toInt();
+    const int recordCount = parser.value(records).toInt();
+    if (!url.isValid() || userCount < 1 || deviceCount < 1 || parallel < 1 || total < 1) {
+        std::fprintf(stderr, "bench_server: give --url and positive numbers\n");
+        return 2;
+    }
+
+    // Sign-up: U users x D devices, each device with its own connection.
+    const QString run = QUuid::createUuid().toString(QUuid::Id128).left(8);
+    struct Device
+    {
+        Client *client;
+        QString token;
+        qint64 cursor = 0;
+    };
+    std::vector<Device> all;
+    QElapsedTimer clock;
+    clock.start();
+    for (int u = 0; u < userCount; ++u) {
+        const QString email = QStringLiteral("bench-%1-%2@example.org").arg(run).arg(u);
+        for (int d = 0; d < deviceCount; ++d) {
+            auto *client = new Client(url, &app);
+            const QString token = signIn(client, email, d == 0);
+            if (token.isEmpty()) {
+                std::fprintf(stderr, "bench_server: sign-up failed (is the rate limit raised?)\n");
+                return 1;
+            }
+            all.push_back({client, token});
+        }
+    }
+    std::printf("signed up %d users x %d devices in %.0f ms (Argon2id per sign-in)\n", userCount,
+                deviceCount, bench::elapsedMs(clock));
+
+    // Load: `parallel` devices at a time, each sending one change + pull.
+    QList<double> latencies;
+    int started = 0;
+    int finished = 0;
+    int errors = 0;
+    QEventLoop loop;
+    // Lane s owns the devices whose index is s modulo the number of lanes, so
+    // no device ever has two requests in flight.
+    const size_t lanes = std::min(size_t(parallel), all.size());
+    std::vector<size_t> rounds(lanes, 0);
+    std::function<void(size_t)> next = [&](size_t slot) {
+        if (started >= total)
+            return;
+        const size_t owned = (all.size() - slot + lanes - 1) / lanes;
+        Device &device = all[slot + lanes * (rounds[slot]++ % owned)];
+        ++started;
+        auto timer = std::make_shared<QElapsedTimer>();
+        timer->start();
+        device.client->post(
+            QStringLiteral("/api/v1/sync"),
+            QJsonDocument(syncBody(device.cursor, {meal(started)})).toJson(QJsonDocument::Compact),
+            device.token, [&, slot, timer, dev = &device](int status, const QByteArray &body) {
+                latencies << bench::elapsedMs(*timer);
+                if (status != 200)
+                    ++errors;
+                dev->cursor = qint64(QJsonDocument::fromJson(body)
+                                         .object()
+                                         .value(QStringLiteral("cursor"))
+                                         .toDouble(double(dev->cursor)));
+                if (++finished == total)
+                    loop.quit();
+                else
+                    next(slot);
+            });
+    };
+    clock.restart();
+    for (size_t lane = 0; lane < lanes; ++lane)
+        next(lane);
+    QTimer::singleShot(600'000, &loop, &QEventLoop::quit);
+    loop.exec();
+    const double seconds = bench::elapsedMs(clock) / 1000.0;
+    std::printf("load: %d sync requests (1 change + pull) at concurrency %zu: %.0f requests/s, "
+                "%d errors\n",
+                finished, lanes, finished / seconds, errors);
+    bench::report("sync latency under load", latencies);
+
+    // A no-op sync: nothing to push, nothing new to pull.
+    Device &quiet = all.front();
+    call(quiet.client, QStringLiteral("/api/v1/sync"), syncBody(0, {}, 1000), quiet.token);
+    qint64 cursor = QJsonDocument::fromJson(call(quiet.client, QStringLiteral("/api/v1/sync"),
+                                                 syncBody(0, {}, 1000), quiet.token)
+                                                .second)
+                        .object()
+                        .value(QStringLiteral("cursor"))
+                        .toVariant()
+                        .toLongLong();
+    QList<double> noops;
+    qint64 sentBefore = quiet.client->sent();
+    qint64 receivedBefore = quiet.client->received();
+    for (int i = 0; i < 200; ++i) {
+        QElapsedTimer t;
+        t.start();
+        call(quiet.client, QStringLiteral("/api/v1/sync"), syncBody(cursor, {}), quiet.token);
+        noops << bench::elapsedMs(t);
+    }
+    bench::report("no-op sync", noops);
+    std::printf("no-op sync bytes on the wire: %lld sent + %lld received per request\n",
+                (quiet.client->sent() - sentBefore) / 200,
+                (quiet.client->received() - receivedBefore) / 200);
+
+    if (recordCount > 0) {
+        // Push R records from a fresh account's device in batches of 1000...
+        auto *pusher = new Client(url, &app);
+        const QString email = QStringLiteral("bulk-%1@example.org").arg(run);
+        const QString pushToken = signIn(pusher, email, true);
+        clock.restart();
+        for (int done = 0; done < recordCount;) {
+            QList<sync::RecordState> batch;
+            for (int i = 0; i < 1000 && done < recordCount; ++i, ++done)
+                batch << meal(done);
+            if (call(pusher, QStringLiteral("/api/v1/sync"), syncBody(0, batch, 1), pushToken)
+                    .first != 200) {
+                std::fprintf(stderr, "bench_server: push failed\n");
+                return 1;
+            }
+        }
+        std::printf("push %d records (batches of 1000): %.0f ms, %.1f MB sent\n", recordCount,
+                    bench::elapsedMs(clock), double(pusher->sent()) / 1e6);
+        // ... and pull them all into a fresh device of the same account.
+        auto *puller = new Client(url, &app);
+        const QString pullToken = signIn(puller, email, false);
+        clock.restart();
+        qint64 at = 0;
+        int pulled = 0;
+        for (int page = 0; page < recordCount; ++page) {
+            const auto [status, body] =
+                call(puller, QStringLiteral("/api/v1/sync"), syncBody(at, {}, 1000), pullToken);
+            const QJsonObject reply = QJsonDocument::fromJson(body).object();
+            pulled += int(reply.value(QStringLiteral("changes")).toArray().size());
+            at = reply.value(QStringLiteral("cursor")).toVariant().toLongLong();
+            if (status != 200 || !reply.value(QStringLiteral("has_more")).toBool())
+                break;
+        }
+        std::printf("initial pull of %d records into a fresh device (pages of 1000): %.0f ms, "
+                    "%.1f MB received\n",
+                    pulled, bench::elapsedMs(clock), double(puller->received()) / 1e6);
+    }
+    return errors == 0 ? 0 : 1;
+}
