@@ -84,6 +84,10 @@ struct FieldError
 class SchemaRegistry
 {
 public:
+    // Bumped whenever a kind or field is added or changed; devices and the
+    // server announce it so that each can tell what the other understands.
+    static constexpr int kVersion = 1;
+
     static const SchemaRegistry &instance();
 
     const QList<KindSpec> &kinds() const { return m_kinds; }

@@ -1,5 +1,6 @@
 // hale-server: the sync service. With no arguments it serves on
 // 127.0.0.1:8787 with its data in the per-user data folder.
+#include "models/schema/schema.h"
 #include "sync/core/wire.h"
 #include "sync/server/api.h"
 #include "sync/server/crypto.h"
@@ -27,7 +28,8 @@ void addRoutes(Router &router)
         return HttpResponse::json(
             200, {{QStringLiteral("server_version"), QStringLiteral(HALE_VERSION)},
                   {QStringLiteral("protocol_version"), hale::sync::kProtocolVersion},
-                  {QStringLiteral("min_protocol_version"), hale::sync::kProtocolVersion}});
+                  {QStringLiteral("min_protocol_version"), hale::sync::kProtocolVersion},
+                  {QStringLiteral("schema_version"), hale::SchemaRegistry::kVersion}});
     });
 }
 

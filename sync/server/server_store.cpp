@@ -349,24 +349,30 @@ ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QStri
     // per record.
     constexpr qsizetype kChunk = 200;
     const QList<sync::RecordState> &changes = request.changes;
+    QHash<QString, QStringList> idsByKind;
+    for (const sync::RecordState &change : changes)
+        idsByKind[change.kind] << change.id;
     QHash<QString, sync::RecordState> stored;
-    for (qsizetype first = 0; first < changes.size(); first += kChunk) {
-        QStringList pairs;
-        QVariantList binds{userId};
-        for (qsizetype i = first; i < std::min(changes.size(), first + kChunk); ++i) {
-            pairs << QStringLiteral("(?, ?)");
-            binds << changes.at(i).kind << changes.at(i).id;
-        }
-        QSqlQuery read = prepare(db,
-                                 QStringLiteral("SELECT state FROM records WHERE user_id = ? AND "
-                                                "(kind, id) IN (VALUES %1)")
-                                     .arg(pairs.join(QLatin1Char(','))),
-                                 binds);
-        if (!run(read))
-            return rollback(QStringLiteral("the database failed"));
-        while (read.next()) {
-            if (auto state = decodeState(read.value(0).toString()))
-                stored.insert(sync::recordKey(*state), *state);
+    for (auto kind = idsByKind.cbegin(); kind != idsByKind.cend(); ++kind) {
+        // (user_id, kind, id IN ...) walks the primary key.
+        for (qsizetype first = 0; first < kind->size(); first += kChunk) {
+            const QStringList ids = kind->mid(first, kChunk);
+            QStringList marks;
+            marks.fill(QStringLiteral("?"), ids.size());
+            QVariantList binds{userId, kind.key()};
+            for (const QString &id : ids)
+                binds << id;
+            QSqlQuery read = prepare(db,
+                                     QStringLiteral("SELECT state FROM records WHERE user_id = ? "
+                                                    "AND kind = ? AND id IN (%1)")
+                                         .arg(marks.join(QLatin1Char(','))),
+                                     binds);
+            if (!run(read))
+                return rollback(QStringLiteral("the database failed"));
+            while (read.next()) {
+                if (auto state = decodeState(read.value(0).toString()))
+                    stored.insert(sync::recordKey(*state), *state);
+            }
         }
     }
 

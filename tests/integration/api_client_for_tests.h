@@ -5,8 +5,10 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSslConfiguration>
 #include <QTimer>
 #include <QUuid>
+#include <optional>
 
 namespace hale::test {
 
@@ -16,6 +18,8 @@ class RawApi
 {
 public:
     explicit RawApi(QString baseUrl) : m_base(std::move(baseUrl)) {}
+    // For HTTPS with a test certificate: trust exactly `tls`'s CA certificates.
+    void setTls(const QSslConfiguration &tls) { m_tls = tls; }
 
     struct Reply
     {
@@ -40,6 +44,8 @@ public:
             request.setRawHeader("Hale-Protocol", "1");
         if (!token.isEmpty())
             request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+        if (m_tls)
+            request.setSslConfiguration(*m_tls);
         QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -82,6 +88,7 @@ public:
 private:
     QString m_base;
     QNetworkAccessManager m_nam;
+    std::optional<QSslConfiguration> m_tls;
 };
 
 } // namespace hale::test

@@ -1,6 +1,8 @@
 // hale-server's HTTP layer against raw sockets: limits, timeouts, bounded
 // connections, pipelining, TLS. Every wait is bounded.
+#include "api_client_for_tests.h"
 #include "server_process.h"
+#include "sync/core/wire.h"
 
 #include <QEventLoop>
 #include <QJsonDocument>
@@ -11,6 +13,7 @@
 #include <QTcpSocket>
 #include <QTimer>
 
+using hale::test::RawApi;
 using hale::test::ServerProcess;
 
 namespace {
@@ -67,6 +70,7 @@ private slots:
         const QByteArray info = exchange(
             server.port(), "GET /api/v1/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QCOMPARE(bodyOf(info).value(QStringLiteral("protocol_version")).toInt(), 1);
+        QCOMPARE(bodyOf(info).value(QStringLiteral("schema_version")).toInt(), 1);
     }
 
     void unknownPathsAndMethodsGetJsonErrors()
@@ -202,7 +206,7 @@ private slots:
         QVERIFY(process.readAllStandardError().contains("--allow-insecure-http"));
     }
 
-    void servesHttpsWithAThrowawayCertificate()
+    void servesHttpsWithAThrowawayCertificateAndSyncsThroughIt()
     {
         QTemporaryDir dir;
         const QString cert = dir.filePath(QStringLiteral("cert.pem"));
@@ -212,8 +216,9 @@ private slots:
                       {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
                        QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
                        QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
-                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-keyout"), key,
-                       QStringLiteral("-out"), cert});
+                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
+                       key, QStringLiteral("-out"), cert});
         QVERIFY2(openssl.waitForFinished(30000) && openssl.exitCode() == 0,
                  "openssl could not make a test certificate");
         ServerProcess server(
@@ -221,31 +226,44 @@ private slots:
         QVERIFY(server.started());
         QVERIFY(server.baseUrl().startsWith(QStringLiteral("https://")));
 
-        QNetworkAccessManager nam;
-        QNetworkRequest request(QUrl(server.baseUrl() + QStringLiteral("/healthz")));
+        // The client trusts exactly the throwaway certificate and verifies it.
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
         tls.setCaCertificates(QSslCertificate::fromPath(cert));
         tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-        request.setSslConfiguration(tls);
-        QNetworkReply *reply = nam.get(request);
-        // The certificate names 127.0.0.1 only as CN; accept exactly that mismatch.
-        connect(reply, &QNetworkReply::sslErrors, reply, [reply](const QList<QSslError> &errors) {
-            QList<QSslError> expected;
-            for (const QSslError &e : errors) {
-                if (e.error() == QSslError::HostNameMismatch)
-                    expected << e;
-            }
-            reply->ignoreSslErrors(expected);
-        });
-        QEventLoop loop;
-        connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
-        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-        loop.exec();
-        QCOMPARE(reply->error(), QNetworkReply::NoError);
-        QCOMPARE(reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt(), 200);
-        QCOMPARE(QJsonDocument::fromJson(reply->readAll()).object().value(QStringLiteral("status")),
-                 QJsonValue(QStringLiteral("ok")));
-        delete reply;
+        RawApi api(server.baseUrl());
+        api.setTls(tls);
+        const RawApi::Reply health = api.call("GET", QStringLiteral("/healthz"));
+        QCOMPARE(health.status, 200);
+
+        const QString laptop =
+            api.account(QStringLiteral("ann@example.org"), RawApi::device(QStringLiteral("Laptop")))
+                .body.value(QStringLiteral("access_token"))
+                .toString();
+        const QString desk = api.account(QStringLiteral("ann@example.org"),
+                                         RawApi::device(QStringLiteral("Desk")), false)
+                                 .body.value(QStringLiteral("access_token"))
+                                 .toString();
+        QVERIFY(!laptop.isEmpty() && !desk.isEmpty());
+        hale::sync::RecordState weight;
+        weight.kind = QStringLiteral("metric");
+        weight.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        weight.fields[QStringLiteral("weight")] = {
+            71.5, {QDateTime::currentMSecsSinceEpoch(), 0, QStringLiteral("laptop")}};
+        hale::sync::SyncRequest push;
+        push.changes = {weight};
+        QCOMPARE(api.call("POST", QStringLiteral("/api/v1/sync"),
+                          hale::sync::encodeSyncRequest(push), laptop)
+                     .status,
+                 200);
+        const RawApi::Reply pulled = api.call("POST", QStringLiteral("/api/v1/sync"),
+                                              hale::sync::encodeSyncRequest({}), desk);
+        QCOMPARE(pulled.status, 200);
+        const auto response =
+            hale::sync::decodeSyncResponse(pulled.body, hale::sync::UnknownFields::Keep, nullptr);
+        QVERIFY(response);
+        QCOMPARE(response->changes.size(), 1);
+        QCOMPARE(response->changes.first().fields.value(QStringLiteral("weight")).value.toDouble(),
+                 71.5);
 
         // Plain HTTP to the TLS port gets nothing useful.
         QVERIFY(statusOf(exchange(server.port(), "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n",
