@@ -93,14 +93,28 @@ public:
     }
     ~ServerProcess()
     {
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000))
-            m_process.kill();
-        m_process.waitForFinished(2000);
+        stop();
         if (!m_database.isEmpty())
             postgresAdmin(
                 m_adminUrl,
                 QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
+    }
+
+    // Kills the server at once, as a crash or a pulled cable would.
+    void kill()
+    {
+        m_process.kill();
+        m_process.waitForFinished(5000);
+    }
+
+    void stop()
+    {
+        if (m_process.state() == QProcess::NotRunning)
+            return;
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+        m_process.waitForFinished(2000);
     }
 
     bool started() const { return m_port != 0; }

@@ -1,0 +1,108 @@
+#pragma once
+
+#include "sync/core/wire.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QUrl>
+#include <functional>
+#include <optional>
+
+class QNetworkAccessManager;
+class QNetworkReply;
+
+namespace hale::sync {
+
+// What went wrong with a request, in terms the sync worker acts on.
+struct ApiError
+{
+    enum class Kind {
+        None,
+        Network,         // no answer: offline, server down, connection cut mid-request
+        Unauthorized,    // 401: refresh the access token, or sign in again
+        UpgradeRequired, // 426: this app is too old for the server
+        RateLimited,     // 429: wait retryAfterSeconds
+        Invalid,         // 400: the request (a record) was refused; see record/field
+        NotFound,        // 404
+        Conflict,        // 409
+        Server,          // 5xx or an answer that is not the protocol
+    };
+    Kind kind = Kind::None;
+    int status = 0;
+    QString code;
+    QString message;
+    QString record;
+    QString field;
+    int retryAfterSeconds = 0;
+
+    bool ok() const { return kind == Kind::None; }
+};
+
+struct AuthTokens
+{
+    QString userId;
+    QString deviceId;
+    QString accessToken;
+    QString refreshToken;
+    qint64 expiresInSeconds = 0;
+};
+
+struct DeviceDescription
+{
+    QString id;
+    QString name;
+    QString platform;
+    QString lastSeen;
+    bool revoked = false;
+    bool current = false;
+};
+
+// The app's client of hale-server's /api/v1: one method per endpoint, each
+// answering once through its callback on the thread the client lives in.
+// Owns no tokens: the caller sets the access token it holds (and keeps the
+// refresh token in the keychain).
+class ApiClient : public QObject
+{
+    Q_OBJECT
+
+public:
+    template <typename T>
+    using Callback = std::function<void(std::optional<T> result, const ApiError &error)>;
+
+    ApiClient(QNetworkAccessManager *network, QUrl baseUrl, QObject *parent = nullptr);
+
+    void setAccessToken(const QString &token) { m_accessToken = token; }
+    QUrl baseUrl() const { return m_baseUrl; }
+    // Bytes sent and received so far (request line and headers excluded).
+    qint64 bytesSent() const { return m_bytesSent; }
+    qint64 bytesReceived() const { return m_bytesReceived; }
+
+    void signUp(const QString &email, const QString &password, const DeviceDescription &device,
+                Callback<AuthTokens> done);
+    void signIn(const QString &email, const QString &password, const DeviceDescription &device,
+                Callback<AuthTokens> done);
+    void refresh(const QString &refreshToken, Callback<AuthTokens> done);
+    void signOut(Callback<bool> done);
+    void sync(const SyncRequest &request, Callback<SyncResponse> done);
+    void devices(Callback<QList<DeviceDescription>> done);
+    void renameDevice(const QString &deviceId, const QString &name, Callback<bool> done);
+    void revokeDevice(const QString &deviceId, Callback<bool> done);
+    void deleteKind(const QString &kind, Callback<int> done);
+    void deleteAccount(Callback<bool> done);
+
+private:
+    using Handler = std::function<void(const QJsonObject &body, const ApiError &error)>;
+    void send(const QByteArray &method, const QString &path, const QJsonObject &body,
+              bool authenticated, Handler handler);
+    void authenticate(const QString &path, const QString &email, const QString &password,
+                      const DeviceDescription &device, Callback<AuthTokens> done);
+    static ApiError errorFrom(QNetworkReply *reply, const QJsonObject &body);
+
+    QNetworkAccessManager *m_network;
+    QUrl m_baseUrl;
+    QString m_accessToken;
+    qint64 m_bytesSent = 0;
+    qint64 m_bytesReceived = 0;
+};
+
+} // namespace hale::sync
