@@ -218,6 +218,10 @@ int HttpConnection::onHeadersComplete(http_parser *p)
         c->m_refusal = 413;
         return -1;
     }
+    // A client that asked before sending its body (curl does for large ones)
+    // hears that it may go ahead.
+    if (c->m_request.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0)
+        c->m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
     c->setPhase(Phase::Body);
     return 0;
 }

@@ -103,6 +103,24 @@ private slots:
                  QStringLiteral("body_too_large"));
     }
 
+    void aClientThatExpectsContinueMaySendItsBody()
+    {
+        ServerProcess server;
+        QVERIFY(server.started());
+        QTcpSocket socket;
+        socket.connectToHost(QHostAddress::LocalHost, server.port());
+        QVERIFY(socket.waitForConnected(2000));
+        socket.write("POST /api/v1/sync HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n"
+                     "Expect: 100-continue\r\nConnection: close\r\n\r\n");
+        QVERIFY(socket.waitForReadyRead(2000));
+        QCOMPARE(socket.readAll(), QByteArray("HTTP/1.1 100 Continue\r\n\r\n"));
+        socket.write("{}");
+        QByteArray reply;
+        while (socket.waitForReadyRead(2000))
+            reply += socket.readAll();
+        QCOMPARE(statusOf(reply), 426); // the body arrived and was answered (no protocol header)
+    }
+
     void aChunkedBodyThatGrowsTooLargeIsRefused()
     {
         ServerProcess server(QStringLiteral("[http]\nmax_body_bytes=4096\n"));
