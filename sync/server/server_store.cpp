@@ -347,7 +347,9 @@ ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QStri
     // Read what is stored for the whole batch, then write what changed in
     // multi-row upserts: a few round trips per few hundred records, not two
     // per record.
-    constexpr qsizetype kChunk = 200;
+    // Small enough that SQLite parses the statement quickly (its cost grows
+    // with the square of the number of parameters).
+    constexpr qsizetype kChunk = 50;
     const QList<sync::RecordState> &changes = request.changes;
     QHash<QString, QStringList> idsByKind;
     for (const sync::RecordState &change : changes)
