@@ -194,33 +194,47 @@ HttpResponse Api::issueTokens(int status, const QString &userId, const QString &
                                {QStringLiteral("refresh_token"), refreshToken}});
 }
 
+std::optional<Api::Credentials> Api::readCredentials(const HttpRequest &request,
+                                                     HttpResponse *refusal)
+{
+    if (auto tooOld = checkProtocol(request)) {
+        *refusal = *tooOld;
+        return std::nullopt;
+    }
+    const auto body = bodyObject(request, refusal);
+    if (!body)
+        return std::nullopt;
+    const auto device = deviceFrom(*body, refusal);
+    if (!device)
+        return std::nullopt;
+    Credentials c{body->value(QStringLiteral("email")).toString().trimmed().toLower(),
+                  body->value(QStringLiteral("password")).toString(), *device};
+    if (auto throttled = throttleSignIn(request, c.email)) {
+        *refusal = *throttled;
+        return std::nullopt;
+    }
+    return c;
+}
+
 HttpResponse Api::registerAccount(const HttpRequest &request)
 {
-    if (auto tooOld = checkProtocol(request))
-        return *tooOld;
     HttpResponse refusal;
-    const auto body = bodyObject(request, &refusal);
-    if (!body)
+    const auto credentials = readCredentials(request, &refusal);
+    if (!credentials)
         return refusal;
-    const QString email = body->value(QStringLiteral("email")).toString().trimmed().toLower();
-    const QString password = body->value(QStringLiteral("password")).toString();
-    if (!validEmail(email))
+    if (!validEmail(credentials->email))
         return badRequest(QStringLiteral("email is not an email address."),
                           {{QStringLiteral("field"), QStringLiteral("email")}});
-    if (password.size() < kMinPasswordLength || password.size() > kMaxPasswordLength)
+    if (credentials->password.size() < kMinPasswordLength ||
+        credentials->password.size() > kMaxPasswordLength)
         return badRequest(
             QStringLiteral("password must have at least %1 characters.").arg(kMinPasswordLength),
             {{QStringLiteral("field"), QStringLiteral("password")}});
-    const auto device = deviceFrom(*body, &refusal);
-    if (!device)
-        return refusal;
-    if (auto throttled = throttleSignIn(request, email))
-        return *throttled;
-    const QString hash = crypto::hashPassword(password);
+    const QString hash = crypto::hashPassword(credentials->password);
     if (hash.isEmpty())
         return serverError();
     QString userId;
-    switch (m_store->createUser(email, hash, &userId)) {
+    switch (m_store->createUser(credentials->email, hash, &userId)) {
     case ServerStore::Created::EmailTaken:
         return HttpResponse::error(409, QStringLiteral("email_taken"),
                                    QStringLiteral("An account with this email already exists."));
@@ -229,34 +243,25 @@ HttpResponse Api::registerAccount(const HttpRequest &request)
     case ServerStore::Created::Ok:
         break;
     }
-    if (!m_store->upsertDevice(userId, *device))
+    if (!m_store->upsertDevice(userId, credentials->device))
         return serverError();
-    return issueTokens(201, userId, device->id);
+    return issueTokens(201, userId, credentials->device.id);
 }
 
 HttpResponse Api::login(const HttpRequest &request)
 {
-    if (auto tooOld = checkProtocol(request))
-        return *tooOld;
     HttpResponse refusal;
-    const auto body = bodyObject(request, &refusal);
-    if (!body)
+    const auto credentials = readCredentials(request, &refusal);
+    if (!credentials)
         return refusal;
-    const QString email = body->value(QStringLiteral("email")).toString().trimmed().toLower();
-    const QString password = body->value(QStringLiteral("password")).toString();
-    const auto device = deviceFrom(*body, &refusal);
-    if (!device)
-        return refusal;
-    if (auto throttled = throttleSignIn(request, email))
-        return *throttled;
-    const auto account = m_store->accountByEmail(email);
+    const auto account = m_store->accountByEmail(credentials->email);
     // The same answer for an unknown email and a wrong password.
-    if (!account || password.size() > kMaxPasswordLength ||
-        !crypto::verifyPassword(password, account->passwordHash))
+    if (!account || credentials->password.size() > kMaxPasswordLength ||
+        !crypto::verifyPassword(credentials->password, account->passwordHash))
         return unauthorized(QStringLiteral("The email or the password is wrong."));
-    if (!m_store->upsertDevice(account->id, *device))
+    if (!m_store->upsertDevice(account->id, credentials->device))
         return serverError();
-    return issueTokens(200, account->id, device->id);
+    return issueTokens(200, account->id, credentials->device.id);
 }
 
 HttpResponse Api::refresh(const HttpRequest &request)

@@ -36,7 +36,15 @@ private:
         QString userId;
         QString deviceId;
     };
+    struct Credentials
+    {
+        QString email; // trimmed, lower case
+        QString password;
+        DeviceInfo device;
+    };
     std::optional<HttpResponse> checkProtocol(const HttpRequest &request) const;
+    // The body of a sign-up or sign-in, after the protocol check and throttling.
+    std::optional<Credentials> readCredentials(const HttpRequest &request, HttpResponse *refusal);
     std::optional<Caller> authenticate(const HttpRequest &request, HttpResponse *refusal);
     HttpResponse issueTokens(int status, const QString &userId, const QString &deviceId);
 
