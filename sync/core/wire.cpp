@@ -4,7 +4,9 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QLocale>
 #include <QUuid>
+#include <utility>
 
 namespace hale::sync {
 
@@ -152,8 +154,117 @@ QJsonObject encodeRecord(const RecordState &state)
     return out;
 }
 
+namespace {
+
+// JSON string escaping on the UTF-8 bytes: multi-byte sequences (all bytes
+// >= 0x80) pass through untouched.
+void appendString(QByteArray &out, const QString &text)
+{
+    out += '"';
+    for (const char c : text.toUtf8()) {
+        if (c == '"')
+            out += "\\\"";
+        else if (c == '\\')
+            out += "\\\\";
+        else if (static_cast<unsigned char>(c) < 0x20)
+            out += "\\u00" + QByteArray::number(int(c), 16).rightJustified(2, '0');
+        else
+            out += c;
+    }
+    out += '"';
+}
+
+void appendValue(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        break;
+    case QJsonValue::Double:
+        out += QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+        break;
+    case QJsonValue::String:
+        appendString(out, value.toString());
+        break;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        break;
+    default: // arrays and objects (fields a newer version wrote): rare, let Qt write them
+        out += QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+    }
+}
+
+void appendCell(QByteArray &out, const QJsonValue &value, const HlcStamp &stamp)
+{
+    out += "{\"v\":";
+    appendValue(out, value);
+    out += ",\"t\":";
+    appendString(out, stamp.toString());
+    out += '}';
+}
+
+} // namespace
+
+QByteArray encodeRecordJson(const RecordState &state)
+{
+    QByteArray out;
+    out.reserve(256);
+    out += "{\"kind\":";
+    appendString(out, state.kind);
+    out += ",\"id\":";
+    appendString(out, state.id);
+    out += ",\"fields\":{";
+    bool first = true;
+    for (auto it = state.fields.cbegin(); it != state.fields.cend(); ++it) {
+        if (!std::exchange(first, false))
+            out += ',';
+        appendString(out, it.key());
+        out += ':';
+        appendCell(out, it->value, it->stamp);
+    }
+    out += "},\"elements\":{";
+    first = true;
+    for (auto it = state.elements.cbegin(); it != state.elements.cend(); ++it) {
+        if (!std::exchange(first, false))
+            out += ',';
+        appendString(out, it.key());
+        out += ":{";
+        bool firstMember = true;
+        for (auto m = it->cbegin(); m != it->cend(); ++m) {
+            if (!std::exchange(firstMember, false))
+                out += ',';
+            appendString(out, m.key());
+            out += ":{\"v\":";
+            appendValue(out, m->value);
+            out += ",\"t\":";
+            appendString(out, m->stamp.toString());
+            out += m->removed ? ",\"x\":true}" : ",\"x\":false}";
+        }
+        out += '}';
+    }
+    out += '}';
+    if (!state.deleted.stamp.isNull()) {
+        out += ",\"deleted\":";
+        appendCell(out, state.deleted.value.toBool(), state.deleted.stamp);
+    }
+    out += '}';
+    return out;
+}
+
 std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
                                         WireError *error)
+{
+    return decodeRecord(json, unknown, error, true);
+}
+
+std::optional<RecordState> decodeStoredRecord(const QJsonValue &json)
+{
+    return decodeRecord(json, UnknownFields::Keep, nullptr, false);
+}
+
+std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
+                                        WireError *error, bool checkValues)
 {
     if (!json.isObject()) {
         fail(error, tr("A change must be a JSON object."));
@@ -194,7 +305,7 @@ std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields un
         }
         const QJsonValue value = cell.value(QStringLiteral("v"));
         QString problem;
-        if (field && !value.isNull() && !checkValue(*field, value, &problem)) {
+        if (checkValues && field && !value.isNull() && !checkValue(*field, value, &problem)) {
             fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
             return std::nullopt;
         }
@@ -226,7 +337,7 @@ std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields un
                 return std::nullopt;
             }
             QString problem;
-            if (field && !removed &&
+            if (checkValues && field && !removed &&
                 !checkElement(*field, m.key(), cell.value(QStringLiteral("v")), &problem)) {
                 fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
                 return std::nullopt;

@@ -50,15 +50,13 @@ QSqlQuery prepare(const QSqlDatabase &db, const QString &sql, const QVariantList
 
 QString encodeState(const sync::RecordState &state)
 {
-    return QString::fromUtf8(
-        QJsonDocument(sync::encodeRecord(state)).toJson(QJsonDocument::Compact));
+    return QString::fromUtf8(sync::encodeRecordJson(state));
 }
 
 std::optional<sync::RecordState> decodeState(const QString &text)
 {
-    // Stored states were validated on the way in; keep whatever they hold.
-    return sync::decodeRecord(QJsonDocument::fromJson(text.toUtf8()).object(),
-                              sync::UnknownFields::Keep, nullptr);
+    // Stored states were validated on the way in.
+    return sync::decodeStoredRecord(QJsonDocument::fromJson(text.toUtf8()).object());
 }
 
 } // namespace
@@ -74,6 +72,8 @@ ServerStore::ServerStore(QString dataDir, QString databaseUrl)
 
 ServerStore::~ServerStore()
 {
+    m_statements.clear(); // before the connections they belong to go
+
     for (const QString &name : QSqlDatabase::connectionNames()) {
         if (name.startsWith(m_prefix)) {
             QSqlDatabase::database(name, false).close();
@@ -115,6 +115,26 @@ QSqlDatabase ServerStore::connection()
         run(q, QStringLiteral("PRAGMA synchronous=NORMAL"));
     }
     return db;
+}
+
+QSqlQuery &ServerStore::cached(const QSqlDatabase &db, const QString &sql,
+                               const QVariantList &binds)
+{
+    const QString key = db.connectionName() + QLatin1Char('\n') + sql;
+    QSqlQuery *query = nullptr;
+    {
+        QMutexLocker lock(&m_statementsMutex);
+        auto &slot = m_statements[key];
+        if (!slot) {
+            slot = std::make_unique<QSqlQuery>(db);
+            slot->prepare(sql);
+        }
+        query = slot.get();
+    }
+    // Only this thread uses this connection, so the statement is ours alone.
+    for (const QVariant &b : binds)
+        query->addBindValue(b);
+    return *query;
 }
 
 bool ServerStore::begin(QSqlDatabase &db)
@@ -364,7 +384,7 @@ ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QStri
             QVariantList binds{userId, kind.key()};
             for (const QString &id : ids)
                 binds << id;
-            QSqlQuery read = prepare(db,
+            QSqlQuery &read = cached(db,
                                      QStringLiteral("SELECT state FROM records WHERE user_id = ? "
                                                     "AND kind = ? AND id IN (%1)")
                                          .arg(marks.join(QLatin1Char(','))),
@@ -404,7 +424,7 @@ ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QStri
             binds << userId << state.kind << state.id << encodeState(state)
                   << toWrite.value(keys.at(i));
         }
-        QSqlQuery write = prepare(
+        QSqlQuery &write = cached(
             db,
             QStringLiteral("INSERT INTO records (user_id, kind, id, state, seq) VALUES %1 "
                            "ON CONFLICT (user_id, kind, id) DO UPDATE SET state = excluded.state, "
@@ -431,7 +451,7 @@ ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QStri
         sql += QStringLiteral(" AND kind IN (%1)").arg(marks.join(QLatin1Char(',')));
     }
     sql += QStringLiteral(" ORDER BY seq LIMIT %1").arg(request.pageSize + 1);
-    QSqlQuery page = prepare(db, sql, binds);
+    QSqlQuery &page = cached(db, sql, binds);
     if (!run(page))
         return rollback(QStringLiteral("the database failed"));
     qint64 last = request.cursor;

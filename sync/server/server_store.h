@@ -3,9 +3,13 @@
 #include "sync/core/wire.h"
 
 #include <QDateTime>
+#include <QMutex>
 #include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QString>
+#include <memory>
 #include <optional>
+#include <unordered_map>
 
 namespace hale::server {
 
@@ -71,12 +75,17 @@ public:
 
 private:
     QSqlDatabase connection();
+    // A statement prepared once per connection and reused: the sync path
+    // runs the same few large statements over and over.
+    QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     bool begin(QSqlDatabase &db);
 
     QString m_dataDir;
     QString m_url;
     bool m_postgres = false;
     QString m_prefix;
+    QMutex m_statementsMutex;
+    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // key: connection + SQL
 };
 
 } // namespace hale::server

@@ -87,6 +87,24 @@ private slots:
         QVERIFY(decoded->hasMore);
     }
 
+    void directJsonTextDecodesToTheSameState()
+    {
+        RecordState s = sample();
+        // Text that needs escaping, non-ASCII (with a surrogate pair), a
+        // control character, and a field a newer version wrote as an object.
+        s.fields[QStringLiteral("name")].value =
+            QStringLiteral("Ibu \"pro\" \\fen\n\u00e9\U0001F600\u0001");
+        s.fields[QStringLiteral("dose")].value = 0.1 + 0.2;
+        s.fields[QStringLiteral("future")] = {
+            QJsonObject{{QStringLiteral("a"), QJsonArray{1, true}}}, s.deleted.stamp};
+        const QByteArray text = encodeRecordJson(s);
+        QJsonParseError error;
+        const QJsonDocument doc = QJsonDocument::fromJson(text, &error);
+        QCOMPARE(error.error, QJsonParseError::NoError);
+        QCOMPARE(doc.object(), encodeRecord(s));
+        QCOMPARE(decodeStoredRecord(doc.object()).value(), s);
+    }
+
     void unknownFieldsAreRefusedByTheServerButKeptByADevice()
     {
         const QJsonObject change = withField(QStringLiteral("colour"), QStringLiteral("red"));
