@@ -75,8 +75,9 @@ public:
 
 private:
     QSqlDatabase connection();
-    // A statement prepared once per connection and reused: the sync path
-    // runs the same few large statements over and over.
+    // On SQLite a statement prepared once per connection and reused: the
+    // sync path runs the same few large statements over and over. On
+    // PostgreSQL a fresh statement each time (see the .cpp).
     QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     bool begin(QSqlDatabase &db);
 
