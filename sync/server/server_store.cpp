@@ -373,9 +373,10 @@ ServerStore::sync(const QString &userId, const sync::SyncRequest &request, QStri
     // Read what is stored for the whole batch, then write what changed in
     // multi-row upserts: a few round trips per few hundred records, not two
     // per record.
-    // Small enough that SQLite parses the statement quickly (its cost grows
-    // with the square of the number of parameters).
-    constexpr qsizetype kChunk = 50;
+    // Rows per statement. SQLite parses big statements slowly (the cost grows
+    // with the square of the parameters); PostgreSQL pays a round trip and a
+    // plan per statement, so it takes bigger ones.
+    const qsizetype kChunk = m_postgres ? 500 : 50;
     const QList<sync::RecordState> &changes = request.changes;
     QHash<QString, QStringList> idsByKind;
     for (const sync::RecordState &change : changes)
