@@ -4,6 +4,7 @@
 
 #include <QCoreApplication>
 #include <QJsonArray>
+#include <QJsonDocument>
 #include <QLocale>
 #include <QUuid>
 #include <utility>
@@ -443,6 +444,37 @@ QJsonObject encodeSyncResponse(const SyncResponse &response)
             {QStringLiteral("changes"), encodeAll(response.changes)},
             {QStringLiteral("cursor"), response.cursor},
             {QStringLiteral("has_more"), response.hasMore}};
+}
+
+QByteArray encodeSyncResponseJson(const SyncResponse &response,
+                                  const QList<QByteArray> &encodedChanges)
+{
+    const auto compact = [](const QJsonArray &array) {
+        return QJsonDocument(array).toJson(QJsonDocument::Compact);
+    };
+    qsizetype size = 128;
+    for (const QByteArray &record : encodedChanges)
+        size += record.size() + 1;
+    QByteArray out;
+    out.reserve(size);
+    out += "{\"applied\":" + compact(QJsonArray::fromStringList(response.applied));
+    out += ",\"changes\":[";
+    bool first = true;
+    for (const RecordState &state : response.changes) {
+        if (!std::exchange(first, false))
+            out += ',';
+        out += encodeRecordJson(state);
+    }
+    for (const QByteArray &record : encodedChanges) {
+        if (!std::exchange(first, false))
+            out += ',';
+        out += record;
+    }
+    out += "],\"cursor\":" + QByteArray::number(response.cursor);
+    out += ",\"has_more\":";
+    out += response.hasMore ? "true" : "false";
+    out += ",\"merged\":" + compact(encodeAll(response.merged)) + '}';
+    return out;
 }
 
 std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,

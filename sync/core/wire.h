@@ -72,6 +72,12 @@ QJsonObject encodeSyncRequest(const SyncRequest &request);
 std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
                                              WireError *error);
 QJsonObject encodeSyncResponse(const SyncResponse &response);
+// The same response as JSON text, with `encodedChanges` (records already in
+// wire form: the server's stored states) written after response.changes as
+// they are. A pull copies each stored record instead of parsing and
+// re-encoding it.
+QByteArray encodeSyncResponseJson(const SyncResponse &response,
+                                  const QList<QByteArray> &encodedChanges);
 std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
                                                WireError *error);
 

@@ -372,10 +372,11 @@ HttpResponse Api::sync(const HttpRequest &request)
                               {{QStringLiteral("record"), sync::recordKey(change)}});
     }
     QString failure;
-    const auto response = m_store->sync(caller->userId, *syncRequest, &failure);
+    QList<QByteArray> changes;
+    const auto response = m_store->sync(caller->userId, *syncRequest, &changes, &failure);
     if (!response)
         return serverError();
-    return HttpResponse::json(200, sync::encodeSyncResponse(*response));
+    return HttpResponse::json(200, sync::encodeSyncResponseJson(*response, changes));
 }
 
 } // namespace hale::server

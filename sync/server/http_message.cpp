@@ -50,9 +50,14 @@ QByteArray reasonPhrase(int status)
 
 HttpResponse HttpResponse::json(int status, const QJsonObject &body)
 {
+    return json(status, QJsonDocument(body).toJson(QJsonDocument::Compact));
+}
+
+HttpResponse HttpResponse::json(int status, QByteArray body)
+{
     HttpResponse r;
     r.status = status;
-    r.body = QJsonDocument(body).toJson(QJsonDocument::Compact);
+    r.body = std::move(body);
     r.setHeader("Content-Type", "application/json");
     return r;
 }

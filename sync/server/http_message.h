@@ -33,6 +33,7 @@ struct HttpResponse
     QByteArray body;
 
     static HttpResponse json(int status, const QJsonObject &body);
+    static HttpResponse json(int status, QByteArray body); // already JSON text
     // {"error": {"code": ..., "message": ..., "details": ...}}: what every
     // failure looks like, never with internals.
     static HttpResponse error(int status, const QString &code, const QString &message,

@@ -63,9 +63,11 @@ public:
     bool dropRefreshTokens(const QString &userId, const QString &deviceId);
 
     // One sync round trip, in one transaction with the user's row locked:
-    // merges the changes, numbers what changed, returns the page since the cursor.
+    // merges the changes, numbers what changed, returns the page since the
+    // cursor. The page's records come in `changes` as stored JSON, not
+    // decoded (the response's own `changes` stays empty).
     std::optional<sync::SyncResponse> sync(const QString &userId, const sync::SyncRequest &request,
-                                           QString *error);
+                                           QList<QByteArray> *changes, QString *error);
 
     QList<sync::RecordState> allRecords(const QString &userId);
     // Erases the user, their devices, tokens and records.
@@ -79,6 +81,19 @@ private:
     // sync path runs the same few large statements over and over. On
     // PostgreSQL a fresh statement each time (see the .cpp).
     QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
+    // The sync path's statements, each shaped for the database in use.
+    struct StoredRow
+    {
+        QString kind;
+        QString id;
+        QString state; // JSON
+        qint64 seq = 0;
+    };
+    qsizetype rowsPerStatement() const;
+    QSqlQuery &storedStatesQuery(const QSqlDatabase &db, const QString &userId, const QString &kind,
+                                 const QStringList &ids);
+    QSqlQuery &upsertQuery(const QSqlDatabase &db, const QString &userId,
+                           const QList<StoredRow> &rows);
     bool begin(QSqlDatabase &db);
 
     QString m_dataDir;

@@ -41,6 +41,9 @@ run_against() { # label, extra server args...
     echo "== $label, 100 concurrent devices"
     build/release/tests/bench/bench_server --url "$url" --users 50 --devices 2 \
         --concurrency 100 --requests 5000 --records "$records"
+    echo "== $label, bulk push in requests of 5000 records"
+    build/release/tests/bench/bench_server --url "$url" --users 1 --devices 1 \
+        --concurrency 1 --requests 10 --records "$records" --batch 5000 | grep -E "^(push|initial)"
     echo "== $label, 500 concurrent devices"
     build/release/tests/bench/bench_server --url "$url" --users 250 --devices 2 \
         --concurrency 500 --requests 10000 --records 0

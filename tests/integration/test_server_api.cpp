@@ -188,6 +188,51 @@ private slots:
         QCOMPARE(merged.cursor, 1); // nothing changed on the server
     }
 
+    void textRoundTripsExactlyThroughBatchWrites()
+    {
+        // Quotes, backslashes, braces and commas are what the server's bulk
+        // statements must escape; a batch takes the multi-row path.
+        const QString a = tokenOf(m_api->account(QStringLiteral("eve@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const QString b = tokenOf(m_api->account(QStringLiteral("eve@example.org"),
+                                                 RawApi::device(QStringLiteral("Desk")), false));
+        const QStringList texts{QStringLiteral("say \"hi\", {then} \\ leave"),
+                                QStringLiteral("{\"json\": [1, 2]}"), QStringLiteral("\\\\"),
+                                QStringLiteral("NULL"),
+                                QStringLiteral("caf\u00e9 \U0001F600\n\ttab")};
+        QList<RecordState> written;
+        for (int i = 0; i < 120; ++i) {
+            RecordState s;
+            s.kind = QStringLiteral("journal");
+            s.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            const HlcStamp stamp = stampAt(kNow - 1000, QStringLiteral("laptop"));
+            s.fields[QStringLiteral("text")] = {texts.at(i % texts.size()), stamp};
+            s.deleted = {false, stamp};
+            written << s;
+        }
+        QCOMPARE(
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, written), a).status,
+            200);
+        // Edit them all again: the stored states are read back and merged.
+        QList<RecordState> edited = written;
+        for (RecordState &s : edited)
+            s.fields[QStringLiteral("text")] = {
+                QString(s.fields.value(QStringLiteral("text")).value.toString() +
+                        QStringLiteral("\"'")),
+                stampAt(kNow - 500, QStringLiteral("laptop"))};
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, edited), a).status,
+                 200);
+
+        const SyncResponse pulled =
+            decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), b));
+        QCOMPARE(pulled.changes.size(), edited.size());
+        QHash<QString, RecordState> byId;
+        for (const RecordState &s : pulled.changes)
+            byId.insert(s.id, s);
+        for (const RecordState &s : edited)
+            QCOMPARE(byId.value(s.id), s);
+    }
+
     void pullsArePagedInSequenceOrder()
     {
         const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),

@@ -9,6 +9,8 @@
 #include <QJsonObject>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
@@ -222,6 +224,43 @@ private slots:
         QVERIFY(process.waitForFinished(5000));
         QCOMPARE(process.exitCode(), 2);
         QVERIFY(process.readAllStandardError().contains("--allow-insecure-http"));
+    }
+
+    void aDatabaseFromANewerServerIsRefusedAndLeftAlone()
+    {
+        QTemporaryDir dir;
+        const QString file = dir.filePath(QStringLiteral("hale-server.sqlite"));
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("newer"));
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("CREATE TABLE schema_version (version INTEGER)")));
+            QVERIFY(q.exec(QStringLiteral("INSERT INTO schema_version VALUES (99)")));
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("newer"));
+
+        QProcess process;
+        process.start(QString::fromLocal8Bit(qgetenv("HALE_SERVER_BINARY")),
+                      {QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
+                       QStringLiteral("--data-dir"), dir.path()});
+        QVERIFY(process.waitForFinished(5000));
+        QVERIFY(process.exitCode() != 0);
+        QVERIFY(process.readAllStandardError().contains("newer hale-server"));
+        // Nothing was migrated "down" or created alongside.
+        {
+            QSqlDatabase db =
+                QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), QStringLiteral("after"));
+            db.setDatabaseName(file);
+            QVERIFY(db.open());
+            QCOMPARE(db.tables(), QStringList{QStringLiteral("schema_version")});
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("SELECT version FROM schema_version")) && q.next());
+            QCOMPARE(q.value(0).toInt(), 99);
+            QVERIFY(!q.next());
+        }
+        QSqlDatabase::removeDatabase(QStringLiteral("after"));
     }
 
     void servesHttpsWithAThrowawayCertificateAndSyncsThroughIt()

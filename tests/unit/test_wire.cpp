@@ -87,6 +87,32 @@ private slots:
         QVERIFY(decoded->hasMore);
     }
 
+    void responseTextSplicesStoredRecords()
+    {
+        RecordState other = sample();
+        other.id = QStringLiteral("6f1c1a3e-0d4b-4c36-9a8e-1f0b8f6f7a21");
+        SyncResponse response;
+        response.applied = {recordKey(sample())};
+        response.merged = {sample()};
+        response.changes = {sample()};
+        response.cursor = 9;
+        const QByteArray text = encodeSyncResponseJson(response, {encodeRecordJson(other)});
+        WireError error;
+        const auto json = parseObject(text, &error);
+        QVERIFY2(json, qPrintable(error.message));
+        const auto decoded = decodeSyncResponse(*json, UnknownFields::Keep, &error);
+        QVERIFY2(decoded, qPrintable(error.message));
+        QCOMPARE(decoded->applied, response.applied);
+        QCOMPARE(decoded->merged, response.merged);
+        QCOMPARE(decoded->changes, (QList<RecordState>{sample(), other}));
+        QCOMPARE(decoded->cursor, 9);
+        QVERIFY(!decoded->hasMore);
+        // Nothing spliced and nothing to send: still a valid, complete object.
+        const auto empty = parseObject(encodeSyncResponseJson(SyncResponse{}, {}), &error);
+        QVERIFY(empty);
+        QCOMPARE(empty->keys().size(), 5);
+    }
+
     void directJsonTextDecodesToTheSameState()
     {
         RecordState s = sample();
