@@ -128,6 +128,10 @@ int main(int argc, char **argv)
     QCoreApplication::setOrganizationName(QStringLiteral("Hale"));
     QCoreApplication::setApplicationName(QStringLiteral("Hale"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HALE_VERSION));
+    // Matches the installed org.hale.Hale.desktop: Wayland compositors find
+    // the icon and name through it.
+    if (window)
+        QGuiApplication::setDesktopFileName(QStringLiteral("org.hale.Hale"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(QStringLiteral("Hale, a private health tracker."));
@@ -143,7 +147,17 @@ int main(int argc, char **argv)
     const QCommandLineOption firstPaintOption(
         QStringLiteral("exit-after-first-paint"),
         QStringLiteral("Print the time to the first painted window and exit (benchmarks)."));
-    parser.addOptions({dataDirOption, demoOption, firstPaintOption});
+    const QCommandLineOption screenshotOption(
+        QStringLiteral("screenshot"),
+        QStringLiteral("Save a picture of the main window to <file> once it is shown, and exit."),
+        QStringLiteral("file"));
+    // QApplication takes --platform itself; without a window it is accepted
+    // and has nothing to do (scripts pass it to be safe on a headless host).
+    QCommandLineOption platformOption(
+        QStringLiteral("platform"), QStringLiteral("Qt platform plugin."), QStringLiteral("name"));
+    platformOption.setFlags(QCommandLineOption::HiddenFromHelp);
+    parser.addOptions(
+        {dataDirOption, demoOption, firstPaintOption, screenshotOption, platformOption});
     parser.process(*app);
 
     QString dataDir = parser.value(dataDirOption);
@@ -183,5 +197,15 @@ int main(int argc, char **argv)
     if (parser.isSet(firstPaintOption))
         mainWindow.installEventFilter(new FirstPaintProbe(startup, &mainWindow));
     mainWindow.show();
+    if (parser.isSet(screenshotOption)) {
+        // Charts lay out after the first paint; give them a moment.
+        QTimer::singleShot(1000, &mainWindow, [&] {
+            const QString file = parser.value(screenshotOption);
+            const bool saved = mainWindow.grab().save(file);
+            if (!saved)
+                std::fprintf(stderr, "hale: cannot write the screenshot to %s\n", qPrintable(file));
+            QCoreApplication::exit(saved ? 0 : 1);
+        });
+    }
     return app->exec();
 }

@@ -10,8 +10,21 @@ target_compile_definitions(hale_common INTERFACE
     QT_USE_QSTRINGBUILDER
     QT_DISABLE_DEPRECATED_BEFORE=0x060400
     HALE_VERSION="${PROJECT_VERSION}")
-target_compile_options(hale_common INTERFACE -Wall -Wextra -Werror -Wpedantic)
+if(MSVC)
+    target_compile_options(hale_common INTERFACE /W3 /utf-8)
+else()
+    target_compile_options(hale_common INTERFACE -Wall -Wextra -Werror -Wpedantic)
+endif()
 target_include_directories(hale_common INTERFACE ${PROJECT_SOURCE_DIR})
+
+# Hardened binaries in optimised builds (what the packages ship):
+# fortified libc calls, stack protection, read-only relocations bound now.
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND NOT APPLE)
+    target_compile_options(hale_common INTERFACE
+        $<$<NOT:$<CONFIG:Debug>>:-D_FORTIFY_SOURCE=2 -fstack-protector-strong
+        -fstack-clash-protection>)
+    target_link_options(hale_common INTERFACE $<$<NOT:$<CONFIG:Debug>>:LINKER:-z,relro,-z,now>)
+endif()
 
 option(HALE_SANITIZE "Build with AddressSanitizer and UndefinedBehaviorSanitizer" OFF)
 if(HALE_SANITIZE)

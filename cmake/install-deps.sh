@@ -9,12 +9,17 @@ HALE_PACKAGES=(
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev
     qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev libxkbcommon-dev
     libhttp-parser-dev libsodium-dev openssl postgresql libqt6sql6-psql python3-yaml
-    xvfb xauth dbus fonts-dejavu-core time
+    xvfb xauth dbus fonts-dejavu-core time librsvg2-bin
+)
+# Only for building and checking the installers (installer/check-packages.sh).
+HALE_PACKAGING_PACKAGES=(
+    dpkg-dev file rpm lintian appstream desktop-file-utils debootstrap curl
+    systemd
 )
 
-hale_missing_packages() {
+hale_missing_packages() { # [extra packages...]
     local pkg missing=()
-    for pkg in "${HALE_PACKAGES[@]}"; do
+    for pkg in "${HALE_PACKAGES[@]}" "$@"; do
         if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
             missing+=("$pkg")
         fi
@@ -22,9 +27,9 @@ hale_missing_packages() {
     echo "${missing[@]:-}"
 }
 
-hale_install_deps() {
+hale_install_deps() { # [extra packages...]
     local missing
-    missing=$(hale_missing_packages)
+    missing=$(hale_missing_packages "$@")
     [ -z "$missing" ] && return 0
     local sudo=()
     if [ "$(id -u)" -ne 0 ]; then
