@@ -1,6 +1,7 @@
 #include "sync/server/server_store.h"
 
 #include "sync/core/merge.h"
+#include "sync/server/postgres_bulk.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -50,46 +51,10 @@ QSqlQuery prepare(const QSqlDatabase &db, const QString &sql, const QVariantList
     return q;
 }
 
-// A PostgreSQL array literal of text values: each element double-quoted,
-// with its quotes and backslashes escaped.
-QString postgresArray(const QStringList &values)
-{
-    const auto escaped = [](QChar c) {
-        return c == u'"' || c == u'\\';
-    };
-    qsizetype size = 2 + values.size() * 3;
-    for (const QString &value : values)
-        size += value.size() + std::count_if(value.cbegin(), value.cend(), escaped);
-    // Written through a raw pointer: appending a character at a time was a
-    // tenth of the server's time in a bulk push.
-    QString out(size, Qt::Uninitialized);
-    QChar *at = out.data();
-    *at++ = u'{';
-    for (const QString &value : values) {
-        if (at != out.data() + 1)
-            *at++ = u',';
-        *at++ = u'"';
-        for (const QChar c : value) {
-            if (escaped(c))
-                *at++ = u'\\';
-            *at++ = c;
-        }
-        *at++ = u'"';
-    }
-    *at++ = u'}';
-    out.truncate(at - out.data());
-    return out;
-}
-
-QString encodeState(const sync::RecordState &state)
-{
-    return QString::fromUtf8(sync::encodeRecordJson(state));
-}
-
-std::optional<sync::RecordState> decodeState(const QString &text)
+std::optional<sync::RecordState> decodeState(const QByteArray &json)
 {
     // Stored states were validated on the way in.
-    return sync::decodeStoredRecord(QJsonDocument::fromJson(text.toUtf8()).object());
+    return sync::decodeStoredRecord(QJsonDocument::fromJson(json).object());
 }
 
 } // namespace
@@ -416,9 +381,10 @@ qsizetype ServerStore::rowsPerStatement() const
     return m_postgres ? std::numeric_limits<qsizetype>::max() : 50;
 }
 
-QSqlQuery &ServerStore::storedStatesQuery(const QSqlDatabase &db, const QString &userId,
-                                          const QString &kind, const QStringList &ids)
+bool ServerStore::readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
+                             const QStringList &ids, QHash<QString, sync::RecordState> *stored)
 {
+    QList<QByteArray> states;
     if (m_postgres) {
         // One primary-key probe per id. Written as `id IN (...)`, a table
         // that grew since autovacuum last analysed it (a first push of 100k
@@ -426,62 +392,86 @@ QSqlQuery &ServerStore::storedStatesQuery(const QSqlDatabase &db, const QString 
         // the id list: a bulk push became quadratic. A LATERAL subquery with
         // LIMIT is never flattened, so each id is its own index lookup
         // whatever the statistics say.
-        return cached(db,
-                      QStringLiteral("SELECT r.state FROM unnest(CAST(? AS text[])) AS k(id) "
-                                     "CROSS JOIN LATERAL (SELECT state FROM records WHERE "
-                                     "user_id = ? AND kind = ? AND id = k.id LIMIT 1) AS r"),
-                      {postgresArray(ids), userId, kind});
+        QList<QByteArray> idValues;
+        for (const QString &id : ids)
+            idValues << id.toUtf8();
+        QString error;
+        const auto found = PostgresBulk(db).column(
+            "SELECT r.state FROM unnest($1::text[]) AS k(id) CROSS JOIN LATERAL "
+            "(SELECT state FROM records WHERE user_id = $2 AND kind = $3 AND id = k.id "
+            "LIMIT 1) AS r",
+            {PostgresBulk::textArray(idValues), userId.toUtf8(), kind.toUtf8()}, &error);
+        if (!found) {
+            qCWarning(lcServerStore) << "SQL failed:" << error;
+            return false;
+        }
+        states = *found;
+    } else {
+        // SQLite walks the primary key for (user_id, kind, id IN ...).
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), ids.size());
+        QVariantList binds{userId, kind};
+        for (const QString &id : ids)
+            binds << id;
+        QSqlQuery &read =
+            cached(db,
+                   QStringLiteral("SELECT state FROM records WHERE user_id = ? AND kind = ? AND "
+                                  "id IN (%1)")
+                       .arg(marks.join(QLatin1Char(','))),
+                   binds);
+        if (!run(read))
+            return false;
+        while (read.next())
+            states << read.value(0).toString().toUtf8();
     }
-    // SQLite walks the primary key for (user_id, kind, id IN ...).
-    QStringList marks;
-    marks.fill(QStringLiteral("?"), ids.size());
-    QVariantList binds{userId, kind};
-    for (const QString &id : ids)
-        binds << id;
-    return cached(db,
-                  QStringLiteral("SELECT state FROM records WHERE user_id = ? AND kind = ? AND "
-                                 "id IN (%1)")
-                      .arg(marks.join(QLatin1Char(','))),
-                  binds);
+    for (const QByteArray &json : std::as_const(states)) {
+        if (auto state = decodeState(json))
+            stored->insert(sync::recordKey(*state), *state);
+    }
+    return true;
 }
 
-QSqlQuery &ServerStore::upsertQuery(const QSqlDatabase &db, const QString &userId,
-                                    const QList<StoredRow> &rows)
+bool ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
+                            const QList<StoredRow> &rows)
 {
-    const QString onConflict = QStringLiteral(" ON CONFLICT (user_id, kind, id) DO UPDATE SET "
-                                              "state = excluded.state, seq = excluded.seq");
     if (m_postgres) {
-        // QPSQL sends each parameter as a literal inside an EXECUTE
-        // statement; with five per row, parsing and folding those literals
-        // was most of the server's time. Four arrays make it five in all.
-        QStringList kinds, ids, states, seqs;
+        // Each column is one array parameter: one statement per request.
+        QList<QByteArray> kinds, ids, states, seqs;
         for (const StoredRow &row : rows) {
-            kinds << row.kind;
-            ids << row.id;
+            kinds << row.kind.toUtf8();
+            ids << row.id.toUtf8();
             states << row.state;
-            seqs << QString::number(row.seq);
+            seqs << QByteArray::number(row.seq);
         }
-        return cached(db,
-                      QStringLiteral("INSERT INTO records (user_id, kind, id, state, seq) "
-                                     "SELECT CAST(? AS text), t.kind, t.id, t.state, t.seq FROM "
-                                     "unnest(CAST(? AS text[]), CAST(? AS text[]), "
-                                     "CAST(? AS text[]), CAST(? AS bigint[])) "
-                                     "AS t(kind, id, state, seq)") +
-                          onConflict,
-                      {userId, postgresArray(kinds), postgresArray(ids), postgresArray(states),
-                       postgresArray(seqs)});
+        QString error;
+        if (PostgresBulk(db).command("INSERT INTO records (user_id, kind, id, state, seq) "
+                                     "SELECT $1, t.kind, t.id, t.state, t.seq FROM "
+                                     "unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) "
+                                     "AS t(kind, id, state, seq) "
+                                     "ON CONFLICT (user_id, kind, id) DO UPDATE SET "
+                                     "state = excluded.state, seq = excluded.seq",
+                                     {userId.toUtf8(), PostgresBulk::textArray(kinds),
+                                      PostgresBulk::textArray(ids), PostgresBulk::textArray(states),
+                                      PostgresBulk::textArray(seqs)},
+                                     &error))
+            return true;
+        qCWarning(lcServerStore) << "SQL failed:" << error;
+        return false;
     }
     QStringList marks;
     QVariantList binds;
     for (const StoredRow &row : rows) {
         marks << QStringLiteral("(?, ?, ?, ?, ?)");
-        binds << userId << row.kind << row.id << row.state << row.seq;
+        binds << userId << row.kind << row.id << QString::fromUtf8(row.state) << row.seq;
     }
-    return cached(db,
-                  QStringLiteral("INSERT INTO records (user_id, kind, id, state, seq) VALUES %1")
-                          .arg(marks.join(QLatin1Char(','))) +
-                      onConflict,
-                  binds);
+    QSqlQuery &write =
+        cached(db,
+               QStringLiteral("INSERT INTO records (user_id, kind, id, state, seq) VALUES %1 "
+                              "ON CONFLICT (user_id, kind, id) DO UPDATE SET "
+                              "state = excluded.state, seq = excluded.seq")
+                   .arg(marks.join(QLatin1Char(','))),
+               binds);
+    return run(write);
 }
 
 std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
@@ -525,13 +515,8 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
     QHash<QString, sync::RecordState> stored;
     for (auto kind = idsByKind.cbegin(); kind != idsByKind.cend(); ++kind) {
         for (qsizetype first = 0; first < kind->size(); first += chunk) {
-            QSqlQuery &read = storedStatesQuery(db, userId, kind.key(), kind->mid(first, chunk));
-            if (!run(read))
+            if (!readStored(db, userId, kind.key(), kind->mid(first, chunk), &stored))
                 return rollback(QStringLiteral("the database failed"));
-            while (read.next()) {
-                if (auto state = decodeState(read.value(0).toString()))
-                    stored.insert(sync::recordKey(*state), *state);
-            }
         }
     }
 
@@ -556,9 +541,9 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
         QList<StoredRow> rows;
         for (const QString &key : keys.mid(first, chunk)) {
             const sync::RecordState &state = stored.value(key);
-            rows.append({state.kind, state.id, encodeState(state), toWrite.value(key)});
+            rows.append({state.kind, state.id, sync::encodeRecordJson(state), toWrite.value(key)});
         }
-        if (!run(upsertQuery(db, userId, rows)))
+        if (!writeRows(db, userId, rows))
             return rollback(QStringLiteral("the database failed"));
     }
     QSqlQuery bump =
@@ -610,7 +595,7 @@ QList<sync::RecordState> ServerStore::allRecords(const QString &userId)
     if (!run(q))
         return out;
     while (q.next()) {
-        if (auto state = decodeState(q.value(0).toString()))
+        if (auto state = decodeState(q.value(0).toString().toUtf8()))
             out << *state;
     }
     return out;

@@ -3,6 +3,7 @@
 #include "sync/core/wire.h"
 
 #include <QDateTime>
+#include <QHash>
 #include <QMutex>
 #include <QSqlDatabase>
 #include <QSqlQuery>
@@ -81,19 +82,18 @@ private:
     // sync path runs the same few large statements over and over. On
     // PostgreSQL a fresh statement each time (see the .cpp).
     QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
-    // The sync path's statements, each shaped for the database in use.
+    // The sync path's bulk statements, each shaped for the database in use.
     struct StoredRow
     {
         QString kind;
         QString id;
-        QString state; // JSON
+        QByteArray state; // JSON
         qint64 seq = 0;
     };
     qsizetype rowsPerStatement() const;
-    QSqlQuery &storedStatesQuery(const QSqlDatabase &db, const QString &userId, const QString &kind,
-                                 const QStringList &ids);
-    QSqlQuery &upsertQuery(const QSqlDatabase &db, const QString &userId,
-                           const QList<StoredRow> &rows);
+    bool readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
+                    const QStringList &ids, QHash<QString, sync::RecordState> *stored);
+    bool writeRows(const QSqlDatabase &db, const QString &userId, const QList<StoredRow> &rows);
     bool begin(QSqlDatabase &db);
 
     QString m_dataDir;

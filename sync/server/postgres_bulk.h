@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QByteArray>
+#include <QList>
+#include <QSqlDatabase>
+#include <QString>
+#include <optional>
+
+struct pg_conn;
+
+namespace hale::server {
+
+// Statements with large parameters run through libpq on the connection
+// QPSQL opened (and inside its current transaction). QPSQL 6.4 sends every
+// bound value as an SQL literal inside an EXECUTE statement, so a 300 KB
+// batch was escaped by Qt and then lexed and parsed again by PostgreSQL;
+// here the values travel out of line, as libpq parameters.
+class PostgresBulk
+{
+public:
+    explicit PostgresBulk(const QSqlDatabase &db);
+    bool isValid() const { return m_connection != nullptr; }
+
+    // The first column of every row, or nothing on failure (`error` says why).
+    std::optional<QList<QByteArray>> column(const char *sql, const QList<QByteArray> &params,
+                                            QString *error);
+    bool command(const char *sql, const QList<QByteArray> &params, QString *error);
+
+    // A PostgreSQL array literal of text values, UTF-8: each element
+    // double-quoted, its quotes and backslashes escaped.
+    static QByteArray textArray(const QList<QByteArray> &values);
+
+private:
+    pg_conn *m_connection = nullptr;
+};
+
+} // namespace hale::server
