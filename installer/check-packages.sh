@@ -101,7 +101,8 @@ systemd-analyze security --offline=yes --root="$root" hale-server.service 2>/dev
 echo "-- screenshot of the installed app under Xvfb"
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
     xvfb xauth fonts-dejavu-core >>"$scratch/apt.log" 2>&1
-in_root xvfb-run -a -s "-screen 0 1280x800x24" \
+"${sudo[@]}" install -d -m 700 "$root/tmp/runtime"
+in_root env XDG_RUNTIME_DIR=/tmp/runtime xvfb-run -a -s "-screen 0 1280x800x24" \
     hale --data-dir /tmp/demo --screenshot /tmp/main-window.png
 cp "$root/tmp/main-window.png" build/package/main-window.png
 echo "saved build/package/main-window.png"

