@@ -5,6 +5,7 @@
 #include <QDir>
 #include <QFile>
 #include <QFileInfo>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QLoggingCategory>
 #include <QSqlError>
@@ -258,6 +259,15 @@ LocalStore::OpenResult LocalStore::migrate()
             ok = ok && exec(q, QStringLiteral("CREATE INDEX doses_by_medication ON doses "
                                               "(medication_id, scheduled_at)"));
             break;
+        case 3:
+            // This device's writes that lost to concurrent ones from other
+            // devices; values and stamps as JSON text.
+            ok = exec(q, QStringLiteral(
+                             "CREATE TABLE conflicts (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, "
+                             "record_id TEXT NOT NULL, field TEXT NOT NULL, element TEXT NOT NULL, "
+                             "mine TEXT NOT NULL, mine_stamp TEXT NOT NULL, theirs TEXT NOT NULL, "
+                             "theirs_stamp TEXT NOT NULL, detected_at TEXT NOT NULL)"));
+            break;
         default:
             ok = false;
         }
@@ -388,7 +398,7 @@ bool LocalStore::enqueue(const QString &kind, const QString &id)
 }
 
 WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
-                                   const QDateTime &createdAt)
+                                   const QDateTime &createdAt, Queue queue)
 {
     WriteResult result;
     result.id = state.id;
@@ -425,7 +435,7 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
         result.message = storageError();
         return result;
     }
-    if (!execPrepared(q) || !enqueue(kind.name, state.id)) {
+    if (!execPrepared(q) || (queue == Queue::Push && !enqueue(kind.name, state.id))) {
         rollback();
         result.message = storageError();
         return result;
@@ -692,6 +702,123 @@ bool LocalStore::acknowledge(const OutboxEntry &entry)
     q.addBindValue(entry.kind);
     q.addBindValue(entry.recordId);
     q.addBindValue(entry.revision);
+    return execPrepared(q) && q.numRowsAffected() == 1;
+}
+
+namespace {
+
+QString cellJson(const QJsonValue &value)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact));
+}
+
+QJsonValue cellFromJson(const QString &text)
+{
+    return QJsonDocument::fromJson(text.toUtf8()).array().at(0);
+}
+
+} // namespace
+
+RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states, qint64 cursor)
+{
+    RemoteApplyResult result;
+    const auto fail = [&] {
+        rollback();
+        result = {};
+        result.message = storageError();
+        return result;
+    };
+    if (!begin()) {
+        result.message = storageError();
+        return result;
+    }
+    const QString detectedAt = schema::formatDateTime(now());
+    for (const sync::RecordState &remote : states) {
+        const KindSpec *kind = SchemaRegistry::instance().kind(remote.kind);
+        if (!kind)
+            continue; // a kind from a newer version; the server keeps it
+        for (auto cell = remote.fields.cbegin(); cell != remote.fields.cend(); ++cell)
+            m_clock->receive(cell->stamp);
+        m_clock->receive(remote.deleted.stamp);
+        const std::optional<sync::RecordState> local = state(kind->name, remote.id);
+        QList<sync::LostWrite> lost;
+        const sync::RecordState merged = local ? sync::merge(*local, remote, &lost) : remote;
+        if (local && merged == *local)
+            continue;
+        if (!writeState(*kind, merged, !local, now(), Queue::DoNotPush).ok())
+            return fail();
+        ++result.changed;
+        for (const sync::LostWrite &write : std::as_const(lost)) {
+            if (write.mineStamp.node != m_deviceId)
+                continue; // another device's write, replaced by a later one
+            QSqlQuery &q = prepared(QStringLiteral(
+                "INSERT INTO conflicts (kind, record_id, field, element, mine, mine_stamp, "
+                "theirs, theirs_stamp, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            for (const QVariant &v :
+                 {QVariant(kind->name), QVariant(remote.id), QVariant(write.field),
+                  QVariant(write.element.isNull() ? QStringLiteral("") : write.element),
+                  QVariant(cellJson(write.mine)), QVariant(write.mineStamp.toString()),
+                  QVariant(cellJson(write.theirs)), QVariant(write.theirsStamp.toString()),
+                  QVariant(detectedAt)})
+                q.addBindValue(v);
+            if (!execPrepared(q))
+                return fail();
+            result.conflicts.append({q.lastInsertId().toLongLong(), kind->name, remote.id, write,
+                                     schema::parseDateTime(detectedAt)});
+        }
+    }
+    QSqlQuery &q =
+        prepared(QStringLiteral("INSERT INTO meta (key, value) VALUES ('cursor', ?) "
+                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    q.addBindValue(QString::number(cursor));
+    if (!execPrepared(q))
+        return fail();
+    if (!commit()) {
+        result = {};
+        result.message = storageError();
+    }
+    return result;
+}
+
+qint64 LocalStore::syncCursor() const
+{
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT value FROM meta WHERE key = 'cursor'")) || !q.next())
+        return 0;
+    return q.value(0).toString().toLongLong();
+}
+
+QList<Conflict> LocalStore::conflicts() const
+{
+    QList<Conflict> out;
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT id, kind, record_id, field, element, mine, mine_stamp, "
+                                "theirs, theirs_stamp, detected_at FROM conflicts ORDER BY id")))
+        return out;
+    while (q.next()) {
+        Conflict c;
+        c.id = q.value(0).toLongLong();
+        c.kind = q.value(1).toString();
+        c.recordId = q.value(2).toString();
+        c.lost.field = q.value(3).toString();
+        c.lost.element = q.value(4).toString();
+        c.lost.mine = cellFromJson(q.value(5).toString());
+        c.lost.mineStamp =
+            sync::HlcStamp::fromString(q.value(6).toString()).value_or(sync::HlcStamp{});
+        c.lost.theirs = cellFromJson(q.value(7).toString());
+        c.lost.theirsStamp =
+            sync::HlcStamp::fromString(q.value(8).toString()).value_or(sync::HlcStamp{});
+        c.detectedAt = schema::parseDateTime(q.value(9).toString());
+        out.append(c);
+    }
+    return out;
+}
+
+bool LocalStore::dismissConflict(qint64 id)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("DELETE FROM conflicts WHERE id = ?"));
+    q.addBindValue(id);
     return execPrepared(q) && q.numRowsAffected() == 1;
 }
 

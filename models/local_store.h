@@ -2,6 +2,7 @@
 
 #include "models/schema/schema.h"
 #include "sync/core/hlc.h"
+#include "sync/core/merge.h"
 #include "sync/core/record_state.h"
 
 #include <QDateTime>
@@ -61,6 +62,26 @@ struct OutboxEntry
     qint64 revision = 0;
 };
 
+// A write of this device that lost to a concurrent write from another
+// device when pulled changes were merged in (shown on the Conflicts page).
+struct Conflict
+{
+    qint64 id = 0;
+    QString kind;
+    QString recordId;
+    sync::LostWrite lost;
+    QDateTime detectedAt;
+};
+
+// What merging pulled states into the store did.
+struct RemoteApplyResult
+{
+    int changed = 0;           // records whose local state changed
+    QList<Conflict> conflicts; // this device's writes that lost, newly recorded
+    QString message;           // a storage failure: nothing was applied
+    bool ok() const { return message.isEmpty(); }
+};
+
 // The device's SQLite database and the one write path to it. Every create,
 // edit and delete is validated against the schema registry, stamped with the
 // device's hybrid logical clock and queued in the outbox in one transaction.
@@ -70,7 +91,7 @@ class LocalStore : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int kSchemaVersion = 2;
+    static constexpr int kSchemaVersion = 3;
     static constexpr const char *kFileName = "hale.sqlite";
 
     enum class OpenStatus { Ok, Corrupt, TooNew, Unwritable };
@@ -114,6 +135,18 @@ public:
     // Removes a pushed change unless the record was written again since.
     bool acknowledge(const OutboxEntry &entry);
 
+    // Merges states pulled from the server into the local records with the
+    // shared merge rules and stores the server cursor, all in one
+    // transaction. Pulled states are not queued for pushing; a record with
+    // local changes still queued keeps them queued (they merge on the
+    // server). The clock folds in every pulled stamp, so later local edits
+    // order after what this device has seen. Kinds this version does not
+    // know are skipped; fields it does not know are kept with the record.
+    RemoteApplyResult applyRemote(const QList<sync::RecordState> &states, qint64 cursor);
+    qint64 syncCursor() const;
+    QList<Conflict> conflicts() const;
+    bool dismissConflict(qint64 id);
+
     // Runs `work` in one transaction: everything it writes lands or nothing
     // does. Nested calls join the outer transaction.
     bool runInTransaction(const std::function<bool()> &work);
@@ -129,8 +162,9 @@ private:
     bool begin();
     bool commit();
     void rollback();
+    enum class Queue { Push, DoNotPush };
     WriteResult writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
-                           const QDateTime &createdAt);
+                           const QDateTime &createdAt, Queue queue = Queue::Push);
     bool enqueue(const QString &kind, const QString &id);
     std::optional<Record> rowToRecord(const KindSpec &kind, const QSqlQuery &q) const;
     QString whereClause(const KindSpec &kind, const RecordFilter &filter,

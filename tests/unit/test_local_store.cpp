@@ -4,6 +4,7 @@
 #include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 using namespace hale;
 
@@ -215,6 +216,103 @@ private slots:
         QCOMPARE(page.size(), 3);
         QCOMPARE(page.at(0).value(QStringLiteral("weight")).toDouble(), 60.0);
         QCOMPARE(page.at(2).value(QStringLiteral("weight")).toDouble(), 62.0);
+    }
+
+    void pulledStatesMergeWithoutBeingQueuedAndStoreTheCursor()
+    {
+        // A record another device wrote: it appears here, nothing to push.
+        sync::RecordState remote;
+        remote.kind = kMetric;
+        remote.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const sync::HlcStamp other{kStart - 30'000, 0, QStringLiteral("other-device")};
+        remote.fields[QStringLiteral("recorded_at")] = {QStringLiteral("2026-11-23T11:00:00.000Z"),
+                                                        other};
+        remote.fields[QStringLiteral("weight")] = {71.5, other};
+        // A field from a newer version of Hale travels with the record.
+        remote.fields[QStringLiteral("future_field")] = {QStringLiteral("kept"), other};
+        remote.deleted = {false, other};
+        QSignalSpy changed(m_store.get(), &LocalStore::recordsChanged);
+        const RemoteApplyResult applied = m_store->applyRemote({remote}, 7);
+        QVERIFY2(applied.ok(), qPrintable(applied.message));
+        QCOMPARE(applied.changed, 1);
+        QVERIFY(applied.conflicts.isEmpty());
+        QCOMPARE(changed.count(), 1);
+        QCOMPARE(m_store->pendingChangeCount(), 0);
+        QCOMPARE(m_store->syncCursor(), 7);
+        QCOMPARE(*m_store->state(kMetric, remote.id), remote);
+        QCOMPARE(m_store->record(kMetric, remote.id)->values.value(QStringLiteral("weight")), 71.5);
+
+        // The same page again (a retried pull) changes nothing.
+        QCOMPARE(m_store->applyRemote({remote}, 7).changed, 0);
+
+        // A local edit after seeing it orders after it even with this
+        // device's wall clock an hour behind, and keeps the unknown field.
+        m_wall = kStart - 3'600'000;
+        QVERIFY(m_store->update(kMetric, remote.id, {{QStringLiteral("weight"), 72.0}}).ok());
+        const auto edited = *m_store->state(kMetric, remote.id);
+        QVERIFY(edited.fields[QStringLiteral("weight")].stamp > other);
+        QCOMPARE(edited.fields[QStringLiteral("future_field")].value.toString(),
+                 QStringLiteral("kept"));
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+    }
+
+    void aLocalWriteThatLosesIsListedAsAConflictAndStaysQueued()
+    {
+        const QString id = m_store->create(kMetric, metric(70)).id;
+        const auto mine = *m_store->state(kMetric, id);
+        // Another device set the weight later; its sleep quality is new.
+        sync::RecordState theirs = mine;
+        const sync::HlcStamp later{kStart + 60'000, 0, QStringLiteral("other-device")};
+        theirs.fields[QStringLiteral("weight")] = {68.0, later};
+        theirs.fields[QStringLiteral("sleep_quality")] = {6, later};
+        const RemoteApplyResult applied = m_store->applyRemote({theirs}, 3);
+        QVERIFY2(applied.ok(), qPrintable(applied.message));
+        QCOMPARE(applied.conflicts.size(), 1);
+        const Conflict &c = applied.conflicts.first();
+        QCOMPARE(c.kind, kMetric);
+        QCOMPARE(c.recordId, id);
+        QCOMPARE(c.lost.field, QStringLiteral("weight"));
+        QCOMPARE(c.lost.mine.toDouble(), 70.0);
+        QCOMPARE(c.lost.theirs.toDouble(), 68.0);
+        QCOMPARE(c.lost.theirsStamp, later);
+        const auto merged = *m_store->state(kMetric, id);
+        QCOMPARE(merged.fields[QStringLiteral("weight")].value.toDouble(), 68.0);
+        QCOMPARE(merged.fields[QStringLiteral("sleep_quality")].value.toInt(), 6);
+        // The local change is still queued: the server merges it the same way.
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+
+        // Conflicts are kept until dismissed, across a reopen.
+        m_store.reset();
+        m_store = std::make_unique<LocalStore>();
+        QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("data"))).ok());
+        const QList<Conflict> kept = m_store->conflicts();
+        QCOMPARE(kept.size(), 1);
+        QCOMPARE(kept.first().lost.mine.toDouble(), 70.0);
+        QCOMPARE(kept.first().lost.mineStamp, c.lost.mineStamp);
+        QVERIFY(m_store->dismissConflict(kept.first().id));
+        QVERIFY(m_store->conflicts().isEmpty());
+
+        // An older remote write loses to the merged state: no change, no conflict.
+        sync::RecordState older = theirs;
+        older.fields[QStringLiteral("weight")] = {
+            75.0, sync::HlcStamp{kStart - 600'000, 0, QStringLiteral("third-device")}};
+        const RemoteApplyResult stale = m_store->applyRemote({older}, 4);
+        QCOMPARE(stale.changed, 0);
+        QVERIFY(stale.conflicts.isEmpty());
+        QCOMPARE(m_store->state(kMetric, id)->fields[QStringLiteral("weight")].value.toDouble(),
+                 68.0);
+    }
+
+    void pulledStatesOfAnUnknownKindAreSkipped()
+    {
+        sync::RecordState future;
+        future.kind = QStringLiteral("sleep_session");
+        future.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        future.deleted = {false, sync::HlcStamp{kStart, 0, QStringLiteral("newer-app")}};
+        const RemoteApplyResult applied = m_store->applyRemote({future}, 9);
+        QVERIFY(applied.ok());
+        QCOMPARE(applied.changed, 0);
+        QCOMPARE(m_store->syncCursor(), 9);
     }
 
     void theClockSurvivesARestartWithTheWallClockBehind()
