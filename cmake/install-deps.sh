@@ -9,7 +9,7 @@ HALE_PACKAGES=(
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev
     qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev libxkbcommon-dev
     libhttp-parser-dev libsodium-dev libpq-dev openssl postgresql libqt6sql6-psql python3-yaml
-    xvfb xauth dbus fonts-dejavu-core time librsvg2-bin
+    xvfb xauth dbus fonts-dejavu-core time librsvg2-bin qtkeychain-qt6-dev gnome-keyring
 )
 # Only for building and checking the installers (installer/check-packages.sh).
 HALE_PACKAGING_PACKAGES=(

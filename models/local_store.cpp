@@ -268,6 +268,12 @@ LocalStore::OpenResult LocalStore::migrate()
                              "mine TEXT NOT NULL, mine_stamp TEXT NOT NULL, theirs TEXT NOT NULL, "
                              "theirs_stamp TEXT NOT NULL, detected_at TEXT NOT NULL)"));
             break;
+        case 4:
+            // A change the server refused as invalid is set aside with the
+            // reason instead of being retried forever; a new edit of the
+            // record queues it again.
+            ok = exec(q, QStringLiteral("ALTER TABLE outbox ADD COLUMN rejected TEXT"));
+            break;
         default:
             ok = false;
         }
@@ -335,8 +341,20 @@ bool LocalStore::loadDeviceState()
 bool LocalStore::begin()
 {
     if (m_transactionDepth == 0) {
-        if (!database().transaction())
+        // IMMEDIATE: take the write lock up front, so that the sync worker's
+        // connection and the screens' one wait for each other (busy
+        // timeout) instead of failing when a read turns into a write.
+        QSqlQuery q(database());
+        if (!exec(q, QStringLiteral("BEGIN IMMEDIATE")))
             return false;
+        // Another connection to this file (the sync worker's, or the
+        // screens') may have advanced the clock with stamps it received:
+        // pick that up, so that a local edit always orders after them.
+        if (m_clock && exec(q, QStringLiteral("SELECT value FROM meta WHERE key = 'hlc'")) &&
+            q.next()) {
+            if (const auto stored = sync::HlcStamp::fromString(q.value(0).toString()))
+                m_clock->restore(*stored);
+        }
         m_transactionFailed = false;
     }
     ++m_transactionDepth;
@@ -390,7 +408,8 @@ bool LocalStore::enqueue(const QString &kind, const QString &id)
     QSqlQuery &q =
         prepared(QStringLiteral("INSERT INTO outbox (kind, record_id, revision, queued_at) "
                                 "VALUES (?, ?, 1, ?) ON CONFLICT(kind, record_id) DO UPDATE SET "
-                                "revision = revision + 1, queued_at = excluded.queued_at"));
+                                "revision = revision + 1, queued_at = excluded.queued_at, "
+                                "rejected = NULL"));
     q.addBindValue(kind);
     q.addBindValue(id);
     q.addBindValue(schema::formatDateTime(now()));
@@ -447,89 +466,114 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
     return result;
 }
 
+WriteResult LocalStore::writeTransaction(const std::function<WriteResult()> &write)
+{
+    WriteResult result;
+    if (!begin()) {
+        result.message = storageError();
+        return result;
+    }
+    result = write();
+    // A refused write wrote nothing, so committing is harmless; a failed one
+    // has already marked the transaction to roll back.
+    if (!commit() && result.message.isEmpty())
+        result.message = storageError();
+    return result;
+}
+
 WriteResult LocalStore::create(const QString &kindName, const QVariantMap &values,
                                const QString &requestedId)
 {
-    WriteResult result;
-    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
-    if (!kind) {
-        result.message = tr("Unknown kind of record: %1").arg(kindName);
-        return result;
-    }
-    result.errors = schema::validate(*kind, values, now());
-    if (!result.errors.isEmpty())
-        return result;
-    QString id = requestedId;
-    if (id.isEmpty()) {
-        id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    } else if (QUuid::fromString(id).isNull()) {
-        result.message = tr("%1 is not a valid record id.").arg(id);
-        return result;
-    }
-    // The id is the identity: creating the same record twice never duplicates it.
-    if (state(kindName, id)) {
-        result.id = id;
-        result.message = tr("A record with id %1 already exists.").arg(id);
-        return result;
-    }
-    const sync::HlcStamp stamp = m_clock->send();
-    const sync::RecordState st = codec::stateFromValues(*kind, id, values, stamp);
-    return writeState(*kind, st, true, now());
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        if (!kind) {
+            result.message = tr("Unknown kind of record: %1").arg(kindName);
+            return result;
+        }
+        result.errors = schema::validate(*kind, values, now());
+        if (!result.errors.isEmpty())
+            return result;
+        QString id = requestedId;
+        if (id.isEmpty()) {
+            id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        } else if (QUuid::fromString(id).isNull()) {
+            result.message = tr("%1 is not a valid record id.").arg(id);
+            return result;
+        }
+        // The id is the identity: creating the same record twice never duplicates it.
+        if (state(kindName, id)) {
+            result.id = id;
+            result.message = tr("A record with id %1 already exists.").arg(id);
+            return result;
+        }
+        const sync::HlcStamp stamp = m_clock->send();
+        const sync::RecordState st = codec::stateFromValues(*kind, id, values, stamp);
+        return writeState(*kind, st, true, now());
+    });
 }
 
 WriteResult LocalStore::update(const QString &kindName, const QString &id,
                                const QVariantMap &changes)
 {
-    WriteResult result;
-    result.id = id;
-    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
-    const auto current = kind ? record(kindName, id) : std::nullopt;
-    if (!current || current->deleted) {
-        result.message = tr("The record no longer exists.");
-        return result;
-    }
-    QVariantMap merged = current->values;
-    for (auto it = changes.cbegin(); it != changes.cend(); ++it)
-        merged.insert(it.key(), it.value());
-    result.errors = schema::validate(*kind, merged, now());
-    if (!result.errors.isEmpty())
-        return result;
+    // Read, stamp and write in one transaction: nothing (the sync worker
+    // merging pulled changes, say) can come between the read and the write.
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        result.id = id;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        const auto current = kind ? record(kindName, id) : std::nullopt;
+        if (!current || current->deleted) {
+            result.message = tr("The record no longer exists.");
+            return result;
+        }
+        QVariantMap merged = current->values;
+        for (auto it = changes.cbegin(); it != changes.cend(); ++it)
+            merged.insert(it.key(), it.value());
+        result.errors = schema::validate(*kind, merged, now());
+        if (!result.errors.isEmpty())
+            return result;
 
-    sync::RecordState st = *state(kindName, id);
-    const sync::HlcStamp stamp = m_clock->send();
-    if (!codec::applyChanges(*kind, st, current->values, changes, stamp))
-        return result; // nothing changed: nothing to store or sync
-    return writeState(*kind, st, false, current->createdAt);
+        sync::RecordState st = *state(kindName, id);
+        const sync::HlcStamp stamp = m_clock->send();
+        if (!codec::applyChanges(*kind, st, current->values, changes, stamp))
+            return result; // nothing changed: nothing to store or sync
+        return writeState(*kind, st, false, current->createdAt);
+    });
 }
 
 WriteResult LocalStore::remove(const QString &kindName, const QString &id)
 {
-    WriteResult result;
-    result.id = id;
-    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
-    auto st = kind ? state(kindName, id) : std::nullopt;
-    if (!st || st->isDeleted()) {
-        result.message = tr("The record no longer exists.");
-        return result;
-    }
-    st->deleted = {true, m_clock->send()};
-    return writeState(*kind, *st, false, {});
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        result.id = id;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        auto st = kind ? state(kindName, id) : std::nullopt;
+        if (!st || st->isDeleted()) {
+            result.message = tr("The record no longer exists.");
+            return result;
+        }
+        st->deleted = {true, m_clock->send()};
+        return writeState(*kind, *st, false, {});
+    });
 }
 
 WriteResult LocalStore::restore(const QString &kindName, const QString &id)
 {
-    WriteResult result;
-    result.id = id;
-    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
-    auto st = kind ? state(kindName, id) : std::nullopt;
-    if (!st) {
-        result.message = tr("The record no longer exists.");
-        return result;
-    }
-    if (!st->isDeleted())
-        return result;
-    st->deleted = {false, m_clock->send()};
-    return writeState(*kind, *st, false, {});
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        result.id = id;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        auto st = kind ? state(kindName, id) : std::nullopt;
+        if (!st) {
+            result.message = tr("The record no longer exists.");
+            return result;
+        }
+        if (!st->isDeleted())
+            return result;
+        st->deleted = {false, m_clock->send()};
+        return writeState(*kind, *st, false, {});
+    });
 }
 
 std::optional<Record> LocalStore::rowToRecord(const KindSpec &kind, const QSqlQuery &q) const
@@ -672,20 +716,46 @@ int LocalStore::count(const QString &kindName, const RecordFilter &filter) const
     return q.value(0).toInt();
 }
 
-int LocalStore::pendingChangeCount() const
+namespace {
+
+// "AND kind IN (?, ...)" for a list of kinds, or nothing for all kinds.
+QString kindFilter(const QStringList &kinds, QVariantList &binds)
 {
+    if (kinds.isEmpty())
+        return {};
+    QStringList marks;
+    for (const QString &kind : kinds) {
+        marks << QStringLiteral("?");
+        binds << kind;
+    }
+    return QStringLiteral(" AND kind IN (%1)").arg(marks.join(QLatin1Char(',')));
+}
+
+} // namespace
+
+int LocalStore::pendingChangeCount(const QStringList &kinds) const
+{
+    QVariantList binds;
     QSqlQuery q(database());
-    if (!exec(q, QStringLiteral("SELECT count(*) FROM outbox")) || !q.next())
+    q.prepare(QStringLiteral("SELECT count(*) FROM outbox WHERE rejected IS NULL") +
+              kindFilter(kinds, binds));
+    for (const QVariant &v : std::as_const(binds))
+        q.addBindValue(v);
+    if (!execPrepared(q) || !q.next())
         return 0;
     return q.value(0).toInt();
 }
 
-QList<OutboxEntry> LocalStore::pendingChanges(int limit) const
+QList<OutboxEntry> LocalStore::pendingChanges(int limit, const QStringList &kinds) const
 {
     QList<OutboxEntry> out;
+    QVariantList binds;
     QSqlQuery q(database());
-    q.prepare(QStringLiteral(
-        "SELECT kind, record_id, revision FROM outbox ORDER BY queued_at, rowid LIMIT ?"));
+    q.prepare(
+        QStringLiteral("SELECT kind, record_id, revision FROM outbox WHERE rejected IS NULL") +
+        kindFilter(kinds, binds) + QStringLiteral(" ORDER BY queued_at, rowid LIMIT ?"));
+    for (const QVariant &v : std::as_const(binds))
+        q.addBindValue(v);
     q.addBindValue(limit);
     if (!execPrepared(q))
         return out;
@@ -696,13 +766,93 @@ QList<OutboxEntry> LocalStore::pendingChanges(int limit) const
 
 bool LocalStore::acknowledge(const OutboxEntry &entry)
 {
+    return acknowledgeAll({entry}) == 1;
+}
+
+int LocalStore::acknowledgeAll(const QList<OutboxEntry> &entries)
+{
+    int removed = 0;
+    const bool ok = runInTransaction([&] {
+        for (const OutboxEntry &entry : entries) {
+            QSqlQuery &q = prepared(QStringLiteral(
+                "DELETE FROM outbox WHERE kind = ? AND record_id = ? AND revision = ?"));
+            q.addBindValue(entry.kind);
+            q.addBindValue(entry.recordId);
+            q.addBindValue(entry.revision);
+            if (!execPrepared(q))
+                return false;
+            removed += q.numRowsAffected();
+        }
+        return true;
+    });
+    return ok ? removed : -1;
+}
+
+bool LocalStore::setAside(const OutboxEntry &entry, const QString &reason)
+{
     QSqlQuery q(database());
-    q.prepare(
-        QStringLiteral("DELETE FROM outbox WHERE kind = ? AND record_id = ? AND revision = ?"));
+    q.prepare(QStringLiteral(
+        "UPDATE outbox SET rejected = ? WHERE kind = ? AND record_id = ? AND revision = ?"));
+    q.addBindValue(reason);
     q.addBindValue(entry.kind);
     q.addBindValue(entry.recordId);
     q.addBindValue(entry.revision);
-    return execPrepared(q) && q.numRowsAffected() == 1;
+    return execPrepared(q);
+}
+
+QList<RejectedChange> LocalStore::rejectedChanges() const
+{
+    QList<RejectedChange> out;
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT kind, record_id, rejected FROM outbox "
+                                "WHERE rejected IS NOT NULL ORDER BY queued_at, rowid")))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
+    return out;
+}
+
+bool LocalStore::requeueAll(const QStringList &kinds)
+{
+    const QString queuedAt = schema::formatDateTime(now());
+    return runInTransaction([&] {
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            if (!kinds.isEmpty() && !kinds.contains(kind.name))
+                continue;
+            QSqlQuery q(database());
+            q.prepare(QStringLiteral("INSERT INTO outbox (kind, record_id, revision, queued_at) "
+                                     "SELECT ?, id, 1, ? FROM %1 WHERE true "
+                                     "ON CONFLICT(kind, record_id) DO UPDATE SET "
+                                     "revision = revision + 1, rejected = NULL")
+                          .arg(kind.table));
+            q.addBindValue(kind.name);
+            q.addBindValue(queuedAt);
+            if (!execPrepared(q))
+                return false;
+        }
+        return setSetting(QStringLiteral("cursor"), QStringLiteral("0"));
+    });
+}
+
+QString LocalStore::setting(const QString &key, const QString &fallback) const
+{
+    QSqlQuery &q = prepared(QStringLiteral("SELECT value FROM meta WHERE key = ?"));
+    q.addBindValue(key);
+    if (!execPrepared(q) || !q.next())
+        return fallback;
+    const QString value = q.value(0).toString();
+    q.finish();
+    return value;
+}
+
+bool LocalStore::setSetting(const QString &key, const QString &value)
+{
+    QSqlQuery &q =
+        prepared(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
+                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
+    q.addBindValue(key);
+    q.addBindValue(value);
+    return execPrepared(q);
 }
 
 namespace {
@@ -767,11 +917,7 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
                                      schema::parseDateTime(detectedAt)});
         }
     }
-    QSqlQuery &q =
-        prepared(QStringLiteral("INSERT INTO meta (key, value) VALUES ('cursor', ?) "
-                                "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
-    q.addBindValue(QString::number(cursor));
-    if (!execPrepared(q))
+    if (!setSetting(QStringLiteral("cursor"), QString::number(cursor)))
         return fail();
     if (!commit()) {
         result = {};
@@ -782,10 +928,7 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
 
 qint64 LocalStore::syncCursor() const
 {
-    QSqlQuery q(database());
-    if (!exec(q, QStringLiteral("SELECT value FROM meta WHERE key = 'cursor'")) || !q.next())
-        return 0;
-    return q.value(0).toString().toLongLong();
+    return setting(QStringLiteral("cursor")).toLongLong();
 }
 
 QList<Conflict> LocalStore::conflicts() const

@@ -62,6 +62,15 @@ struct OutboxEntry
     qint64 revision = 0;
 };
 
+// A queued change the server refused as invalid, kept aside with its reason
+// until the record is edited again.
+struct RejectedChange
+{
+    QString kind;
+    QString recordId;
+    QString reason;
+};
+
 // A write of this device that lost to a concurrent write from another
 // device when pulled changes were merged in (shown on the Conflicts page).
 struct Conflict
@@ -91,7 +100,7 @@ class LocalStore : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int kSchemaVersion = 3;
+    static constexpr int kSchemaVersion = 4;
     static constexpr const char *kFileName = "hale.sqlite";
 
     enum class OpenStatus { Ok, Corrupt, TooNew, Unwritable };
@@ -130,10 +139,28 @@ public:
     QList<Record> records(const QString &kind, const RecordFilter &filter = {}) const;
     int count(const QString &kind, const RecordFilter &filter = {}) const;
 
-    int pendingChangeCount() const;
-    QList<OutboxEntry> pendingChanges(int limit = 500) const;
+    // Queued changes, oldest first, of the given kinds (empty: all kinds);
+    // changes set aside as rejected are not counted or listed.
+    int pendingChangeCount(const QStringList &kinds = {}) const;
+    QList<OutboxEntry> pendingChanges(int limit = 500, const QStringList &kinds = {}) const;
     // Removes a pushed change unless the record was written again since.
     bool acknowledge(const OutboxEntry &entry);
+    // The same for a batch in one transaction: how many left the outbox, or
+    // -1 if the database failed (and none did).
+    int acknowledgeAll(const QList<OutboxEntry> &entries);
+    // Keeps a change the server refused out of the pushes until the record
+    // is written again.
+    bool setAside(const OutboxEntry &entry, const QString &reason);
+    QList<RejectedChange> rejectedChanges() const;
+    // Queues every record of the given kinds (empty: all) and resets the
+    // sync cursor: after signing in to another account, or when a kind is
+    // synced again, so that both sides end up with everything.
+    bool requeueAll(const QStringList &kinds = {});
+
+    // Small device settings kept in the database beside the data they
+    // describe (the sync account, server and kinds; never secrets).
+    QString setting(const QString &key, const QString &fallback = {}) const;
+    bool setSetting(const QString &key, const QString &value);
 
     // Merges states pulled from the server into the local records with the
     // shared merge rules and stores the server cursor, all in one
@@ -162,6 +189,7 @@ private:
     bool begin();
     bool commit();
     void rollback();
+    WriteResult writeTransaction(const std::function<WriteResult()> &write);
     enum class Queue { Push, DoNotPush };
     WriteResult writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
                            const QDateTime &createdAt, Queue queue = Queue::Push);

@@ -95,7 +95,9 @@ bool applyChanges(const KindSpec &kind, sync::RecordState &state, const QVariant
         } else {
             const QJsonValue json = schema::toJson(*field, next);
             if (json != schema::toJson(*field, before)) {
-                state.fields.insert(field->name, {json, stamp});
+                // The base: the write this one replaces, as this device saw it.
+                const sync::HlcStamp base = state.fields.value(field->name).stamp;
+                state.fields.insert(field->name, {json, stamp, base});
                 changed = true;
             }
         }

@@ -113,6 +113,7 @@ void ApiClient::send(const QByteArray &method, const QString &path, const QJsonO
                                    ? QByteArray()
                                    : QJsonDocument(body).toJson(QJsonDocument::Compact);
     m_bytesSent += payload.size();
+    ++m_requests;
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
     connect(reply, &QNetworkReply::finished, this, [this, reply, handler = std::move(handler)] {
         reply->deleteLater();

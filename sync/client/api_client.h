@@ -76,6 +76,7 @@ public:
     // Bytes sent and received so far (request line and headers excluded).
     qint64 bytesSent() const { return m_bytesSent; }
     qint64 bytesReceived() const { return m_bytesReceived; }
+    qint64 requestsSent() const { return m_requests; }
 
     void signUp(const QString &email, const QString &password, const DeviceDescription &device,
                 Callback<AuthTokens> done);
@@ -103,6 +104,7 @@ private:
     QString m_accessToken;
     qint64 m_bytesSent = 0;
     qint64 m_bytesReceived = 0;
+    qint64 m_requests = 0;
 };
 
 } // namespace hale::sync

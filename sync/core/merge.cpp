@@ -37,7 +37,8 @@ RecordState merge(const RecordState &ours, const RecordState &theirs, QList<Lost
         if (mine == out.fields.end()) {
             out.fields.insert(it.key(), it.value());
         } else if (!sameCell(*mine, it.value()) && theirsWins(*mine, it.value())) {
-            if (lost)
+            // Overwritten by a write that had not seen ours: a conflict.
+            if (lost && it->base < mine->stamp)
                 lost->append({it.key(), {}, mine->value, mine->stamp, it->value, it->stamp});
             *mine = it.value();
         }

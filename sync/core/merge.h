@@ -21,7 +21,8 @@ struct LostWrite
 // element-wise fields merge per element; the tombstone is a cell of its own.
 // The result does not depend on argument order, grouping or repetition
 // (commutative, associative, idempotent), so retries and re-deliveries are
-// harmless. `lost`, if given, lists the cells where `ours` lost to `theirs`.
+// harmless. `lost`, if given, lists the cells where `ours` lost to a
+// concurrent write of `theirs` (one whose base stamp is older than ours).
 RecordState merge(const RecordState &ours, const RecordState &theirs,
                   QList<LostWrite> *lost = nullptr);
 

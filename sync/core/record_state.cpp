@@ -20,8 +20,9 @@ HlcStamp RecordState::latestStamp() const
     return latest;
 }
 
-// {"f": {"weight": "<stamp>"}, "e": {"side_effects": {"nausea": ["<stamp>", value, removed]}},
-//  "d": "<stamp>"} -- field values of last-writer-wins fields live in the row's columns.
+// {"f": {"weight": "<stamp>"}, "b": {"weight": "<base stamp>"},
+//  "e": {"side_effects": {"nausea": ["<stamp>", value, removed]}}, "d": "<stamp>"}
+// -- field values of last-writer-wins fields live in the row's columns.
 QJsonObject RecordState::metaToJson() const
 {
     QJsonObject f;
@@ -36,6 +37,13 @@ QJsonObject RecordState::metaToJson() const
         e.insert(it.key(), members);
     }
     QJsonObject meta{{QStringLiteral("f"), f}, {QStringLiteral("e"), e}};
+    QJsonObject b;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
+        if (!it.value().base.isNull())
+            b.insert(it.key(), it.value().base.toString());
+    }
+    if (!b.isEmpty())
+        meta.insert(QStringLiteral("b"), b);
     if (!deleted.stamp.isNull())
         meta.insert(QStringLiteral("d"), deleted.stamp.toString());
     return meta;
@@ -49,6 +57,13 @@ bool RecordState::metaFromJson(const QJsonObject &meta, RecordState &into)
         if (!stamp)
             return false;
         into.fields[it.key()].stamp = *stamp;
+    }
+    const QJsonObject b = meta.value(QStringLiteral("b")).toObject();
+    for (auto it = b.constBegin(); it != b.constEnd(); ++it) {
+        const auto base = HlcStamp::fromString(it.value().toString());
+        if (!base || !into.fields.contains(it.key()))
+            return false;
+        into.fields[it.key()].base = *base;
     }
     const QJsonObject e = meta.value(QStringLiteral("e")).toObject();
     for (auto it = e.constBegin(); it != e.constEnd(); ++it) {

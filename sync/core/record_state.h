@@ -9,11 +9,16 @@
 
 namespace hale::sync {
 
-// One last-writer-wins cell: a value and the stamp of the write that set it.
+// One last-writer-wins cell: a value, the stamp of the write that set it,
+// and the stamp of the value that write replaced (null for the first one).
+// The base tells a deliberate overwrite from a concurrent one: a write
+// whose base is at least the stamp it beats was made by someone who had
+// seen that value, so the value did not lose a conflict.
 struct Cell
 {
     QJsonValue value;
     HlcStamp stamp;
+    HlcStamp base = {};
 
     friend bool operator==(const Cell &, const Cell &) = default;
 };

@@ -132,9 +132,13 @@ std::optional<QJsonObject> parseObject(const QByteArray &body, WireError *error)
 QJsonObject encodeRecord(const RecordState &state)
 {
     QJsonObject fields;
-    for (auto it = state.fields.cbegin(); it != state.fields.cend(); ++it)
-        fields.insert(it.key(), QJsonObject{{QStringLiteral("v"), it->value},
-                                            {QStringLiteral("t"), it->stamp.toString()}});
+    for (auto it = state.fields.cbegin(); it != state.fields.cend(); ++it) {
+        QJsonObject cell{{QStringLiteral("v"), it->value},
+                         {QStringLiteral("t"), it->stamp.toString()}};
+        if (!it->base.isNull())
+            cell.insert(QStringLiteral("b"), it->base.toString());
+        fields.insert(it.key(), cell);
+    }
     QJsonObject elements;
     for (auto it = state.elements.cbegin(); it != state.elements.cend(); ++it) {
         QJsonObject members;
@@ -196,12 +200,17 @@ void appendValue(QByteArray &out, const QJsonValue &value)
     }
 }
 
-void appendCell(QByteArray &out, const QJsonValue &value, const HlcStamp &stamp)
+void appendCell(QByteArray &out, const QJsonValue &value, const HlcStamp &stamp,
+                const HlcStamp &base = {})
 {
     out += "{\"v\":";
     appendValue(out, value);
     out += ",\"t\":";
     appendString(out, stamp.toString());
+    if (!base.isNull()) {
+        out += ",\"b\":";
+        appendString(out, base.toString());
+    }
     out += '}';
 }
 
@@ -222,7 +231,7 @@ QByteArray encodeRecordJson(const RecordState &state)
             out += ',';
         appendString(out, it.key());
         out += ':';
-        appendCell(out, it->value, it->stamp);
+        appendCell(out, it->value, it->stamp, it->base);
     }
     out += "},\"elements\":{";
     first = true;
@@ -310,7 +319,15 @@ std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields un
             fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
             return std::nullopt;
         }
-        state.fields.insert(it.key(), {value.isUndefined() ? QJsonValue() : value, *stamp});
+        // The base is optional (a first write has none) and never after the write.
+        std::optional<HlcStamp> base = HlcStamp{};
+        if (cell.contains(QStringLiteral("b")))
+            base = HlcStamp::fromString(cell.value(QStringLiteral("b")).toString());
+        if (!base || *stamp < *base) {
+            fail(error, tr("The field's base stamp is not valid."), key, it.key());
+            return std::nullopt;
+        }
+        state.fields.insert(it.key(), {value.isUndefined() ? QJsonValue() : value, *stamp, *base});
     }
 
     const QJsonObject elements = o.value(QStringLiteral("elements")).toObject();

@@ -290,7 +290,10 @@ HttpResponse Api::refresh(const HttpRequest &request)
     case ServerStore::Refresh::Unknown:
         break;
     }
-    return unauthorized(QStringLiteral("Sign in again."));
+    // A revoked device's tokens are deleted, so revoked and expired look
+    // the same here.
+    return unauthorized(QStringLiteral("This device was signed out (from another device, or "
+                                       "its sign-in ran out). Sign in again."));
 }
 
 HttpResponse Api::logout(const HttpRequest &request)

@@ -74,6 +74,34 @@ public:
         m_process.setProgram(QString::fromLocal8Bit(qgetenv("HALE_SERVER_BINARY")));
         m_process.setArguments(args + extraArgs);
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        launch();
+    }
+
+    // Starts the server again after stop() or kill(), on the same port and
+    // database, as a restarted service would.
+    bool restart()
+    {
+        stop();
+        QStringList args = m_process.arguments();
+        args[args.indexOf(QStringLiteral("--listen")) + 1] =
+            QStringLiteral("127.0.0.1:%1").arg(m_port);
+        m_process.setArguments(args);
+        m_port = 0;
+        launch();
+        return started();
+    }
+    ~ServerProcess()
+    {
+        stop();
+        if (!m_database.isEmpty())
+            postgresAdmin(
+                m_adminUrl,
+                QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
+    }
+
+private:
+    void launch()
+    {
         m_process.start();
         // The first line of stdout names the port.
         static const QRegularExpression listening(
@@ -91,15 +119,8 @@ public:
                 break;
         }
     }
-    ~ServerProcess()
-    {
-        stop();
-        if (!m_database.isEmpty())
-            postgresAdmin(
-                m_adminUrl,
-                QStringLiteral("DROP DATABASE IF EXISTS %1 WITH (FORCE)").arg(m_database));
-    }
 
+public:
     // Kills the server at once, as a crash or a pulled cable would.
     void kill()
     {

@@ -256,6 +256,77 @@ private slots:
         QCOMPARE(m_store->pendingChangeCount(), 1);
     }
 
+    void anEditRecordsTheStampItReplaced()
+    {
+        const QString id = m_store->create(kMetric, metric(70)).id;
+        const sync::HlcStamp created =
+            m_store->state(kMetric, id)->fields.value(QStringLiteral("weight")).stamp;
+        QVERIFY(created.isNull() == false);
+        QVERIFY(m_store->state(kMetric, id)->fields.value(QStringLiteral("weight")).base.isNull());
+        m_wall += 1000;
+        QVERIFY(m_store->update(kMetric, id, {{QStringLiteral("weight"), 71.0}}).ok());
+        // Kept across a reopen (it lives in the row's sync metadata).
+        m_store.reset();
+        m_store = std::make_unique<LocalStore>();
+        QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("data"))).ok());
+        const sync::Cell weight =
+            m_store->state(kMetric, id)->fields.value(QStringLiteral("weight"));
+        QCOMPARE(weight.base, created);
+        QVERIFY(weight.stamp > created);
+    }
+
+    void aRefusedChangeIsSetAsideUntilTheRecordIsEditedAgain()
+    {
+        const QString a = m_store->create(kMetric, metric(70)).id;
+        const QString b = m_store->create(kMetric, metric(71)).id;
+        QList<OutboxEntry> queued = m_store->pendingChanges();
+        QCOMPARE(queued.size(), 2);
+        QVERIFY(m_store->setAside(queued.first(), QStringLiteral("too far in the future")));
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+        QCOMPARE(m_store->pendingChanges().first().recordId, b);
+        const QList<RejectedChange> rejected = m_store->rejectedChanges();
+        QCOMPARE(rejected.size(), 1);
+        QCOMPARE(rejected.first().recordId, a);
+        QCOMPARE(rejected.first().reason, QStringLiteral("too far in the future"));
+        // Pushed changes leave by revision, in one batch.
+        QCOMPARE(m_store->acknowledgeAll(m_store->pendingChanges()), 1);
+        QCOMPARE(m_store->pendingChangeCount(), 0);
+        // Editing the record queues it again, no longer set aside.
+        QVERIFY(m_store->update(kMetric, a, {{QStringLiteral("weight"), 72.0}}).ok());
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+        QVERIFY(m_store->rejectedChanges().isEmpty());
+        // Counting and listing by kind.
+        QCOMPARE(m_store->pendingChangeCount({QStringLiteral("meal")}), 0);
+        QCOMPARE(m_store->pendingChanges(10, {kMetric}).size(), 1);
+    }
+
+    void requeueAllQueuesEveryRecordAndRestartsTheCursor()
+    {
+        for (int i = 0; i < 3; ++i)
+            QVERIFY(m_store->create(kMetric, metric(70 + i)).ok());
+        QVERIFY(m_store->create(QStringLiteral("medication"), medication()).ok());
+        QCOMPARE(m_store->acknowledgeAll(m_store->pendingChanges()), 4);
+        QVERIFY(m_store->applyRemote({}, 42).ok());
+        QCOMPARE(m_store->syncCursor(), 42);
+        QVERIFY(m_store->requeueAll({kMetric}));
+        QCOMPARE(m_store->pendingChangeCount(), 3);
+        QCOMPARE(m_store->syncCursor(), 0);
+        QVERIFY(m_store->requeueAll());
+        QCOMPARE(m_store->pendingChangeCount(), 4);
+    }
+
+    void settingsAreKeptInTheDatabase()
+    {
+        QCOMPARE(m_store->setting(QStringLiteral("sync.server"), QStringLiteral("none")),
+                 QStringLiteral("none"));
+        QVERIFY(m_store->setSetting(QStringLiteral("sync.server"), QStringLiteral("https://a")));
+        QVERIFY(m_store->setSetting(QStringLiteral("sync.server"), QStringLiteral("https://b")));
+        m_store.reset();
+        m_store = std::make_unique<LocalStore>();
+        QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("data"))).ok());
+        QCOMPARE(m_store->setting(QStringLiteral("sync.server")), QStringLiteral("https://b"));
+    }
+
     void aLocalWriteThatLosesIsListedAsAConflictAndStaysQueued()
     {
         const QString id = m_store->create(kMetric, metric(70)).id;

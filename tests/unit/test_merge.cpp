@@ -98,6 +98,29 @@ private slots:
         QCOMPARE(lost.first().theirs.toDouble(), 71.0);
     }
 
+    void onlyAWriteThatHadNotSeenOursMakesAConflict()
+    {
+        const HlcStamp created{10, 0, QStringLiteral("a")};
+        const HlcStamp ourEdit{20, 0, QStringLiteral("a")};
+        RecordState mine;
+        mine.fields[QStringLiteral("weight")] = {70.0, ourEdit, created};
+        mine.fields[QStringLiteral("notes")] = {QStringLiteral("ours"), created};
+        // Their weight replaced the created value (they had not seen our
+        // edit): concurrent. Their notes replaced our value knowingly.
+        RecordState theirs;
+        theirs.fields[QStringLiteral("weight")] = {71.0, {30, 0, QStringLiteral("b")}, created};
+        theirs.fields[QStringLiteral("notes")] = {
+            QStringLiteral("theirs"), {31, 0, QStringLiteral("b")}, created};
+        QList<LostWrite> lost;
+        const RecordState out = merge(mine, theirs, &lost);
+        QCOMPARE(out.fields[QStringLiteral("weight")].value.toDouble(), 71.0);
+        QCOMPARE(out.fields[QStringLiteral("notes")].value.toString(), QStringLiteral("theirs"));
+        QCOMPARE(lost.size(), 1);
+        QCOMPARE(lost.first().field, QStringLiteral("weight"));
+        // The base travels with the winning write.
+        QCOMPARE(out.fields[QStringLiteral("weight")].base, created);
+    }
+
     void concurrentSetAdditionsBothSurvive()
     {
         RecordState mine;

@@ -66,6 +66,9 @@ private slots:
             const auto rec = store.record(QStringLiteral("metric"), id);
             QVERIFY(rec);
             QCOMPARE(rec->value(QStringLiteral("weight")).toDouble(), 80.5);
+            // Its queued change still waits to be pushed (v4 added set-aside
+            // changes to the outbox).
+            QCOMPARE(store.pendingChangeCount(), 1);
             QVERIFY(
                 store.update(QStringLiteral("metric"), id, {{QStringLiteral("weight"), 80}}).ok());
             QVERIFY(QFile::exists(store.databasePath() +

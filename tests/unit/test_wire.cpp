@@ -87,6 +87,32 @@ private slots:
         QVERIFY(decoded->hasMore);
     }
 
+    void aBaseStampTravelsAndMayNotFollowItsWrite()
+    {
+        RecordState state = sample();
+        Cell &dose = state.fields[QStringLiteral("dose")];
+        dose.base = *HlcStamp::fromString(kStamp);
+        dose.stamp = {dose.base.millis + 5, 0, dose.base.node};
+        for (const QByteArray &text :
+             {QJsonDocument(encodeRecord(state)).toJson(), encodeRecordJson(state)}) {
+            WireError error;
+            const auto decoded =
+                decodeRecord(QJsonDocument::fromJson(text).object(), UnknownFields::Refuse, &error);
+            QVERIFY2(decoded, qPrintable(error.message));
+            QCOMPARE(*decoded, state);
+        }
+        QJsonObject json = encodeRecord(state);
+        QJsonObject fields = json.value(QStringLiteral("fields")).toObject();
+        fields.insert(QStringLiteral("dose"),
+                      QJsonObject{{QStringLiteral("v"), 200.0},
+                                  {QStringLiteral("t"), kStamp},
+                                  {QStringLiteral("b"), dose.stamp.toString()}});
+        json.insert(QStringLiteral("fields"), fields);
+        WireError error;
+        QVERIFY(!decodeRecord(json, UnknownFields::Refuse, &error));
+        QCOMPARE(error.field, QStringLiteral("dose"));
+    }
+
     void responseTextSplicesStoredRecords()
     {
         RecordState other = sample();

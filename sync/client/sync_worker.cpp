@@ -1,0 +1,573 @@
+#include "sync/client/sync_worker.h"
+
+#include "models/local_store.h"
+#include "sync/client/token_store.h"
+
+#include <QLoggingCategory>
+#include <QNetworkAccessManager>
+#include <QSet>
+#include <QSysInfo>
+
+Q_LOGGING_CATEGORY(lcSync, "hale.sync")
+
+namespace hale::sync {
+
+namespace {
+
+// The failures that do not come from the server: they reuse ApiError so
+// that one path decides what the user sees.
+ApiError localFailure(ApiError::Kind kind, const QString &code, const QString &message)
+{
+    ApiError e;
+    e.kind = kind;
+    e.code = code;
+    e.message = message;
+    return e;
+}
+
+const QString kKeychainFailure = QStringLiteral("keychain");
+
+} // namespace
+
+// The state of the running cycle.
+struct SyncWorker::Cycle
+{
+    int batch = 0;          // records per push; halved to isolate a refused one
+    bool refreshed = false; // the access token was renewed once already
+};
+
+SyncWorker::SyncWorker(QString dataDir, QObject *parent)
+    : SyncWorker(std::move(dataDir), Options{}, parent)
+{
+}
+
+SyncWorker::SyncWorker(QString dataDir, Options options, QObject *parent)
+    : QObject(parent), m_dataDir(std::move(dataDir)), m_options(std::move(options)),
+      m_debounce(this), m_periodic(this), m_retry(this), m_backoff(m_options.backoff)
+{
+    qRegisterMetaType<SyncStatus>();
+    qRegisterMetaType<QList<DeviceDescription>>();
+    if (m_options.deviceName.isEmpty())
+        m_options.deviceName = QSysInfo::machineHostName();
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(m_options.debounceMs);
+    m_retry.setSingleShot(true);
+    m_periodic.setInterval(m_options.periodicMs);
+    connect(&m_debounce, &QTimer::timeout, this, &SyncWorker::beginCycle);
+    connect(&m_retry, &QTimer::timeout, this, &SyncWorker::beginCycle);
+    connect(&m_periodic, &QTimer::timeout, this, &SyncWorker::beginCycle);
+}
+
+SyncWorker::~SyncWorker() = default;
+
+qint64 SyncWorker::requestsSent() const
+{
+    return m_api ? m_api->requestsSent() + m_retiredRequests : m_retiredRequests;
+}
+
+qint64 SyncWorker::bytesSent() const
+{
+    return m_api ? m_api->bytesSent() : 0;
+}
+
+qint64 SyncWorker::bytesReceived() const
+{
+    return m_api ? m_api->bytesReceived() : 0;
+}
+
+bool SyncWorker::isEnabled() const
+{
+    return m_store && m_store->setting(settings::kEnabled) == QLatin1String("1");
+}
+
+QStringList SyncWorker::syncedKinds() const
+{
+    const QString stored = m_store->setting(settings::kKinds);
+    if (!stored.isEmpty())
+        return stored.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    QStringList all;
+    for (const KindSpec &kind : SchemaRegistry::instance().kinds())
+        all << kind.name;
+    return all;
+}
+
+void SyncWorker::start()
+{
+    if (m_store)
+        return;
+    auto store = std::make_unique<LocalStore>();
+    if (m_options.physicalClock)
+        store->setPhysicalClock(m_options.physicalClock);
+    const LocalStore::OpenResult opened = store->open(m_dataDir);
+    if (!opened.ok()) {
+        m_status.state = SyncState::Error;
+        m_status.message = opened.message;
+        publish();
+        return;
+    }
+    m_store = std::move(store);
+    connect(m_store.get(), &LocalStore::recordsChanged, this, &SyncWorker::recordsChanged);
+    m_network = new QNetworkAccessManager(this);
+    m_tokens = new TokenStore(this);
+    m_status.account = m_store->setting(settings::kAccount);
+    m_status.lastSynced =
+        QDateTime::fromString(m_store->setting(settings::kLastSynced), Qt::ISODateWithMs);
+    if (isEnabled()) {
+        m_periodic.start();
+        beginCycle();
+        return;
+    }
+    m_status.state = SyncState::Off;
+    publish();
+}
+
+bool SyncWorker::ensureApi()
+{
+    const QUrl server(m_store->setting(settings::kServer));
+    if (!server.isValid() || server.host().isEmpty())
+        return false;
+    if (m_api && m_api->baseUrl() == server)
+        return true;
+    if (m_api) {
+        m_retiredRequests += m_api->requestsSent();
+        m_api->deleteLater();
+    }
+    m_api = new ApiClient(m_network, server, this);
+    m_hasAccess = false;
+    return true;
+}
+
+void SyncWorker::setEnabled(bool enabled)
+{
+    if (!m_store)
+        return;
+    m_store->setSetting(settings::kEnabled, enabled ? QStringLiteral("1") : QStringLiteral("0"));
+    if (enabled) {
+        m_periodic.start();
+        syncNow();
+        return;
+    }
+    // No timer may start another request; a request already on the wire
+    // finishes, and its cycle stops there.
+    m_debounce.stop();
+    m_periodic.stop();
+    m_retry.stop();
+    m_runAgain = false;
+    if (!m_cycle) {
+        m_status.state = SyncState::Off;
+        m_status.message.clear();
+        publish();
+    }
+}
+
+void SyncWorker::syncNow()
+{
+    m_debounce.stop();
+    m_retry.stop();
+    beginCycle();
+}
+
+void SyncWorker::scheduleSoon()
+{
+    if (!m_store)
+        return;
+    m_status.pending = m_store->pendingChangeCount(syncedKinds());
+    publish();
+    if (isEnabled())
+        m_debounce.start();
+}
+
+void SyncWorker::beginCycle()
+{
+    if (!m_store)
+        return;
+    if (!isEnabled()) {
+        emit cycleFinished(false, tr("Sync is off."));
+        return;
+    }
+    if (m_cycle) {
+        m_runAgain = true;
+        return;
+    }
+    m_cycle = std::make_unique<Cycle>();
+    m_cycle->batch = m_options.pushBatch;
+    m_status.state = SyncState::Syncing;
+    m_status.message.clear();
+    m_status.pushed = 0;
+    m_status.pulled = 0;
+    publish();
+    withAccess([this] { exchange(); }, [this](const ApiError &e) { handleFailure(e); });
+}
+
+void SyncWorker::withAccess(std::function<void()> next, std::function<void(const ApiError &)> fail)
+{
+    if (!ensureApi()) {
+        return fail(localFailure(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
+                                 tr("Sign in to sync.")));
+    }
+    if (m_hasAccess)
+        return next();
+    const QString account = m_store->deviceId();
+    m_tokens->read(account, [this, account, next = std::move(next),
+                             fail = std::move(fail)](const TokenStore::Result &stored) {
+        if (!stored.ok())
+            return fail(localFailure(ApiError::Kind::Server, kKeychainFailure, stored.error));
+        if (!stored.token) {
+            return fail(localFailure(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
+                                     tr("Sign in to sync.")));
+        }
+        m_api->refresh(*stored.token, [this, account, next, fail](std::optional<AuthTokens> tokens,
+                                                                  const ApiError &error) {
+            if (!tokens)
+                return fail(error);
+            // The refresh token rotates on every use: keep the new one.
+            m_tokens->write(account, tokens->refreshToken,
+                            [this, next, fail](const TokenStore::Result &written) {
+                                if (!written.ok()) {
+                                    return fail(localFailure(ApiError::Kind::Server,
+                                                             kKeychainFailure, written.error));
+                                }
+                                m_hasAccess = true;
+                                next();
+                            });
+        });
+    });
+}
+
+void SyncWorker::exchange()
+{
+    if (!m_cycle)
+        return;
+    if (!isEnabled())
+        return endCycle(SyncState::Off, {});
+    const QStringList kinds = syncedKinds();
+    SyncRequest request;
+    request.cursor = m_store->syncCursor();
+    request.kinds = kinds;
+    request.pageSize = m_options.pageSize;
+    QList<OutboxEntry> inFlight;
+    const QList<OutboxEntry> queued = m_store->pendingChanges(m_cycle->batch, kinds);
+    for (const OutboxEntry &entry : queued) {
+        const std::optional<RecordState> state = m_store->state(entry.kind, entry.recordId);
+        if (!state) { // the row is gone (a restored backup): nothing to send
+            m_store->acknowledge(entry);
+            continue;
+        }
+        request.changes.append(*state);
+        inFlight.append(entry);
+    }
+    const bool fullBatch = queued.size() == m_cycle->batch;
+    m_api->sync(request, [this, inFlight, fullBatch](std::optional<SyncResponse> response,
+                                                     const ApiError &error) {
+        if (!m_cycle)
+            return;
+        if (!response) {
+            if (error.kind == ApiError::Kind::Unauthorized && !m_cycle->refreshed) {
+                // The access token expired: renew it once, then carry on.
+                m_cycle->refreshed = true;
+                m_hasAccess = false;
+                return withAccess([this] { exchange(); },
+                                  [this](const ApiError &e) { handleFailure(e); });
+            }
+            if (error.kind == ApiError::Kind::Invalid && !inFlight.isEmpty())
+                return setAsideRefused(inFlight, error);
+            return handleFailure(error);
+        }
+        QList<RecordState> incoming = response->merged;
+        incoming += response->changes;
+        const RemoteApplyResult applied = m_store->applyRemote(incoming, response->cursor);
+        if (!applied.ok())
+            return endCycle(SyncState::Error, applied.message);
+        if (!applied.conflicts.isEmpty())
+            emit conflictsAdded(int(applied.conflicts.size()));
+        const QSet<QString> taken(response->applied.cbegin(), response->applied.cend());
+        QList<OutboxEntry> done;
+        for (const OutboxEntry &entry : inFlight) {
+            if (taken.contains(entry.kind + QLatin1Char('/') + entry.recordId))
+                done.append(entry);
+        }
+        const int removed = m_store->acknowledgeAll(done);
+        if (removed < 0)
+            return endCycle(SyncState::Error, tr("The local database could not be written."));
+        m_status.pushed += inFlight.size();
+        m_status.pulled += response->changes.size();
+        m_status.pending = m_store->pendingChangeCount(syncedKinds());
+        publish();
+        // More to pull, or a full batch pushed (more may wait). A batch that
+        // removed nothing is not sent again in this cycle: its records were
+        // all written again meanwhile and go in the next cycle.
+        if (response->hasMore || (fullBatch && removed > 0)) {
+            QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
+            return;
+        }
+        m_backoff.reset();
+        m_status.lastSynced = QDateTime::currentDateTimeUtc();
+        m_store->setSetting(settings::kLastSynced, m_status.lastSynced.toString(Qt::ISODateWithMs));
+        endCycle(SyncState::Synced, {});
+    });
+}
+
+void SyncWorker::setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiError &error)
+{
+    // The server names the record at fault: set it aside and send the rest.
+    // Otherwise (a body too large, say) halve the batch until one record is
+    // alone in it. Each step sets one record aside or halves the batch, so
+    // this ends.
+    const OutboxEntry *culprit = nullptr;
+    for (const OutboxEntry &entry : inFlight) {
+        if (entry.kind + QLatin1Char('/') + entry.recordId == error.record)
+            culprit = &entry;
+    }
+    if (!culprit && inFlight.size() == 1)
+        culprit = &inFlight.first();
+    if (culprit) {
+        const QString reason = error.field.isEmpty()
+                                   ? error.message
+                                   : tr("%1 (field %2)").arg(error.message, error.field);
+        qCWarning(lcSync) << "the server refused" << culprit->kind << culprit->recordId << reason;
+        if (!m_store->setAside(*culprit, reason))
+            return endCycle(SyncState::Error, tr("The local database could not be written."));
+    } else {
+        m_cycle->batch = std::max(1, int(inFlight.size() / 2));
+    }
+    QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
+}
+
+void SyncWorker::handleFailure(const ApiError &error)
+{
+    switch (error.kind) {
+    case ApiError::Kind::Unauthorized:
+        return dropSession(error.message);
+    case ApiError::Kind::UpgradeRequired:
+        // Retrying cannot help; the next start (of an updated app) will.
+        return endCycle(SyncState::Error, error.message);
+    default:
+        break;
+    }
+    if (error.code == kKeychainFailure) {
+        // Without the keychain there is nowhere safe for the session: sync
+        // stays off rather than keep a token in a plain file.
+        return endCycle(SyncState::Error,
+                        error.message + QLatin1Char(' ') + tr("Sync stays off until it is."));
+    }
+    const qint64 wait = m_backoff.nextDelayMs(qint64(error.retryAfterSeconds) * 1000);
+    m_retry.start(int(std::min<qint64>(wait, std::numeric_limits<int>::max())));
+    qCInfo(lcSync) << "sync failed:" << error.message << "- next try in" << wait << "ms";
+    if (error.kind == ApiError::Kind::Network)
+        return endCycle(SyncState::Offline, tr("The server cannot be reached."));
+    endCycle(SyncState::Error, error.message);
+}
+
+void SyncWorker::dropSession(const QString &message)
+{
+    m_hasAccess = false;
+    const QString why = message.isEmpty() ? tr("Sign in to sync.") : message;
+    if (!m_store->setting(settings::kUserId).isEmpty()) {
+        // The session is over (signed out or revoked elsewhere): forget the
+        // token; every local record stays.
+        m_tokens->remove(m_store->deviceId(), [](const TokenStore::Result &) {});
+    }
+    endCycle(SyncState::SignInNeeded, why);
+}
+
+void SyncWorker::endCycle(SyncState state, const QString &message)
+{
+    m_cycle.reset();
+    if (!isEnabled())
+        state = SyncState::Off;
+    m_status.state = state;
+    m_status.message = state == SyncState::Off ? QString() : message;
+    m_status.pending = m_store->pendingChangeCount(syncedKinds());
+    m_status.rejected = int(m_store->rejectedChanges().size());
+    publish();
+    emit cycleFinished(state == SyncState::Synced, message);
+    if (m_runAgain && state == SyncState::Synced) {
+        m_runAgain = false;
+        QMetaObject::invokeMethod(this, &SyncWorker::beginCycle, Qt::QueuedConnection);
+    }
+}
+
+void SyncWorker::publish()
+{
+    emit statusChanged(m_status);
+}
+
+// --- Account and devices ---------------------------------------------------
+
+void SyncWorker::signUp(const QString &serverUrl, const QString &email, const QString &password)
+{
+    authenticate(true, serverUrl, email, password);
+}
+
+void SyncWorker::signIn(const QString &serverUrl, const QString &email, const QString &password)
+{
+    authenticate(false, serverUrl, email, password);
+}
+
+void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QString &email,
+                              const QString &password)
+{
+    const QString action = signUp ? QStringLiteral("signup") : QStringLiteral("signin");
+    if (!m_store)
+        return emit accountActionFinished(action, false, m_status.message);
+    const QUrl server(serverUrl.trimmed());
+    if (!server.isValid() || server.host().isEmpty() ||
+        (server.scheme() != QLatin1String("http") && server.scheme() != QLatin1String("https"))) {
+        return emit accountActionFinished(
+            action, false,
+            tr("\"%1\" is not a server address (like https://sync.example.org).").arg(serverUrl));
+    }
+    m_store->setSetting(settings::kServer, server.toString());
+    ensureApi();
+    DeviceDescription device;
+    device.id = m_store->deviceId();
+    device.name = m_options.deviceName;
+    device.platform = QSysInfo::prettyProductName();
+    auto done = [this, action, email](std::optional<AuthTokens> tokens, const ApiError &error) {
+        if (!tokens)
+            return emit accountActionFinished(action, false, error.message);
+        m_tokens->write(m_store->deviceId(), tokens->refreshToken,
+                        [this, action, email, tokens](const TokenStore::Result &written) {
+                            if (!written.ok()) {
+                                m_status.state = SyncState::Error;
+                                m_status.message = written.error;
+                                publish();
+                                return emit accountActionFinished(action, false, written.error);
+                            }
+                            adoptSession(*tokens, email);
+                            emit accountActionFinished(action, true, {});
+                        });
+    };
+    if (signUp)
+        m_api->signUp(email, password, device, std::move(done));
+    else
+        m_api->signIn(email, password, device, std::move(done));
+}
+
+void SyncWorker::adoptSession(const AuthTokens &tokens, const QString &email)
+{
+    m_hasAccess = true;
+    if (m_store->setting(settings::kUserId) != tokens.userId) {
+        // Another account than before (or the first): both sides must end up
+        // with everything, so every local record is queued and the cursor
+        // starts again from the beginning.
+        m_store->requeueAll();
+        m_store->setSetting(settings::kUserId, tokens.userId);
+    }
+    m_store->setSetting(settings::kAccount, email);
+    m_status.account = email;
+    setEnabled(true);
+}
+
+void SyncWorker::signOut()
+{
+    if (!m_store)
+        return emit accountActionFinished(QStringLiteral("signout"), false, m_status.message);
+    auto finish = [this] {
+        m_hasAccess = false;
+        m_store->setSetting(settings::kAccount, {});
+        m_status.account.clear();
+        setEnabled(false);
+        m_tokens->remove(m_store->deviceId(), [this](const TokenStore::Result &removed) {
+            emit accountActionFinished(QStringLiteral("signout"), removed.ok(), removed.error);
+        });
+    };
+    if (!m_hasAccess || !m_api)
+        return finish();
+    // Ends the session on the server too; signing out works offline as well.
+    m_api->signOut([finish](std::optional<bool>, const ApiError &) { finish(); });
+}
+
+void SyncWorker::accountAction(const QString &action, std::function<void(Report)> call)
+{
+    Report report = [this, action](const ApiError &error, const QString &message) {
+        emit accountActionFinished(action, error.ok(), error.ok() ? message : error.message);
+    };
+    if (!m_store)
+        return report(localFailure(ApiError::Kind::Server, {}, m_status.message), {});
+    withAccess([call = std::move(call), report] { call(report); },
+               [report](const ApiError &error) { report(error, {}); });
+}
+
+void SyncWorker::deleteAccount()
+{
+    accountAction(QStringLiteral("delete-account"), [this](Report report) {
+        m_api->deleteAccount([this, report](std::optional<bool>, const ApiError &error) {
+            if (error.ok()) {
+                // Nothing of this account is left on the server; every
+                // local record stays on the device.
+                m_store->setSetting(settings::kUserId, {});
+                m_store->setSetting(settings::kAccount, {});
+                m_status.account.clear();
+                m_hasAccess = false;
+                setEnabled(false);
+                m_tokens->remove(m_store->deviceId(), [](const TokenStore::Result &) {});
+            }
+            report(error, {});
+        });
+    });
+}
+
+void SyncWorker::setKinds(const QStringList &kinds)
+{
+    if (!m_store)
+        return;
+    const QStringList before = syncedKinds();
+    QStringList added;
+    for (const QString &kind : kinds) {
+        if (!before.contains(kind))
+            added << kind;
+    }
+    m_store->setSetting(settings::kKinds, kinds.join(QLatin1Char(',')));
+    // A kind synced again: what it missed meanwhile comes with a full pull,
+    // and its local records go up again (merging makes both harmless).
+    if (!added.isEmpty())
+        m_store->requeueAll(added);
+    scheduleSoon();
+}
+
+void SyncWorker::eraseKindFromServer(const QString &kind)
+{
+    accountAction(QStringLiteral("erase"), [this, kind](Report report) {
+        m_api->deleteKind(kind, [report](std::optional<int> erased, const ApiError &error) {
+            report(error, tr("%n record(s) erased from the server.", "", erased.value_or(0)));
+        });
+    });
+}
+
+void SyncWorker::refreshDevices()
+{
+    accountAction(QStringLiteral("devices"), [this](Report report) {
+        m_api->devices(
+            [this, report](std::optional<QList<DeviceDescription>> devices, const ApiError &error) {
+                if (devices)
+                    emit devicesChanged(*devices);
+                report(error, {});
+            });
+    });
+}
+
+void SyncWorker::renameDevice(const QString &deviceId, const QString &name)
+{
+    accountAction(QStringLiteral("rename-device"), [this, deviceId, name](Report report) {
+        m_api->renameDevice(deviceId, name,
+                            [this, report](std::optional<bool>, const ApiError &error) {
+                                report(error, {});
+                                if (error.ok())
+                                    refreshDevices();
+                            });
+    });
+}
+
+void SyncWorker::revokeDevice(const QString &deviceId)
+{
+    accountAction(QStringLiteral("revoke-device"), [this, deviceId](Report report) {
+        m_api->revokeDevice(deviceId, [this, report](std::optional<bool>, const ApiError &error) {
+            report(error, {});
+            if (error.ok())
+                refreshDevices();
+        });
+    });
+}
+
+} // namespace hale::sync

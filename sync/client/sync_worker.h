@@ -1,0 +1,164 @@
+#pragma once
+
+#include "sync/client/api_client.h"
+#include "sync/client/backoff.h"
+
+#include <QDateTime>
+#include <QMetaType>
+#include <QObject>
+#include <QTimer>
+#include <functional>
+#include <memory>
+
+class QNetworkAccessManager;
+
+namespace hale {
+class LocalStore;
+struct OutboxEntry;
+} // namespace hale
+
+namespace hale::sync {
+
+class TokenStore;
+
+// What the sync indicator shows.
+enum class SyncState {
+    Off,          // sync is not switched on
+    Synced,       // the last cycle finished; nothing failed since
+    Syncing,      // a cycle is running (see progress)
+    Offline,      // the server cannot be reached; changes wait in the outbox
+    Error,        // the server or the store refused; see message
+    SignInNeeded, // no session: never signed in, signed out, or revoked
+};
+
+struct SyncStatus
+{
+    SyncState state = SyncState::Off;
+    QString message;      // why, for Offline, Error and SignInNeeded
+    int pending = 0;      // queued changes of the synced kinds
+    int rejected = 0;     // changes set aside as invalid
+    QDateTime lastSynced; // the end of the last successful cycle (UTC)
+    qint64 pushed = 0;    // records sent and pulled in the running cycle
+    qint64 pulled = 0;
+    QString account; // the email signed in, if any
+};
+
+// The keys of the device settings the worker keeps in the local database.
+namespace settings {
+inline const QString kEnabled = QStringLiteral("sync.enabled");
+inline const QString kServer = QStringLiteral("sync.server");
+inline const QString kAccount = QStringLiteral("sync.account");
+inline const QString kUserId = QStringLiteral("sync.user_id");
+inline const QString kKinds = QStringLiteral("sync.kinds");
+inline const QString kLastSynced = QStringLiteral("sync.last_synced");
+} // namespace settings
+
+// Syncs one data folder with hale-server. Meant to be moved to a QThread: it
+// opens its own LocalStore connection and QNetworkAccessManager in start()
+// and talks to the screens only through queued signals and slots, so the UI
+// thread never waits on the network or on a merge.
+//
+// A cycle pushes the outbox in batches and pulls pages until the server has
+// nothing more; pulled changes and the new cursor land in one transaction,
+// and a pushed change leaves the outbox only if its record was not written
+// again while it was in flight. A cycle cut anywhere is finished by the
+// next one: every step is idempotent on both sides.
+class SyncWorker : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        int pushBatch = 1000;           // records per request
+        int pageSize = 1000;            // records per pulled page
+        int debounceMs = 2000;          // after a local change
+        int periodicMs = 5 * 60 * 1000; // while idle
+        Backoff::Policy backoff;
+        QString deviceName; // defaults to the host name
+        // Test seam: the wall clock of the worker's store (see LocalStore).
+        HybridLogicalClock::PhysicalClock physicalClock;
+    };
+
+    explicit SyncWorker(QString dataDir, QObject *parent = nullptr);
+    SyncWorker(QString dataDir, Options options, QObject *parent = nullptr);
+    ~SyncWorker() override;
+
+    // Counters for tests and benchmarks; read them on the worker's thread.
+    qint64 requestsSent() const;
+    qint64 bytesSent() const;
+    qint64 bytesReceived() const;
+    SyncStatus status() const { return m_status; }
+    bool isEnabled() const;
+
+public slots:
+    // Opens the store and, if sync is on, starts the first cycle.
+    void start();
+    void setEnabled(bool enabled);
+    void syncNow();
+    // A local write happened: sync in a moment (debounced).
+    void scheduleSoon();
+    // Pass an empty password never: the account calls refuse it.
+    void signUp(const QString &serverUrl, const QString &email, const QString &password);
+    void signIn(const QString &serverUrl, const QString &email, const QString &password);
+    void signOut();
+    void deleteAccount();
+    // Which kinds leave the device; the others stay local only.
+    void setKinds(const QStringList &kinds);
+    void eraseKindFromServer(const QString &kind);
+    void refreshDevices();
+    void renameDevice(const QString &deviceId, const QString &name);
+    void revokeDevice(const QString &deviceId);
+
+signals:
+    void statusChanged(const hale::sync::SyncStatus &status);
+    // One cycle ended (for the command line and tests); ok = everything synced.
+    void cycleFinished(bool ok, const QString &message);
+    // An account action (sign up/in/out, delete, erase, rename, revoke) ended.
+    void accountActionFinished(const QString &action, bool ok, const QString &message);
+    void devicesChanged(const QList<hale::sync::DeviceDescription> &devices);
+    // Pulled changes were written to these kinds: screens reload them.
+    void recordsChanged(const QString &kind);
+    void conflictsAdded(int count);
+
+private:
+    struct Cycle;
+    // Reports an account action's outcome: the error, or success with a message.
+    using Report = std::function<void(const ApiError &error, const QString &message)>;
+    void authenticate(bool signUp, const QString &serverUrl, const QString &email,
+                      const QString &password);
+    void adoptSession(const AuthTokens &tokens, const QString &email);
+    void accountAction(const QString &action, std::function<void(Report)> call);
+    void beginCycle();
+    // Runs `next` with a valid access token, refreshing it from the keychain's
+    // refresh token first if needed; `fail` gets why it could not.
+    void withAccess(std::function<void()> next, std::function<void(const ApiError &)> fail);
+    void exchange();
+    void setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiError &error);
+    void handleFailure(const ApiError &error);
+    void endCycle(SyncState state, const QString &message);
+    void dropSession(const QString &message);
+    void publish();
+    QStringList syncedKinds() const;
+    bool ensureApi();
+
+    QString m_dataDir;
+    Options m_options;
+    std::unique_ptr<LocalStore> m_store;
+    QNetworkAccessManager *m_network = nullptr;
+    ApiClient *m_api = nullptr;
+    TokenStore *m_tokens = nullptr;
+    QTimer m_debounce;
+    QTimer m_periodic;
+    QTimer m_retry;
+    Backoff m_backoff;
+    SyncStatus m_status;
+    std::unique_ptr<Cycle> m_cycle;
+    bool m_runAgain = false;
+    bool m_hasAccess = false;
+    qint64 m_retiredRequests = 0; // requests of clients replaced by a new server URL
+};
+
+} // namespace hale::sync
+
+Q_DECLARE_METATYPE(hale::sync::SyncStatus)

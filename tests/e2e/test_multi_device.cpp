@@ -1,0 +1,458 @@
+// Several devices of one person, each a data folder with its own sync
+// worker and its own "screens" connection to the local database, against the
+// real hale-server (SQLite, or PostgreSQL with HALE_TEST_DATABASE=postgres)
+// and a real keychain. The workers run on this thread: every wait below
+// spins the event loop until a signal arrives or a bounded timeout passes.
+#include "../integration/server_process.h"
+#include "models/local_store.h"
+#include "sync/client/sync_worker.h"
+#include "sync/client/token_store.h"
+
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QTest>
+#include <QUuid>
+#include <atomic>
+#include <memory>
+
+using namespace hale;
+using namespace hale::sync;
+
+namespace {
+
+const QString kMetric = QStringLiteral("metric");
+const QString kJournal = QStringLiteral("journal");
+constexpr int kWaitMs = 60'000;
+
+// The weight of a record as a device's screens see it; -1 if it has none.
+double weightOf(const LocalStore &store, const QString &id)
+{
+    const std::optional<Record> r = store.record(QStringLiteral("metric"), id);
+    return r ? r->value(QStringLiteral("weight")).toDouble() : -1;
+}
+
+QVariantMap metric(double weight)
+{
+    return {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
+            {QStringLiteral("weight"), weight}};
+}
+
+// Runs one keychain call and waits (bounded) for its answer.
+TokenStore::Result awaitKeychain(const std::function<void(TokenStore::Callback)> &start)
+{
+    std::optional<TokenStore::Result> result;
+    start([&](const TokenStore::Result &r) { result = r; });
+    QDeadlineTimer deadline(kWaitMs);
+    while (!result && !deadline.hasExpired())
+        QTest::qWait(10);
+    return result.value_or(TokenStore::Result{{}, QStringLiteral("no answer from the keychain")});
+}
+
+// One installation: its data folder, the worker, and the connection the
+// screens would write through.
+class Device
+{
+public:
+    explicit Device(const QString &name, SyncWorker::Options options = {})
+    {
+        options.deviceName = name;
+        options.debounceMs = 100;
+        options.backoff = {50, 200};
+        m_options = options;
+        worker = std::make_unique<SyncWorker>(m_dir.path(), options);
+        QObject::connect(worker.get(), &SyncWorker::statusChanged,
+                         [this](const SyncStatus &s) { status = s; });
+        worker->start();
+        store.setPhysicalClock(options.physicalClock ? options.physicalClock
+                                                     : HybridLogicalClock::systemMillis);
+        opened = store.open(m_dir.path()).ok();
+    }
+
+    // As the app does: a local write schedules a cycle (not wired by
+    // default, so that each test decides when cycles run).
+    void syncOnLocalChanges()
+    {
+        QObject::connect(&store, &LocalStore::recordsChanged, worker.get(),
+                         &SyncWorker::scheduleSoon);
+    }
+
+    // Signs up or in and waits for the first cycle that follows.
+    bool join(const QString &server, const QString &email, bool signUp)
+    {
+        QSignalSpy action(worker.get(), &SyncWorker::accountActionFinished);
+        QSignalSpy cycle(worker.get(), &SyncWorker::cycleFinished);
+        if (signUp)
+            worker->signUp(server, email, QStringLiteral("correct horse battery"));
+        else
+            worker->signIn(server, email, QStringLiteral("correct horse battery"));
+        if (!action.wait(kWaitMs) || !action.first().at(1).toBool()) {
+            qWarning() << "sign in failed:" << (action.isEmpty() ? QVariantList() : action.first());
+            return false;
+        }
+        return cycle.wait(kWaitMs) && cycle.first().at(0).toBool();
+    }
+
+    // One whole cycle; true if it synced everything.
+    bool sync()
+    {
+        QSignalSpy cycle(worker.get(), &SyncWorker::cycleFinished);
+        worker->syncNow();
+        if (!cycle.wait(kWaitMs))
+            return false;
+        lastMessage = cycle.last().at(1).toString();
+        return cycle.last().at(0).toBool();
+    }
+
+    QString id() const { return store.deviceId(); }
+
+    std::unique_ptr<SyncWorker> worker;
+    LocalStore store;
+    SyncStatus status;
+    QString lastMessage;
+    bool opened = false;
+
+private:
+    QTemporaryDir m_dir;
+    SyncWorker::Options m_options;
+};
+
+} // namespace
+
+class TestMultiDevice : public QObject
+{
+    Q_OBJECT
+
+private:
+    std::unique_ptr<test::ServerProcess> m_server;
+    QString m_email;
+
+    QString url() const { return m_server->baseUrl(); }
+
+private slots:
+    void init()
+    {
+        m_server = std::make_unique<test::ServerProcess>(
+            QStringLiteral("[rate_limit]\nrequests_per_minute = 100000\n"));
+        QVERIFY2(m_server->started(), qPrintable(m_server->stderrText()));
+        m_email = QStringLiteral("user-%1@example.org")
+                      .arg(QUuid::createUuid().toString(QUuid::Id128).left(10));
+    }
+
+    void cleanup() { m_server.reset(); }
+
+    // With a keychain (the normal runs), the refresh token goes in and out of
+    // it; without one (HALE_TEST_NO_KEYCHAIN, a session bus with no Secret
+    // Service), signing in says so and sync stays off.
+    void theKeychainHoldsTheSessionOrSyncStaysOff()
+    {
+        if (qEnvironmentVariableIsSet("HALE_TEST_NO_KEYCHAIN")) {
+            Device a(QStringLiteral("laptop"));
+            QSignalSpy action(a.worker.get(), &SyncWorker::accountActionFinished);
+            a.worker->signUp(url(), m_email, QStringLiteral("correct horse battery"));
+            QVERIFY(action.wait(kWaitMs));
+            QVERIFY(!action.first().at(1).toBool());
+            QVERIFY2(action.first().at(2).toString().contains(QStringLiteral("keychain")),
+                     qPrintable(action.first().at(2).toString()));
+            QCOMPARE(a.status.state, SyncState::Error);
+            QVERIFY(!a.worker->isEnabled());
+            return;
+        }
+        TokenStore tokens;
+        const QString account = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        QVERIFY(!awaitKeychain([&](auto done) { tokens.read(account, done); }).token);
+        QVERIFY(awaitKeychain([&](auto done) {
+                    tokens.write(account, QStringLiteral("secret"), done);
+                }).ok());
+        QCOMPARE(awaitKeychain([&](auto done) { tokens.read(account, done); }).token,
+                 QStringLiteral("secret"));
+        QVERIFY(awaitKeychain([&](auto done) { tokens.remove(account, done); }).ok());
+        QVERIFY(!awaitKeychain([&](auto done) { tokens.read(account, done); }).token);
+    }
+
+    void createEditAndDeleteReachTheOtherDevices()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.opened && b.opened);
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+
+        const QString id = a.store.create(kMetric, metric(70.5)).id;
+        QVERIFY(!id.isEmpty());
+        QVERIFY(a.sync());
+        QCOMPARE(a.status.state, SyncState::Synced);
+        QCOMPARE(a.status.pending, 0);
+        QVERIFY(b.sync());
+        QCOMPARE(weightOf(b.store, id), 70.5);
+
+        QVERIFY(b.store.update(kMetric, id, {{QStringLiteral("weight"), 69.0}}).ok());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        QCOMPARE(weightOf(a.store, id), 69.0);
+
+        QVERIFY(a.store.remove(kMetric, id).ok());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+        QVERIFY(b.store.state(kMetric, id)->isDeleted());
+        QCOMPARE(b.store.count(kMetric), 0);
+
+        // A third, fresh device gets everything, tombstone included.
+        for (int i = 0; i < 40; ++i)
+            QVERIFY(a.store.create(kMetric, metric(60 + i)).ok());
+        QVERIFY(a.sync());
+        Device c(QStringLiteral("tablet"));
+        QVERIFY(c.join(url(), m_email, false));
+        QCOMPARE(c.store.count(kMetric), 40);
+        QVERIFY(c.store.state(kMetric, id)->isDeleted());
+        QCOMPARE(c.status.pending, 0);
+    }
+
+    void offlineEditsOnTwoDevicesConverge()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        const QString id = a.store.create(kMetric, metric(80)).id;
+        const QString doomed = a.store.create(kMetric, metric(81)).id;
+        QVERIFY(!id.isEmpty() && !doomed.isEmpty());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+
+        m_server->kill();
+        // Different fields of one record on each device, and one field on both
+        // (B's edit is the later one); A deletes a record that B edits.
+        QVERIFY(a.store.update(kMetric, id, {{QStringLiteral("sleep_quality"), 7}}).ok());
+        QVERIFY(a.store.update(kMetric, id, {{QStringLiteral("weight"), 79.0}}).ok());
+        QVERIFY(a.store.remove(kMetric, doomed).ok());
+        QTest::qWait(5);
+        QVERIFY(b.store.update(kMetric, id, {{QStringLiteral("energy_level"), 4}}).ok());
+        QVERIFY(b.store.update(kMetric, id, {{QStringLiteral("weight"), 78.0}}).ok());
+        QVERIFY(b.store.update(kMetric, doomed, {{QStringLiteral("weight"), 82.0}}).ok());
+
+        QVERIFY(!a.sync());
+        QCOMPARE(a.status.state, SyncState::Offline);
+        QCOMPARE(a.status.pending, 2);
+
+        QVERIFY(m_server->restart());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        for (Device *d : {&a, &b}) {
+            const Record r = *d->store.record(kMetric, id);
+            QCOMPARE(r.value(QStringLiteral("sleep_quality")).toInt(), 7);
+            QCOMPARE(r.value(QStringLiteral("energy_level")).toInt(), 4);
+            QCOMPARE(r.value(QStringLiteral("weight")).toDouble(), 78.0);
+            // Delete against edit: the tombstone has its own stamp and wins
+            // (restoring it brings back B's later weight).
+            const RecordState gone = *d->store.state(kMetric, doomed);
+            QVERIFY(gone.isDeleted());
+            QCOMPARE(gone.fields.value(QStringLiteral("weight")).value.toDouble(), 82.0);
+            QCOMPARE(d->status.pending, 0);
+        }
+        // A's weight lost to B's later one: A lists the conflict, B does not.
+        const QList<Conflict> conflicts = a.store.conflicts();
+        QCOMPARE(conflicts.size(), 1);
+        QCOMPARE(conflicts.first().lost.field, QStringLiteral("weight"));
+        QCOMPARE(conflicts.first().lost.mine.toDouble(), 79.0);
+        QCOMPARE(conflicts.first().lost.theirs.toDouble(), 78.0);
+        QVERIFY(b.store.conflicts().isEmpty());
+    }
+
+    void aDeviceWithItsClockBehindKeepsItsLaterEdits()
+    {
+        std::atomic<qint64> skew = -3'600'000; // an hour behind
+        SyncWorker::Options slow;
+        slow.physicalClock = [&skew] {
+            return HybridLogicalClock::systemMillis() + skew.load();
+        };
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("old-pc"), slow);
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        const QString id = a.store.create(kMetric, metric(70)).id;
+        QVERIFY(!id.isEmpty());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync()); // B has now seen A's edit
+        const auto seen = b.store.state(kMetric, id)->fields.value(QStringLiteral("weight")).stamp;
+        QVERIFY(b.store.update(kMetric, id, {{QStringLiteral("weight"), 71.0}}).ok());
+        const auto mine = b.store.state(kMetric, id)->fields.value(QStringLiteral("weight")).stamp;
+        QVERIFY2(mine > seen,
+                 qPrintable(mine.toString() + QStringLiteral(" after ") + seen.toString()));
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        QCOMPARE(weightOf(a.store, id), 71.0);
+        QCOMPARE(weightOf(b.store, id), 71.0);
+        QVERIFY(b.store.conflicts().isEmpty());
+    }
+
+    void aCycleCutMidPushOrMidPullIsFinishedByTheNext()
+    {
+        SyncWorker::Options small;
+        small.pushBatch = 100;
+        small.pageSize = 100;
+        Device a(QStringLiteral("laptop"), small);
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(a.store.runInTransaction([&] {
+            for (int i = 0; i < 450; ++i) {
+                if (!a.store.create(kMetric, metric(50 + i % 50)).ok())
+                    return false;
+            }
+            return true;
+        }));
+        // Cut the server after the second batch went up.
+        bool cut = false;
+        auto cutter =
+            QObject::connect(a.worker.get(), &SyncWorker::statusChanged, [&](const SyncStatus &s) {
+                if (!cut && s.pushed >= 200) {
+                    cut = true;
+                    m_server->kill();
+                }
+            });
+        QVERIFY(!a.sync());
+        QObject::disconnect(cutter);
+        QVERIFY(cut);
+        QCOMPARE(a.status.state, SyncState::Offline);
+        QVERIFY(a.status.pending > 0 && a.status.pending <= 250);
+        QVERIFY(m_server->restart());
+        QVERIFY(a.sync());
+        QCOMPARE(a.status.pending, 0);
+
+        Device b(QStringLiteral("desktop"), small);
+        cut = false;
+        cutter =
+            QObject::connect(b.worker.get(), &SyncWorker::statusChanged, [&](const SyncStatus &s) {
+                if (!cut && s.pulled >= 200) {
+                    cut = true;
+                    m_server->kill();
+                }
+            });
+        QSignalSpy action(b.worker.get(), &SyncWorker::accountActionFinished);
+        QSignalSpy cycle(b.worker.get(), &SyncWorker::cycleFinished);
+        b.worker->signIn(url(), m_email, QStringLiteral("correct horse battery"));
+        QVERIFY(cycle.wait(kWaitMs));
+        QObject::disconnect(cutter);
+        QVERIFY(cut);
+        QVERIFY(!cycle.first().at(0).toBool());
+        const int partial = b.store.count(kMetric);
+        QVERIFY2(partial >= 200 && partial < 450, qPrintable(QString::number(partial)));
+        QVERIFY(m_server->restart());
+        QVERIFY(b.sync());
+        QCOMPARE(b.store.count(kMetric), 450);
+        QCOMPARE(b.status.pending, 0);
+        // Nothing duplicated on the way back either.
+        QVERIFY(a.sync());
+        QCOMPARE(a.store.count(kMetric), 450);
+    }
+
+    void revokingADeviceSignsItOutAndKeepsItsData()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("lost-phone"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        QVERIFY(b.store.create(kMetric, metric(66)).ok());
+        QVERIFY(b.sync());
+
+        QSignalSpy devices(a.worker.get(), &SyncWorker::devicesChanged);
+        QSignalSpy revoked(a.worker.get(), &SyncWorker::accountActionFinished);
+        a.worker->revokeDevice(b.id());
+        QVERIFY(revoked.wait(kWaitMs));
+        QVERIFY2(revoked.first().at(1).toBool(), qPrintable(revoked.first().at(2).toString()));
+        QVERIFY(devices.wait(kWaitMs));
+        const auto list = devices.last().at(0).value<QList<DeviceDescription>>();
+        QCOMPARE(list.size(), 2);
+        for (const DeviceDescription &d : list)
+            QCOMPARE(d.revoked, d.id == b.id());
+
+        QVERIFY(b.store.create(kMetric, metric(67)).ok());
+        QVERIFY(!b.sync());
+        QCOMPARE(b.status.state, SyncState::SignInNeeded);
+        QVERIFY2(b.status.message.contains(QStringLiteral("signed out")),
+                 qPrintable(b.status.message));
+        QCOMPARE(b.store.count(kMetric), 2);
+        QVERIFY(a.sync());
+        QCOMPARE(a.store.count(kMetric), 1);
+    }
+
+    void syncSwitchedOffMakesNoRequests()
+    {
+        Device a(QStringLiteral("laptop"));
+        QVERIFY(a.join(url(), m_email, true));
+        a.syncOnLocalChanges();
+        a.worker->setEnabled(false);
+        QCOMPARE(a.status.state, SyncState::Off);
+        const qint64 before = a.worker->requestsSent();
+        QVERIFY(a.store.create(kMetric, metric(70)).ok());
+        a.worker->syncNow();
+        QTest::qWait(800); // well past the debounce and the backoff here
+        QCOMPARE(a.worker->requestsSent(), before);
+        QCOMPARE(a.status.pending, 1);
+        // Switched on again, it syncs what waited.
+        a.worker->setEnabled(true);
+        QTRY_COMPARE_WITH_TIMEOUT(a.status.state, SyncState::Synced, kWaitMs);
+        QCOMPARE(a.status.pending, 0);
+        QVERIFY(a.worker->requestsSent() > before);
+    }
+
+    void uncheckedKindsNeverLeaveTheDevice()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        QStringList kinds;
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            if (kind.name != kJournal)
+                kinds << kind.name;
+        }
+        a.worker->setKinds(kinds);
+        QVERIFY(a.store
+                    .create(kJournal, {{QStringLiteral("entry_date"), QDate::currentDate()},
+                                       {QStringLiteral("mood"), 3},
+                                       {QStringLiteral("text"), QStringLiteral("private")}})
+                    .ok());
+        QVERIFY(a.store.create(kMetric, metric(70)).ok());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+        QCOMPARE(b.store.count(kMetric), 1);
+        QCOMPARE(b.store.count(kJournal), 0);
+        // The journal entry waits on A, outside the count the user sees.
+        QCOMPARE(a.status.pending, 0);
+        QCOMPARE(a.store.pendingChangeCount({kJournal}), 1);
+    }
+
+    void aRecordTheServerRefusesIsSetAsideAndTheRestSync()
+    {
+        // A's clock runs two days ahead: the server refuses its stamps as
+        // too far in the future. Its records are set aside with the reason;
+        // the other device's records still arrive.
+        std::atomic<qint64> skew = 0;
+        SyncWorker::Options ahead;
+        ahead.physicalClock = [&skew] {
+            return HybridLogicalClock::systemMillis() + skew.load();
+        };
+        Device a(QStringLiteral("laptop"), ahead), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        QVERIFY(a.store.create(kMetric, metric(70)).ok());
+        skew = 2 * 24 * 3'600'000LL;
+        const QString bad = a.store.create(kMetric, metric(71)).id;
+        QVERIFY(!bad.isEmpty());
+        skew = 0;
+        QVERIFY(b.store.create(kMetric, metric(72)).ok());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        QCOMPARE(a.status.rejected, 1);
+        QCOMPARE(a.status.pending, 0);
+        const QList<RejectedChange> rejected = a.store.rejectedChanges();
+        QCOMPARE(rejected.size(), 1);
+        QCOMPARE(rejected.first().recordId, bad);
+        QVERIFY(!rejected.first().reason.isEmpty());
+        QCOMPARE(a.store.count(kMetric), 3);
+        QVERIFY(b.sync());
+        QCOMPARE(b.store.count(kMetric), 2);
+        // Not retried forever: the next cycle sends nothing for it.
+        const qint64 before = a.worker->bytesSent();
+        QVERIFY(a.sync());
+        QVERIFY(a.worker->bytesSent() - before < 200);
+    }
+};
+
+QTEST_GUILESS_MAIN(TestMultiDevice)
+#include "test_multi_device.moc"
