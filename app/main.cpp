@@ -1,10 +1,12 @@
 // The `hale` executable: command line, the data folder, and the wiring of the
 // store and the main window.
+#include "app/command_line.h"
 #include "models/demo_data.h"
 #include "models/local_store.h"
 #include "ui/database_problem_dialog.h"
 #include "ui/main_window.h"
 #include "ui/settings_page.h"
+#include "ui/sync_controller.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -23,11 +25,21 @@ namespace {
 
 bool wantsWindow(int argc, char **argv)
 {
+    // Options whose value is the next argument, so that it is not taken for
+    // a command.
+    static const QList<QByteArray> withValue{
+        "--data-dir", "--generate-demo-data", "--screenshot", "--platform", "-platform", "--server",
+        "--email"};
     for (int i = 1; i < argc; ++i) {
         for (const char *headless : {"--generate-demo-data", "--version", "-v", "--help", "-h"}) {
             if (std::strncmp(argv[i], headless, std::strlen(headless)) == 0)
                 return false;
         }
+        const QByteArray arg(argv[i]);
+        if (withValue.contains(arg))
+            ++i;
+        else if (!arg.startsWith('-'))
+            return !hale::cli::isCommand(QString::fromLocal8Bit(arg));
     }
     return true;
 }
@@ -156,8 +168,22 @@ int main(int argc, char **argv)
     QCommandLineOption platformOption(
         QStringLiteral("platform"), QStringLiteral("Qt platform plugin."), QStringLiteral("name"));
     platformOption.setFlags(QCommandLineOption::HiddenFromHelp);
-    parser.addOptions(
-        {dataDirOption, demoOption, firstPaintOption, screenshotOption, platformOption});
+    const QCommandLineOption serverOption(QStringLiteral("server"),
+                                          QStringLiteral("account: the sync server's address."),
+                                          QStringLiteral("url"));
+    const QCommandLineOption emailOption(QStringLiteral("email"),
+                                         QStringLiteral("account: the account's email."),
+                                         QStringLiteral("email"));
+    const QCommandLineOption jsonOption(QStringLiteral("json"),
+                                        QStringLiteral("list: print JSON instead of lines."));
+    parser.addOptions({dataDirOption, demoOption, firstPaintOption, screenshotOption,
+                       platformOption, serverOption, emailOption, jsonOption});
+    parser.addPositionalArgument(
+        QStringLiteral("command"),
+        QStringLiteral("Without a window: account signup|signin|signout|delete, sync, add KIND "
+                       "field=value..., list KIND, export FILE, import FILE. The account "
+                       "password comes from HALE_PASSWORD or standard input."),
+        QStringLiteral("[command ...]"));
     parser.process(*app);
 
     QString dataDir = parser.value(dataDirOption);
@@ -166,6 +192,9 @@ int main(int argc, char **argv)
     if (dataDir.isEmpty())
         dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     dataDir = QDir(dataDir).absolutePath();
+
+    if (!window && !parser.positionalArguments().isEmpty())
+        return hale::cli::run(parser, dataDir);
 
     hale::LocalStore store;
     hale::LocalStore::OpenResult opened = store.open(dataDir);
@@ -193,7 +222,10 @@ int main(int argc, char **argv)
             return 1;
         dataDir = *resolved;
     }
-    hale::MainWindow mainWindow(&store, dataDir);
+    // Sync runs on its own thread with its own connection to the database;
+    // it does nothing until the person signs in (Settings -> Sync).
+    hale::SyncController sync(&store, dataDir);
+    hale::MainWindow mainWindow(&store, dataDir, &sync);
     if (parser.isSet(firstPaintOption))
         mainWindow.installEventFilter(new FirstPaintProbe(startup, &mainWindow));
     mainWindow.show();

@@ -851,7 +851,7 @@ bool LocalStore::setSetting(const QString &key, const QString &value)
         prepared(QStringLiteral("INSERT INTO meta (key, value) VALUES (?, ?) "
                                 "ON CONFLICT(key) DO UPDATE SET value = excluded.value"));
     q.addBindValue(key);
-    q.addBindValue(value);
+    q.addBindValue(value.isNull() ? QStringLiteral("") : value); // the column is NOT NULL
     return execPrepared(q);
 }
 

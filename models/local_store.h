@@ -178,6 +178,10 @@ public:
     // does. Nested calls join the outer transaction.
     bool runInTransaction(const std::function<bool()> &work);
 
+    // Emits recordsChanged for a kind another connection to this database
+    // wrote (the sync worker's), so that the screens reload it.
+    void announceChange(const QString &kind) { emit recordsChanged(kind); }
+
 signals:
     void recordsChanged(const QString &kind);
 

@@ -2,10 +2,16 @@
 
 #include "models/import_export.h"
 #include "ui/charts/trend_charts.h"
+#include "ui/conflicts_page.h"
+#include "ui/devices_page.h"
 #include "ui/file_dialogs.h"
 #include "ui/medications_page.h"
 #include "ui/record_list_page.h"
 #include "ui/settings_page.h"
+#include "ui/sync_banner.h"
+#include "ui/sync_controller.h"
+#include "ui/sync_settings.h"
+#include "ui/sync_status_indicator.h"
 #include "ui/today_page.h"
 
 #include <QAction>
@@ -26,16 +32,19 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QUndoStack>
+#include <QVBoxLayout>
 
 namespace hale {
 
-MainWindow::MainWindow(LocalStore *store, const QString &dataDir, QWidget *parent)
-    : QMainWindow(parent), m_store(store), m_undo(new QUndoStack(this))
+MainWindow::MainWindow(LocalStore *store, const QString &dataDir, SyncController *sync,
+                       QWidget *parent)
+    : QMainWindow(parent), m_store(store), m_sync(sync), m_undo(new QUndoStack(this))
 {
     setWindowTitle(tr("Hale"));
     setAccessibleName(tr("Hale"));
     buildPages(dataDir);
     buildMenus();
+    buildSync();
     setUnitSystem(SettingsPage::savedUnitSystem());
     statusBar()->showMessage(tr("All data is stored on this computer."));
     resize(1200, 780);
@@ -83,6 +92,13 @@ void MainWindow::buildPages(const QString &dataDir)
     auto *journal = new RecordListPage(m_store, QStringLiteral("journal"), m_undo, this);
     addPage(tr("Journal"), journal);
 
+    if (m_sync) {
+        m_devices = new DevicesPage(m_sync->deviceId(), this);
+        addPage(tr("Devices"), m_devices);
+        m_conflicts = new ConflictsPage(m_store, this);
+        addPage(tr("Conflicts"), m_conflicts);
+    }
+
     m_settings = new SettingsPage(dataDir, this);
     connect(m_settings, &SettingsPage::unitSystemChanged, this, &MainWindow::setUnitSystem);
     addPage(tr("Settings"), m_settings);
@@ -90,9 +106,16 @@ void MainWindow::buildPages(const QString &dataDir)
     m_listPages = {metrics, meals, exercises, medications, doseLog, journal};
 
     auto *central = new QWidget(this);
-    auto *layout = new QHBoxLayout(central);
+    auto *outer = new QVBoxLayout(central);
+    outer->setContentsMargins(0, 0, 0, 0);
+    if (m_sync) {
+        m_syncBanner = new SyncBanner(central);
+        outer->addWidget(m_syncBanner);
+    }
+    auto *layout = new QHBoxLayout;
     layout->addWidget(m_nav);
     layout->addWidget(m_stack, 1);
+    outer->addLayout(layout, 1);
     setCentralWidget(central);
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
     m_nav->setCurrentRow(0);
@@ -116,6 +139,12 @@ void MainWindow::buildMenus()
     file->addAction(tr("Import C&SV…"), this, &MainWindow::importCsv)
         ->setObjectName(QStringLiteral("importCsvAction"));
     file->addSeparator();
+    if (m_sync) {
+        QAction *syncNow = file->addAction(tr("S&ync Now"), m_sync, &SyncController::syncNow);
+        syncNow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
+        syncNow->setObjectName(QStringLiteral("syncNowAction"));
+        file->addSeparator();
+    }
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
 
@@ -156,6 +185,54 @@ void MainWindow::buildMenus()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Hale"), this, &MainWindow::about);
+}
+
+void MainWindow::buildSync()
+{
+    if (!m_sync)
+        return;
+    m_syncIndicator = new SyncStatusIndicator(this);
+    statusBar()->addPermanentWidget(m_syncIndicator);
+    m_syncSettings = new SyncSettings(m_sync, m_settings);
+    m_settings->addSection(m_syncSettings);
+
+    connect(m_syncIndicator, &SyncStatusIndicator::syncNowRequested, m_sync,
+            &SyncController::syncNow);
+    connect(m_syncBanner, &SyncBanner::retryRequested, m_sync, &SyncController::syncNow);
+    connect(m_syncBanner, &SyncBanner::signInRequested, this, [this] {
+        m_stack->setCurrentWidget(m_settings);
+        m_nav->setCurrentRow(m_stack->currentIndex());
+        m_syncSettings->focusSignIn();
+    });
+    auto showStatus = [this](const sync::SyncStatus &status) {
+        m_syncIndicator->setStatus(status);
+        m_syncBanner->setStatus(status);
+        if (status.account.isEmpty())
+            m_devices->setUnavailable(tr("Sign in to sync (Settings) to see your devices."));
+    };
+    connect(m_sync, &SyncController::statusChanged, this, showStatus);
+    showStatus(m_sync->status());
+
+    connect(m_devices, &DevicesPage::refreshRequested, m_sync, &SyncController::refreshDevices);
+    connect(m_devices, &DevicesPage::renameRequested, m_sync, &SyncController::renameDevice);
+    connect(m_devices, &DevicesPage::revokeRequested, m_sync, &SyncController::revokeDevice);
+    connect(m_sync, &SyncController::devicesChanged, m_devices, &DevicesPage::setDevices);
+    connect(m_sync, &SyncController::accountActionFinished, this,
+            [this](const QString &action, bool ok, const QString &message) {
+                if (action == QLatin1String("devices") && !ok)
+                    m_devices->setUnavailable(message);
+                else if (!ok && action.endsWith(QLatin1String("-device")))
+                    QMessageBox::warning(this, tr("Devices"), message);
+            });
+
+    connect(m_sync, &SyncController::conflictsAdded, m_conflicts, &ConflictsPage::reload);
+    const int conflictsRow = m_stack->indexOf(m_conflicts);
+    auto showCount = [this, conflictsRow](int count) {
+        m_nav->item(conflictsRow)
+            ->setText(count > 0 ? tr("Conflicts (%1)").arg(count) : tr("Conflicts"));
+    };
+    connect(m_conflicts, &ConflictsPage::countChanged, this, showCount);
+    showCount(int(m_store->conflicts().size()));
 }
 
 void MainWindow::showPage(int index)

@@ -11,8 +11,14 @@ class QUndoStack;
 
 namespace hale {
 
+class ConflictsPage;
+class DevicesPage;
 class RecordListPage;
 class SettingsPage;
+class SyncBanner;
+class SyncController;
+class SyncSettings;
+class SyncStatusIndicator;
 class TodayPage;
 class TrendCharts;
 
@@ -23,11 +29,16 @@ class MainWindow : public QMainWindow
     Q_OBJECT
 
 public:
-    MainWindow(LocalStore *store, const QString &dataDir, QWidget *parent = nullptr);
+    // `sync` (optional) adds the sync indicator, banner, settings, devices
+    // and conflicts pages.
+    MainWindow(LocalStore *store, const QString &dataDir, SyncController *sync = nullptr,
+               QWidget *parent = nullptr);
 
     QUndoStack *undoStack() const { return m_undo; }
     RecordListPage *listPage(const QString &kind) const;
     TrendCharts *metricCharts() const { return m_metricCharts; }
+    SyncStatusIndicator *syncIndicator() const { return m_syncIndicator; }
+    SyncBanner *syncBanner() const { return m_syncBanner; }
     // Shows page `index` of the navigation (0 = Today).
     void showPage(int index);
     int pageCount() const;
@@ -35,6 +46,7 @@ public:
 private:
     void buildPages(const QString &dataDir);
     void buildMenus();
+    void buildSync();
     void setUnitSystem(UnitSystem system);
     RecordListPage *currentListPage() const;
     void exportBackup();
@@ -44,6 +56,7 @@ private:
     void about();
 
     LocalStore *m_store;
+    SyncController *m_sync;
     QUndoStack *m_undo;
     QListWidget *m_nav;
     QStackedWidget *m_stack;
@@ -52,6 +65,11 @@ private:
     TrendCharts *m_metricCharts = nullptr;
     TrendCharts *m_mealCharts = nullptr;
     QList<RecordListPage *> m_listPages;
+    SyncStatusIndicator *m_syncIndicator = nullptr;
+    SyncBanner *m_syncBanner = nullptr;
+    SyncSettings *m_syncSettings = nullptr;
+    DevicesPage *m_devices = nullptr;
+    ConflictsPage *m_conflicts = nullptr;
 };
 
 } // namespace hale

@@ -78,26 +78,16 @@ SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(pa
     dataLayout->addWidget(dataNote);
     connect(change, &QPushButton::clicked, this, &SettingsPage::chooseDataDir);
 
-    auto *syncBox = new QGroupBox(tr("Sync"), this);
-    m_syncEnabled = new QCheckBox(tr("Sync my data across my devices"), syncBox);
-    m_syncEnabled->setAccessibleName(tr("Sync my data across my devices"));
-    m_syncEnabled->setChecked(false);
-    // Off by default, always. This build has no sync client yet, so the
-    // switch cannot be turned on rather than pretending to do something.
-    m_syncEnabled->setEnabled(false);
-    auto *syncNote = new QLabel(tr("Your data stays on this computer. Syncing with a Hale server "
-                                   "is not available in this version."),
-                                syncBox);
-    syncNote->setWordWrap(true);
-    auto *syncLayout = new QVBoxLayout(syncBox);
-    syncLayout->addWidget(m_syncEnabled);
-    syncLayout->addWidget(syncNote);
-
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(unitsBox);
     layout->addWidget(dataBox);
-    layout->addWidget(syncBox);
     layout->addStretch(1);
+}
+
+void SettingsPage::addSection(QWidget *section)
+{
+    auto *box = static_cast<QVBoxLayout *>(layout());
+    box->insertWidget(box->count() - 1, section);
 }
 
 void SettingsPage::chooseDataDir()

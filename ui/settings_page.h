@@ -4,13 +4,12 @@
 
 #include <QWidget>
 
-class QCheckBox;
 class QLabel;
 class QRadioButton;
 
 namespace hale {
 
-// Units, the data folder and the (opt-in, off by default) sync section.
+// Units and the data folder; the sync section is added by the main window.
 // Choices persist in QSettings.
 class SettingsPage : public QWidget
 {
@@ -23,6 +22,9 @@ public:
     // The folder chosen for the next start, or empty for the default.
     static QString savedDataDir();
 
+    // Adds a section (the sync settings) below the built-in ones.
+    void addSection(QWidget *section);
+
 signals:
     void unitSystemChanged(hale::UnitSystem system);
 
@@ -32,7 +34,6 @@ private:
     QRadioButton *m_metric;
     QRadioButton *m_imperial;
     QLabel *m_dataDir;
-    QCheckBox *m_syncEnabled;
 };
 
 } // namespace hale

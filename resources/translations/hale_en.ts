@@ -2,7 +2,7 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en">
 <context>
-    <name>MainWindow</name>
+    <name>hale::MainWindow</name>
     <message numerus="yes">
         <source>Imported %n entries.</source>
         <translation>
@@ -22,12 +22,57 @@
     </message>
 </context>
 <context>
-    <name>RecordListPage</name>
+    <name>hale::RecordListPage</name>
     <message numerus="yes">
         <source>%n entries</source>
         <translation>
             <numerusform>%n entry</numerusform>
             <numerusform>%n entries</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hale::SyncBanner</name>
+    <message numerus="yes">
+        <source>Offline — %n changes will sync when you&apos;re back online</source>
+        <translation>
+            <numerusform>Offline — %n change will sync when you&apos;re back online</numerusform>
+            <numerusform>Offline — %n changes will sync when you&apos;re back online</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n changes could not be synced: the server refused them.</source>
+        <translation>
+            <numerusform>%n change could not be synced: the server refused it.</numerusform>
+            <numerusform>%n changes could not be synced: the server refused them.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n changes were set aside because the server refused them; editing the entry again sends it again.</source>
+        <translation>
+            <numerusform>%n change was set aside because the server refused it; editing the entry again sends it again.</numerusform>
+            <numerusform>%n changes were set aside because the server refused them; editing the entry again sends it again.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hale::SyncStatusIndicator</name>
+    <message numerus="yes">
+        <source>%n waiting</source>
+        <comment>changes not yet synced</comment>
+        <translation>
+            <numerusform>%n waiting</numerusform>
+            <numerusform>%n waiting</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hale::sync::SyncWorker</name>
+    <message numerus="yes">
+        <source>%n records erased from the server.</source>
+        <translation>
+            <numerusform>%n record erased from the server.</numerusform>
+            <numerusform>%n records erased from the server.</numerusform>
         </translation>
     </message>
 </context>

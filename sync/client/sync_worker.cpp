@@ -80,15 +80,20 @@ bool SyncWorker::isEnabled() const
     return m_store && m_store->setting(settings::kEnabled) == QLatin1String("1");
 }
 
-QStringList SyncWorker::syncedKinds() const
+QStringList syncedKinds(const LocalStore &store)
 {
-    const QString stored = m_store->setting(settings::kKinds);
+    const QString stored = store.setting(settings::kKinds);
     if (!stored.isEmpty())
         return stored.split(QLatin1Char(','), Qt::SkipEmptyParts);
     QStringList all;
     for (const KindSpec &kind : SchemaRegistry::instance().kinds())
         all << kind.name;
     return all;
+}
+
+QStringList SyncWorker::syncedKinds() const
+{
+    return sync::syncedKinds(*m_store);
 }
 
 void SyncWorker::start()
@@ -530,7 +535,7 @@ void SyncWorker::eraseKindFromServer(const QString &kind)
 {
     accountAction(QStringLiteral("erase"), [this, kind](Report report) {
         m_api->deleteKind(kind, [report](std::optional<int> erased, const ApiError &error) {
-            report(error, tr("%n record(s) erased from the server.", "", erased.value_or(0)));
+            report(error, tr("%n records erased from the server.", "", erased.value_or(0)));
         });
     });
 }

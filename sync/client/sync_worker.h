@@ -53,6 +53,9 @@ inline const QString kKinds = QStringLiteral("sync.kinds");
 inline const QString kLastSynced = QStringLiteral("sync.last_synced");
 } // namespace settings
 
+// The kinds this device syncs (a setting; all kinds unless narrowed).
+QStringList syncedKinds(const LocalStore &store);
+
 // Syncs one data folder with hale-server. Meant to be moved to a QThread: it
 // opens its own LocalStore connection and QNetworkAccessManager in start()
 // and talks to the screens only through queued signals and slots, so the UI
@@ -90,6 +93,8 @@ public:
     qint64 bytesReceived() const;
     SyncStatus status() const { return m_status; }
     bool isEnabled() const;
+    // Whether start() opened the data folder (if not, status() says why).
+    bool isReady() const { return m_store != nullptr; }
 
 public slots:
     // Opens the store and, if sync is on, starts the first cycle.

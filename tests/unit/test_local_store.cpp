@@ -325,6 +325,9 @@ private slots:
         m_store = std::make_unique<LocalStore>();
         QVERIFY(m_store->open(m_dir.filePath(QStringLiteral("data"))).ok());
         QCOMPARE(m_store->setting(QStringLiteral("sync.server")), QStringLiteral("https://b"));
+        // A cleared setting reads back empty.
+        QVERIFY(m_store->setSetting(QStringLiteral("sync.server"), QString()));
+        QVERIFY(m_store->setting(QStringLiteral("sync.server")).isEmpty());
     }
 
     void aLocalWriteThatLosesIsListedAsAConflictAndStaysQueued()

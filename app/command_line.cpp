@@ -1,0 +1,296 @@
+#include "app/command_line.h"
+
+#include "models/import_export.h"
+#include "models/local_store.h"
+#include "sync/client/sync_worker.h"
+
+#include <QCommandLineParser>
+#include <QCoreApplication>
+#include <QEventLoop>
+#include <QFile>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QLoggingCategory>
+#include <QSaveFile>
+#include <QTextStream>
+#include <QUuid>
+#include <cstdio>
+
+namespace hale::cli {
+
+namespace {
+
+void say(const QString &text)
+{
+    std::fprintf(stdout, "%s\n", qPrintable(text));
+    std::fflush(stdout);
+}
+
+int fail(const QString &text, int status = Failed)
+{
+    std::fprintf(stderr, "hale: %s\n", qPrintable(text));
+    return status;
+}
+
+// The password for the account commands: never an argument (other users can
+// read the process list), but HALE_PASSWORD or the first line of stdin.
+QString readPassword()
+{
+    if (qEnvironmentVariableIsSet("HALE_PASSWORD"))
+        return qEnvironmentVariable("HALE_PASSWORD");
+    QTextStream in(stdin);
+    return in.readLine();
+}
+
+QString csvQuoted(QString value)
+{
+    return QLatin1Char('"') + value.replace(QLatin1Char('"'), QStringLiteral("\"\"")) +
+           QLatin1Char('"');
+}
+
+int addRecord(LocalStore &store, const QStringList &args)
+{
+    if (args.size() < 2)
+        return fail(QStringLiteral("usage: hale add KIND field=value ..."), Usage);
+    const QString kind = args.at(0);
+    if (!SchemaRegistry::instance().kind(kind))
+        return fail(QStringLiteral("unknown kind \"%1\"").arg(kind), Usage);
+    // One CSV row through the CSV importer: the same parsing of numbers,
+    // dates, sets and measurements, the same validation, one transaction.
+    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    QStringList header{QStringLiteral("id")};
+    QStringList row{id};
+    for (const QString &pair : args.mid(1)) {
+        const qsizetype eq = pair.indexOf(QLatin1Char('='));
+        if (eq <= 0)
+            return fail(QStringLiteral("\"%1\" is not field=value").arg(pair), Usage);
+        header << pair.left(eq);
+        row << csvQuoted(pair.mid(eq + 1));
+    }
+    const QByteArray csv = (header.join(QLatin1Char(',')) + QStringLiteral("\r\n") +
+                            row.join(QLatin1Char(',')) + QStringLiteral("\r\n"))
+                               .toUtf8();
+    const ImportResult result = ImportExport::importCsv(store, kind, csv);
+    if (!result.ok)
+        return fail(result.reason);
+    say(id);
+    return Ok;
+}
+
+int listRecords(const LocalStore &store, const QStringList &args, bool json)
+{
+    if (args.size() != 1)
+        return fail(QStringLiteral("usage: hale list KIND [--json]"), Usage);
+    const KindSpec *kind = SchemaRegistry::instance().kind(args.first());
+    if (!kind)
+        return fail(QStringLiteral("unknown kind \"%1\"").arg(args.first()), Usage);
+    QJsonArray out;
+    for (const Record &record : store.records(kind->name)) {
+        QJsonObject o{{QStringLiteral("id"), record.id}};
+        for (const FieldSpec &field : kind->fields) {
+            const QVariant value = record.value(field.name);
+            if (!value.isNull())
+                o.insert(field.name, schema::toJson(field, value));
+        }
+        if (json) {
+            out.append(o);
+            continue;
+        }
+        QStringList line;
+        for (auto it = o.constBegin(); it != o.constEnd(); ++it) {
+            const QJsonValue v = it.value();
+            line << it.key() + QLatin1Char('=') +
+                        (v.isString()
+                             ? v.toString()
+                             : QString::fromUtf8(
+                                   QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact))
+                                   .mid(1)
+                                   .chopped(1));
+        }
+        say(line.join(QLatin1Char('\t')));
+    }
+    if (json)
+        say(QString::fromUtf8(QJsonDocument(out).toJson(QJsonDocument::Indented)).trimmed());
+    return Ok;
+}
+
+int exportBackup(const LocalStore &store, const QStringList &args)
+{
+    if (args.size() != 1)
+        return fail(QStringLiteral("usage: hale export FILE"), Usage);
+    QSaveFile file(args.first());
+    if (!file.open(QIODevice::WriteOnly) || file.write(ImportExport::exportJson(store)) < 0 ||
+        !file.commit())
+        return fail(QStringLiteral("cannot write %1: %2").arg(args.first(), file.errorString()));
+    return Ok;
+}
+
+int importBackup(LocalStore &store, const QStringList &args)
+{
+    if (args.size() != 1)
+        return fail(QStringLiteral("usage: hale import FILE"), Usage);
+    QByteArray data;
+    ImportResult result = ImportExport::readImportFile(args.first(), &data);
+    if (result.reason.isEmpty())
+        result = ImportExport::importJson(store, data);
+    if (!result.ok)
+        return fail(result.message());
+    say(QStringLiteral("imported %1 entries").arg(result.imported));
+    return Ok;
+}
+
+// Runs the worker on this thread until `done` says the command is over.
+class WorkerSession
+{
+public:
+    explicit WorkerSession(const QString &dataDir) : worker(dataDir) {}
+
+    // Waits for the first cycle to end; its outcome is the exit status.
+    int awaitCycle()
+    {
+        int status = Failed;
+        QEventLoop loop;
+        QObject::connect(&worker, &sync::SyncWorker::cycleFinished, &loop,
+                         [&](bool ok, const QString &message) {
+                             status = exitFor(ok, message);
+                             loop.quit();
+                         });
+        loop.exec();
+        return status;
+    }
+
+    // Waits for an account action to end.
+    std::pair<bool, QString> awaitAction()
+    {
+        std::pair<bool, QString> outcome{false, {}};
+        QEventLoop loop;
+        QObject::connect(&worker, &sync::SyncWorker::accountActionFinished, &loop,
+                         [&](const QString &, bool ok, const QString &message) {
+                             outcome = {ok, message};
+                             loop.quit();
+                         });
+        loop.exec();
+        return outcome;
+    }
+
+    sync::SyncWorker worker;
+
+private:
+    int exitFor(bool ok, const QString &message)
+    {
+        const sync::SyncStatus s = worker.status();
+        if (ok) {
+            say(QStringLiteral("synced: %1 sent, %2 received, %3 set aside")
+                    .arg(s.pushed)
+                    .arg(s.pulled)
+                    .arg(s.rejected));
+            return Ok;
+        }
+        fail(message.isEmpty() ? QStringLiteral("sync failed") : message);
+        switch (s.state) {
+        case sync::SyncState::Offline:
+            return Offline;
+        case sync::SyncState::SignInNeeded:
+            return SignInNeeded;
+        default:
+            return Failed;
+        }
+    }
+};
+
+int account(const QCommandLineParser &parser, const QString &dataDir, const QStringList &args)
+{
+    const QString what = args.value(0);
+    WorkerSession session(dataDir);
+    session.worker.start();
+    if (!session.worker.isReady())
+        return fail(session.worker.status().message);
+    if (what == QLatin1String("signup") || what == QLatin1String("signin")) {
+        const QString server = parser.value(QStringLiteral("server"));
+        const QString email = parser.value(QStringLiteral("email"));
+        if (server.isEmpty() || email.isEmpty())
+            return fail(QStringLiteral("usage: hale account %1 --server URL --email EMAIL "
+                                       "(password from HALE_PASSWORD or stdin)")
+                            .arg(what),
+                        Usage);
+        const QString password = readPassword();
+        if (what == QLatin1String("signup"))
+            session.worker.signUp(server, email, password);
+        else
+            session.worker.signIn(server, email, password);
+        const auto [ok, message] = session.awaitAction();
+        if (!ok)
+            return fail(message);
+        say(QStringLiteral("signed in as %1").arg(email));
+        return session.awaitCycle(); // signing in switches sync on and syncs
+    }
+    if (what == QLatin1String("signout") || what == QLatin1String("delete")) {
+        if (what == QLatin1String("signout"))
+            session.worker.signOut();
+        else
+            session.worker.deleteAccount();
+        const auto [ok, message] = session.awaitAction();
+        if (!ok)
+            return fail(message);
+        say(what == QLatin1String("signout") ? QStringLiteral("signed out")
+                                             : QStringLiteral("account deleted"));
+        return Ok;
+    }
+    return fail(QStringLiteral("usage: hale account signup|signin|signout|delete"), Usage);
+}
+
+int syncOnce(const QString &dataDir)
+{
+    WorkerSession session(dataDir);
+    session.worker.start(); // starts a cycle when sync is on
+    if (!session.worker.isReady())
+        return fail(session.worker.status().message);
+    if (!session.worker.isEnabled()) {
+        const QString why = session.worker.status().message;
+        return fail(why.isEmpty() ? QStringLiteral("sync is off: sign in first "
+                                                   "(hale account signin ...)")
+                                  : why,
+                    SignInNeeded);
+    }
+    return session.awaitCycle();
+}
+
+} // namespace
+
+bool isCommand(const QString &word)
+{
+    static const QStringList commands{QStringLiteral("account"), QStringLiteral("sync"),
+                                      QStringLiteral("add"),     QStringLiteral("list"),
+                                      QStringLiteral("export"),  QStringLiteral("import")};
+    return commands.contains(word);
+}
+
+int run(const QCommandLineParser &parser, const QString &dataDir)
+{
+    // Scripts read stdout and stderr: keep routine progress out of them.
+    QLoggingCategory::setFilterRules(QStringLiteral("hale.*.info=false"));
+    const QStringList positional = parser.positionalArguments();
+    const QString command = positional.value(0);
+    const QStringList args = positional.mid(1);
+    if (command == QLatin1String("account"))
+        return account(parser, dataDir, args);
+    if (command == QLatin1String("sync"))
+        return syncOnce(dataDir);
+
+    LocalStore store;
+    const LocalStore::OpenResult opened = store.open(dataDir);
+    if (!opened.ok())
+        return fail(opened.message);
+    if (command == QLatin1String("add"))
+        return addRecord(store, args);
+    if (command == QLatin1String("list"))
+        return listRecords(store, args, parser.isSet(QStringLiteral("json")));
+    if (command == QLatin1String("export"))
+        return exportBackup(store, args);
+    if (command == QLatin1String("import"))
+        return importBackup(store, args);
+    return fail(QStringLiteral("unknown command \"%1\"").arg(command), Usage);
+}
+
+} // namespace hale::cli

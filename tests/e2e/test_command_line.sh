@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# The `hale` command line against a real hale-server: two data folders (two
+# devices) sign in to one account, add, sync, list, export and import, and
+# the exit statuses say what happened. Run under with-keyring.sh.
+# Usage: test_command_line.sh HALE HALE_SERVER
+set -euo pipefail
+hale=$1
+server_bin=$2
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+    [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+failures=0
+check() { # description, then the test command
+    local what=$1
+    shift
+    if "$@"; then echo "PASS: $what"; else echo "FAIL: $what"; failures=$((failures + 1)); fi
+}
+
+start_server() { # [port]
+    "$server_bin" --listen "127.0.0.1:${1:-0}" --data-dir server > server.out 2> server.err &
+    server_pid=$!
+    for _ in $(seq 100); do
+        port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' server.out)
+        [ -n "$port" ] && return 0
+        sleep 0.1
+    done
+    echo "hale-server did not start"; cat server.err; exit 1
+}
+start_server
+url="http://127.0.0.1:$port"
+export HALE_PASSWORD="correct horse battery"
+
+status() { "$@" > out.txt 2> err.txt && echo 0 || echo $?; }
+
+check "sync before signing in says so (exit 4)" test "$(status "$hale" --data-dir a sync)" = 4
+check "the message names the fix" grep -q "sign in" err.txt
+check "signup" test "$(status "$hale" --data-dir a account signup --server "$url" --email cli@example.org)" = 0
+check "signup syncs" grep -q "^synced:" out.txt
+check "add" test "$(status "$hale" --data-dir a add metric recorded_at=2026-11-20T08:00:00Z weight=72.5)" = 0
+id=$(cat out.txt)
+check "add prints the new id" grep -Eq '^[0-9a-f-]{36}$' out.txt
+check "a bad value is refused (exit 1)" test "$(status "$hale" --data-dir a add metric recorded_at=2026-11-20T09:00:00Z weight=heavy)" = 1
+check "and says which field" grep -q "weight" err.txt
+check "an unknown kind is a usage error (exit 2)" test "$(status "$hale" --data-dir a add pets name=rex)" = 2
+check "sync pushes" test "$(status "$hale" --data-dir a sync)" = 0
+check "one sent" grep -q "^synced: 1 sent" out.txt
+# The password from stdin this time.
+unset HALE_PASSWORD
+check "signin on a second device" test "$(echo "correct horse battery" | "$hale" --data-dir b account signin --server "$url" --email cli@example.org > out.txt 2> err.txt; echo $?)" = 0
+check "a wrong password is refused" test "$(echo "wrong password!" | "$hale" --data-dir c account signin --server "$url" --email cli@example.org > /dev/null 2>&1; echo $?)" = 1
+check "list shows the entry" grep -q "id=$id" <("$hale" --data-dir b list metric)
+check "list --json" python3 -c "import json,sys; d=json.load(open(sys.argv[1])); assert d[0]['weight']==72.5 and d[0]['id']==sys.argv[2]" <("$hale" --data-dir b list metric --json) "$id"
+
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+check "offline: add still works" test "$(status "$hale" --data-dir b add metric recorded_at=2026-11-21T08:00:00Z weight=71)" = 0
+check "offline: sync says so (exit 3)" test "$(status "$hale" --data-dir b sync)" = 3
+start_server "$port"
+check "back online: sync" test "$(status "$hale" --data-dir b sync)" = 0
+check "a receives b's entry" test "$(status "$hale" --data-dir a sync)" = 0
+check "a has two entries" test "$("$hale" --data-dir a list metric | wc -l)" = 2
+
+check "export" test "$(status "$hale" --data-dir a export backup.json)" = 0
+check "import into a fresh folder" test "$(status "$hale" --data-dir d import backup.json)" = 0
+check "the same entries" diff <("$hale" --data-dir a list metric) <("$hale" --data-dir d list metric)
+check "signout" test "$(status "$hale" --data-dir a account signout)" = 0
+check "after signout, sync is off (exit 4)" test "$(status "$hale" --data-dir a sync)" = 4
+check "entries stay after signout" test "$("$hale" --data-dir a list metric | wc -l)" = 2
+
+echo "$failures failed"
+[ "$failures" -eq 0 ]

@@ -1,0 +1,281 @@
+// The sync screens, offscreen: the status indicator's states, the offline and
+// error banner, the devices page and the conflicts page, and then the whole
+// window with a real sync thread against a real hale-server (run under
+// tests/e2e/with-keyring.sh for the keychain).
+#include "../integration/server_process.h"
+#include "gui_helpers.h"
+#include "models/local_store.h"
+#include "ui/conflicts_page.h"
+#include "ui/devices_page.h"
+#include "ui/main_window.h"
+#include "ui/sync_banner.h"
+#include "ui/sync_controller.h"
+#include "ui/sync_settings.h"
+#include "ui/sync_status_indicator.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTranslator>
+
+using namespace hale;
+using sync::SyncState;
+using sync::SyncStatus;
+
+namespace {
+
+const QString kMetric = QStringLiteral("metric");
+
+SyncStatus statusOf(SyncState state, int pending = 0, const QString &message = {})
+{
+    SyncStatus s;
+    s.state = state;
+    s.pending = pending;
+    s.message = message;
+    s.account = QStringLiteral("me@example.org");
+    return s;
+}
+
+QVariantMap metric(double weight)
+{
+    return {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc().addSecs(-60)},
+            {QStringLiteral("weight"), weight}};
+}
+
+} // namespace
+
+class TestSyncScreens : public QObject
+{
+    Q_OBJECT
+
+private:
+    QTranslator m_english;
+
+private slots:
+    // The app's English plural forms ("1 change", "3 changes"), as hale loads them.
+    void initTestCase()
+    {
+        const QString qm = qEnvironmentVariable("HALE_TEST_TRANSLATIONS");
+        QVERIFY2(m_english.load(qm), qPrintable(QStringLiteral("cannot load ") + qm));
+        QCoreApplication::installTranslator(&m_english);
+    }
+
+    void theIndicatorShowsEachState()
+    {
+        SyncStatusIndicator indicator;
+        QSignalSpy clicked(&indicator, &SyncStatusIndicator::syncNowRequested);
+        QStringList texts;
+        QList<qint64> icons;
+        for (SyncState state : {SyncState::Off, SyncState::Synced, SyncState::Syncing,
+                                SyncState::Offline, SyncState::Error, SyncState::SignInNeeded}) {
+            indicator.setStatus(statusOf(state));
+            texts << indicator.text();
+            icons << indicator.icon().cacheKey();
+            QVERIFY(indicator.accessibleName().contains(indicator.text()));
+        }
+        QCOMPARE(texts,
+                 (QStringList{QStringLiteral("Sync off"), QStringLiteral("Synced"),
+                              QStringLiteral("Syncing"), QStringLiteral("Offline"),
+                              QStringLiteral("Sync error"), QStringLiteral("Sign in to sync")}));
+        // One icon per state.
+        QCOMPARE(QSet<qint64>(icons.cbegin(), icons.cend()).size(), icons.size());
+
+        SyncStatus busy = statusOf(SyncState::Syncing, 3);
+        busy.pushed = 1000;
+        busy.pulled = 250;
+        indicator.setStatus(busy);
+        QVERIFY(indicator.text().contains(QStringLiteral("1000 sent")));
+        QVERIFY(indicator.text().contains(QStringLiteral("250 received")));
+        QVERIFY(indicator.text().contains(QStringLiteral("3 waiting")));
+
+        SyncStatus synced = statusOf(SyncState::Synced);
+        synced.lastSynced = QDateTime::currentDateTimeUtc();
+        indicator.setStatus(synced);
+        QVERIFY(indicator.toolTip().startsWith(QStringLiteral("Last synced")));
+        QTest::mouseClick(&indicator, Qt::LeftButton);
+        QCOMPARE(clicked.count(), 1);
+        // Off: nothing to click.
+        indicator.setStatus(statusOf(SyncState::Off));
+        QVERIFY(!indicator.isEnabled());
+    }
+
+    void theBannerShowsOfflineAndErrorsOnly()
+    {
+        SyncBanner banner;
+        banner.show();
+        QSignalSpy retry(&banner, &SyncBanner::retryRequested);
+        banner.setStatus(statusOf(SyncState::Offline, 3));
+        QVERIFY(banner.isVisible());
+        QCOMPARE(banner.text(),
+                 QStringLiteral("Offline — 3 changes will sync when you're back online"));
+        auto *retryButton = test::byAccessibleName<QPushButton>(&banner, QStringLiteral("Retry"));
+        if (!retryButton) {
+            for (QPushButton *b : banner.findChildren<QPushButton *>()) {
+                if (b->text().remove(QLatin1Char('&')) == QLatin1String("Retry"))
+                    retryButton = b;
+            }
+        }
+        QVERIFY(retryButton && retryButton->isVisible());
+        QTest::mouseClick(retryButton, Qt::LeftButton);
+        QCOMPARE(retry.count(), 1);
+
+        banner.setStatus(statusOf(SyncState::Error, 0, QStringLiteral("The server answered 500.")));
+        QVERIFY(banner.isVisible());
+        QVERIFY(banner.text().contains(QStringLiteral("The server answered 500.")));
+
+        for (SyncState calm : {SyncState::Synced, SyncState::Syncing, SyncState::Off}) {
+            banner.setStatus(statusOf(calm, 2));
+            QVERIFY(!banner.isVisible());
+        }
+    }
+
+    void theDevicesPageListsRenamesAndRevokes()
+    {
+        DevicesPage page(QStringLiteral("me"));
+        page.show();
+        QSignalSpy renamed(&page, &DevicesPage::renameRequested);
+        QSignalSpy revoked(&page, &DevicesPage::revokeRequested);
+        page.setDevices({{QStringLiteral("other"), QStringLiteral("Desktop"),
+                          QStringLiteral("Debian GNU/Linux 12"),
+                          QStringLiteral("2026-11-20T08:00:00.000Z"), false, false},
+                         {QStringLiteral("me"), QStringLiteral("Laptop"), QStringLiteral("macOS"),
+                          QStringLiteral("2026-11-24T08:00:00.000Z"), false, true}});
+        QTableWidget *table = page.table();
+        QCOMPARE(table->rowCount(), 2);
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Laptop (this device)"));
+        QCOMPARE(table->item(1, 0)->text(), QStringLiteral("Desktop"));
+        QCOMPARE(table->item(1, 1)->text(), QStringLiteral("Debian GNU/Linux 12"));
+        QCOMPARE(table->item(1, 3)->text(), QStringLiteral("Signed in"));
+
+        QPushButton *rename = nullptr;
+        QPushButton *revoke = nullptr;
+        for (QPushButton *b : page.findChildren<QPushButton *>()) {
+            const QString text = b->text().remove(QLatin1Char('&'));
+            if (text.startsWith(QLatin1String("Rename")))
+                rename = b;
+            if (text.startsWith(QLatin1String("Sign out")))
+                revoke = b;
+        }
+        QVERIFY(rename && revoke);
+        // This device can be renamed, not revoked; another the other way round.
+        table->selectRow(0);
+        QVERIFY(rename->isEnabled() && !revoke->isEnabled());
+        test::onNextDialog<QDialog>([](QDialog *dialog) {
+            auto *edit = dialog->findChild<QLineEdit *>();
+            edit->setText(QStringLiteral("Work laptop"));
+            dialog->accept();
+        });
+        QTest::mouseClick(rename, Qt::LeftButton);
+        QCOMPARE(renamed.count(), 1);
+        QCOMPARE(renamed.first().at(1).toString(), QStringLiteral("Work laptop"));
+
+        table->selectRow(1);
+        QVERIFY(!rename->isEnabled() && revoke->isEnabled());
+        test::onNextDialog<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        QTest::mouseClick(revoke, Qt::LeftButton);
+        QCOMPARE(revoked.count(), 1);
+        QCOMPARE(revoked.first().at(0).toString(), QStringLiteral("other"));
+
+        page.setUnavailable(QStringLiteral("Sign in to see your devices."));
+        QCOMPARE(table->rowCount(), 0);
+        QVERIFY(!table->isEnabled());
+    }
+
+    void theConflictsPageRestoresMine()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        const QString id = store.create(kMetric, metric(70)).id;
+        QVERIFY(!id.isEmpty());
+        // Another device set the weight at the same time, later by its clock.
+        sync::RecordState theirs = *store.state(kMetric, id);
+        const sync::HlcStamp mine = theirs.fields.value(QStringLiteral("weight")).stamp;
+        theirs.fields[QStringLiteral("weight")] = {
+            68.0, {mine.millis + 60'000, 0, QStringLiteral("other-device")}, {}};
+        QCOMPARE(store.applyRemote({theirs}, 1).conflicts.size(), 1);
+        QVERIFY(store.acknowledgeAll(store.pendingChanges()) >= 0);
+
+        ConflictsPage page(&store);
+        page.show();
+        QTableWidget *table = page.conflictsTable();
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->item(0, 0)->text(), QStringLiteral("Metric"));
+        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("Weight"));
+        QCOMPARE(table->item(0, 3)->text(), QStringLiteral("70 kg"));
+        QCOMPARE(table->item(0, 4)->text(), QStringLiteral("68 kg"));
+        table->selectRow(0);
+        page.restoreSelected();
+        // Mine is back, as a new edit that syncs, and the conflict is gone.
+        QCOMPARE(store.record(kMetric, id)->value(QStringLiteral("weight")).toDouble(), 70.0);
+        QCOMPARE(store.pendingChangeCount(), 1);
+        QVERIFY(store.conflicts().isEmpty());
+        QCOMPARE(table->rowCount(), 0);
+    }
+
+    void theWindowSyncsThroughItsThreadAndShowsOffline()
+    {
+        test::ServerProcess server;
+        QVERIFY2(server.started(), qPrintable(server.stderrText()));
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        sync::SyncWorker::Options options;
+        options.debounceMs = 100;
+        options.backoff = {60'000, 60'000}; // no retry during the test
+        SyncController controller(&store, dir.path(), options);
+        MainWindow window(&store, dir.path(), &controller);
+        window.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&window));
+        QTRY_COMPARE(window.syncIndicator()->text(), QStringLiteral("Sync off"));
+
+        // Settings -> Sync: create the account.
+        auto *settings = window.findChild<SyncSettings *>();
+        QVERIFY(settings);
+        test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Server address"))
+            ->setText(server.baseUrl());
+        test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Email"))
+            ->setText(QStringLiteral("window@example.org"));
+        test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Password"))
+            ->setText(QStringLiteral("correct horse battery"));
+        QPushButton *create = nullptr;
+        for (QPushButton *b : settings->findChildren<QPushButton *>()) {
+            if (b->text().remove(QLatin1Char('&')) == QLatin1String("Create account"))
+                create = b;
+        }
+        QVERIFY(create);
+        QTest::mouseClick(create, Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(), QStringLiteral("Synced"), 30'000);
+        QVERIFY(settings->enabledSwitch()->isChecked());
+        QVERIFY(!window.syncBanner()->isVisible());
+
+        // A local edit syncs by itself (debounced).
+        QVERIFY(store.create(kMetric, metric(70)).ok());
+        QTRY_VERIFY_WITH_TIMEOUT(controller.status().pushed == 1, 30'000);
+
+        // The server goes away: the next change waits, and the banner says so.
+        server.kill();
+        QVERIFY(store.create(kMetric, metric(71)).ok());
+        QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(),
+                                  QStringLiteral("Offline · 1 waiting"), 30'000);
+        QVERIFY(window.syncBanner()->isVisible());
+        QCOMPARE(window.syncBanner()->text(),
+                 QStringLiteral("Offline — 1 change will sync when you're back online"));
+
+        // Back online, a click on the indicator syncs now.
+        QVERIFY(server.restart());
+        QTest::mouseClick(window.syncIndicator(), Qt::LeftButton);
+        QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(), QStringLiteral("Synced"), 30'000);
+        QVERIFY(!window.syncBanner()->isVisible());
+    }
+};
+
+QTEST_MAIN(TestSyncScreens)
+#include "test_sync_screens.moc"

@@ -1,0 +1,172 @@
+#include "ui/conflicts_page.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QLabel>
+#include <QLocale>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QTableWidget>
+#include <QVBoxLayout>
+
+namespace hale {
+
+namespace {
+
+QTableWidget *makeTable(const QStringList &headers, const QString &name, QWidget *parent)
+{
+    auto *table = new QTableWidget(0, int(headers.size()), parent);
+    table->setAccessibleName(name);
+    table->setHorizontalHeaderLabels(headers);
+    table->horizontalHeader()->setStretchLastSection(true);
+    table->verticalHeader()->hide();
+    table->setSelectionBehavior(QAbstractItemView::SelectRows);
+    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    return table;
+}
+
+QString timeOf(const sync::HlcStamp &stamp)
+{
+    return QLocale().toString(QDateTime::fromMSecsSinceEpoch(stamp.millis).toLocalTime(),
+                              QLocale::ShortFormat);
+}
+
+} // namespace
+
+ConflictsPage::ConflictsPage(LocalStore *store, QWidget *parent) : QWidget(parent), m_store(store)
+{
+    setAccessibleName(tr("Conflicts"));
+    m_note = new QLabel(this);
+    m_note->setWordWrap(true);
+    m_conflicts = makeTable({tr("Kind"), tr("Entry"), tr("Field"), tr("Mine"), tr("Theirs"),
+                             tr("My edit"), tr("Their edit")},
+                            tr("Edits that lost to another device"), this);
+    m_restore = new QPushButton(tr("&Restore mine"), this);
+    m_restore->setToolTip(tr("Writes your value again, as a new edit that syncs."));
+    m_dismiss = new QPushButton(tr("&Dismiss"), this);
+    m_dismiss->setToolTip(tr("Keeps their value and removes this entry from the list."));
+    auto *refusedLabel = new QLabel(tr("Changes the server refused"), this);
+    m_refused =
+        makeTable({tr("Kind"), tr("Entry"), tr("Reason")}, tr("Changes the server refused"), this);
+    refusedLabel->setBuddy(m_refused);
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_restore);
+    buttons->addWidget(m_dismiss);
+    buttons->addStretch(1);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_note);
+    layout->addWidget(m_conflicts, 2);
+    layout->addLayout(buttons);
+    layout->addWidget(refusedLabel);
+    layout->addWidget(m_refused, 1);
+    connect(m_conflicts, &QTableWidget::itemSelectionChanged, this, &ConflictsPage::updateButtons);
+    connect(m_restore, &QPushButton::clicked, this, &ConflictsPage::restoreSelected);
+    connect(m_dismiss, &QPushButton::clicked, this, &ConflictsPage::dismissSelected);
+    connect(m_store, &LocalStore::recordsChanged, this, &ConflictsPage::reload);
+    reload();
+}
+
+QString ConflictsPage::entryTitle(const QString &kind, const QString &id) const
+{
+    const KindSpec *spec = SchemaRegistry::instance().kind(kind);
+    const std::optional<Record> record = m_store->record(kind, id);
+    if (!spec || !record)
+        return id.left(8);
+    const QVariant title = record->value(spec->titleField);
+    if (title.typeId() == QMetaType::QDateTime)
+        return QLocale().toString(title.toDateTime().toLocalTime(), QLocale::ShortFormat);
+    return title.toString().left(60);
+}
+
+void ConflictsPage::reload()
+{
+    m_list = m_store->conflicts();
+    m_conflicts->setRowCount(int(m_list.size()));
+    for (int row = 0; row < m_list.size(); ++row) {
+        const Conflict &c = m_list.at(row);
+        const KindSpec *kind = SchemaRegistry::instance().kind(c.kind);
+        const FieldSpec *field = kind ? kind->field(c.lost.field) : nullptr;
+        auto shown = [&](const QJsonValue &v) {
+            if (v.isNull() || v.isUndefined())
+                return tr("(empty)");
+            QString text = v.toVariant().toString();
+            if (field && !field->unit.isEmpty())
+                text += QLatin1Char(' ') + field->unit;
+            return text;
+        };
+        QString fieldName = field ? field->displayLabel() : c.lost.field;
+        if (!c.lost.element.isEmpty())
+            fieldName += QStringLiteral(": ") + c.lost.element;
+        const QStringList cells{kind ? kind->displaySingular() : c.kind,
+                                entryTitle(c.kind, c.recordId),
+                                fieldName,
+                                shown(c.lost.mine),
+                                shown(c.lost.theirs),
+                                timeOf(c.lost.mineStamp),
+                                timeOf(c.lost.theirsStamp)};
+        for (int column = 0; column < cells.size(); ++column)
+            m_conflicts->setItem(row, column, new QTableWidgetItem(cells.at(column)));
+    }
+    const QList<RejectedChange> refused = m_store->rejectedChanges();
+    m_refused->setRowCount(int(refused.size()));
+    for (int row = 0; row < refused.size(); ++row) {
+        const RejectedChange &r = refused.at(row);
+        const KindSpec *kind = SchemaRegistry::instance().kind(r.kind);
+        const QStringList cells{kind ? kind->displaySingular() : r.kind,
+                                entryTitle(r.kind, r.recordId), r.reason};
+        for (int column = 0; column < cells.size(); ++column)
+            m_refused->setItem(row, column, new QTableWidgetItem(cells.at(column)));
+    }
+    m_note->setText(m_list.isEmpty()
+                        ? tr("No conflicts: no edit made here was overwritten by another device.")
+                        : tr("These edits made on this device were overwritten by a change "
+                             "made at the same time on another device."));
+    updateButtons();
+    emit countChanged(int(m_list.size()));
+}
+
+void ConflictsPage::updateButtons()
+{
+    const int row = m_conflicts->currentRow();
+    const bool chosen = !m_conflicts->selectedItems().isEmpty() && row >= 0;
+    // An element of a set or a map is restored by editing the entry itself.
+    m_restore->setEnabled(chosen && m_list.at(row).lost.element.isEmpty());
+    m_dismiss->setEnabled(chosen);
+}
+
+void ConflictsPage::restoreSelected()
+{
+    const int row = m_conflicts->currentRow();
+    if (row < 0 || row >= m_list.size())
+        return;
+    const Conflict c = m_list.at(row);
+    const KindSpec *kind = SchemaRegistry::instance().kind(c.kind);
+    const FieldSpec *field = kind ? kind->field(c.lost.field) : nullptr;
+    if (!field)
+        return;
+    const schema::Coerced value = schema::fromJson(*field, c.lost.mine);
+    const WriteResult written =
+        value.ok() ? m_store->update(c.kind, c.recordId, {{field->name, value.value}})
+                   : WriteResult{c.recordId, {}, value.error};
+    if (!written.ok()) {
+        const QString why =
+            !written.message.isEmpty() ? written.message : written.errors.first().message;
+        QMessageBox::warning(this, tr("Restore mine"),
+                             tr("Your value was not restored: %1").arg(why));
+        return;
+    }
+    m_store->dismissConflict(c.id);
+    reload();
+}
+
+void ConflictsPage::dismissSelected()
+{
+    const int row = m_conflicts->currentRow();
+    if (row < 0 || row >= m_list.size())
+        return;
+    m_store->dismissConflict(m_list.at(row).id);
+    reload();
+}
+
+} // namespace hale

@@ -1,0 +1,220 @@
+#include "ui/sync_settings.h"
+
+#include "models/schema/schema.h"
+#include "ui/sync_controller.h"
+
+#include <QCheckBox>
+#include <QFormLayout>
+#include <QHBoxLayout>
+#include <QLabel>
+#include <QLineEdit>
+#include <QMessageBox>
+#include <QPushButton>
+#include <QVBoxLayout>
+
+namespace hale {
+
+namespace {
+
+// The switches people see, and the kinds each one covers (doses go with
+// their medications).
+const QList<std::pair<const char *, QStringList>> &kindGroups()
+{
+    static const QList<std::pair<const char *, QStringList>> groups{
+        {QT_TRANSLATE_NOOP("hale::SyncSettings", "Metrics"), {QStringLiteral("metric")}},
+        {QT_TRANSLATE_NOOP("hale::SyncSettings", "Meals"), {QStringLiteral("meal")}},
+        {QT_TRANSLATE_NOOP("hale::SyncSettings", "Exercises"), {QStringLiteral("exercise")}},
+        {QT_TRANSLATE_NOOP("hale::SyncSettings", "Medications and doses"),
+         {QStringLiteral("medication"), QStringLiteral("dose")}},
+        {QT_TRANSLATE_NOOP("hale::SyncSettings", "Journal"), {QStringLiteral("journal")}},
+    };
+    return groups;
+}
+
+} // namespace
+
+SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
+    : QGroupBox(tr("Sync"), parent), m_sync(sync)
+{
+    setAccessibleName(tr("Sync"));
+    m_enabled = new QCheckBox(tr("&Sync my data across my devices"), this);
+    m_enabled->setAccessibleName(tr("Sync my data across my devices"));
+    auto *note = new QLabel(tr("Off by default. When on, your entries are copied to the Hale "
+                               "server below and to your other devices signed in to it."),
+                            this);
+    note->setWordWrap(true);
+    m_server = new QLineEdit(sync->serverUrl(), this);
+    m_server->setPlaceholderText(QStringLiteral("https://sync.example.org"));
+    m_server->setAccessibleName(tr("Server address"));
+    m_email = new QLineEdit(sync->status().account, this);
+    m_email->setAccessibleName(tr("Email"));
+    m_password = new QLineEdit(this);
+    m_password->setEchoMode(QLineEdit::Password);
+    m_password->setAccessibleName(tr("Password"));
+    m_password->setPlaceholderText(tr("at least 8 characters"));
+    auto *form = new QFormLayout;
+    form->addRow(tr("Se&rver:"), m_server);
+    form->addRow(tr("&Email:"), m_email);
+    form->addRow(tr("&Password:"), m_password);
+
+    m_signUp = new QPushButton(tr("Create &account"), this);
+    m_signIn = new QPushButton(tr("Sign &in"), this);
+    m_signOut = new QPushButton(tr("Sign &out"), this);
+    m_delete = new QPushButton(tr("&Delete account…"), this);
+    m_delete->setToolTip(tr("Erases your account and everything stored on the server. Entries "
+                            "on this computer stay."));
+    auto *buttons = new QHBoxLayout;
+    buttons->addWidget(m_signUp);
+    buttons->addWidget(m_signIn);
+    buttons->addWidget(m_signOut);
+    buttons->addStretch(1);
+    buttons->addWidget(m_delete);
+    m_account = new QLabel(this);
+    m_feedback = new QLabel(this);
+    m_feedback->setWordWrap(true);
+    m_feedback->setAccessibleName(tr("Sync account message"));
+
+    auto *kindsRow = new QHBoxLayout;
+    kindsRow->addWidget(new QLabel(tr("Sync these:"), this));
+    const QStringList synced = sync->syncedKinds();
+    for (const auto &[label, kinds] : kindGroups()) {
+        auto *box = new QCheckBox(tr(label), this);
+        box->setChecked(synced.contains(kinds.first()));
+        m_kinds.insert(QLatin1String(label), box);
+        kindsRow->addWidget(box);
+        connect(box, &QCheckBox::toggled, this,
+                [this, group = QLatin1String(label)](bool on) { kindToggled(group, on); });
+    }
+    kindsRow->addStretch(1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(m_enabled);
+    layout->addWidget(note);
+    layout->addLayout(form);
+    layout->addLayout(buttons);
+    layout->addWidget(m_account);
+    layout->addWidget(m_feedback);
+    layout->addLayout(kindsRow);
+
+    connect(m_enabled, &QCheckBox::clicked, this, &SyncSettings::toggleEnabled);
+    connect(m_signUp, &QPushButton::clicked, this, [this] { authenticate(true); });
+    connect(m_signIn, &QPushButton::clicked, this, [this] { authenticate(false); });
+    connect(m_password, &QLineEdit::returnPressed, this, [this] { authenticate(false); });
+    connect(m_signOut, &QPushButton::clicked, m_sync, &SyncController::signOut);
+    connect(m_delete, &QPushButton::clicked, this, &SyncSettings::deleteAccount);
+    connect(m_sync, &SyncController::statusChanged, this, &SyncSettings::setStatus);
+    connect(m_sync, &SyncController::accountActionFinished, this, &SyncSettings::actionFinished);
+    setStatus(sync->status());
+}
+
+void SyncSettings::setStatus(const sync::SyncStatus &status)
+{
+    m_signedIn = !status.account.isEmpty();
+    m_enabled->setChecked(status.state != sync::SyncState::Off);
+    // Turning sync on needs an account; signing in turns it on.
+    m_enabled->setEnabled(m_signedIn);
+    m_signOut->setEnabled(m_signedIn);
+    m_delete->setEnabled(m_signedIn);
+    m_account->setText(m_signedIn ? tr("Signed in as %1.").arg(status.account)
+                                  : tr("Not signed in."));
+    if (m_signedIn && m_email->text().isEmpty())
+        m_email->setText(status.account);
+}
+
+void SyncSettings::focusSignIn()
+{
+    (m_server->text().isEmpty() ? m_server : m_password)->setFocus(Qt::OtherFocusReason);
+}
+
+void SyncSettings::authenticate(bool signUp)
+{
+    const QString server = m_server->text().trimmed();
+    const QString email = m_email->text().trimmed();
+    const QString password = m_password->text();
+    QString problem;
+    if (server.isEmpty())
+        problem = tr("Enter the address of your Hale server.");
+    else if (!email.contains(QLatin1Char('@')))
+        problem = tr("Enter your email address.");
+    else if (password.size() < 8)
+        problem = tr("The password needs at least 8 characters.");
+    if (!problem.isEmpty()) {
+        m_feedback->setText(problem);
+        return;
+    }
+    m_feedback->setText(signUp ? tr("Creating the account…") : tr("Signing in…"));
+    m_password->clear(); // kept nowhere, not even in this field
+    if (signUp)
+        m_sync->signUp(server, email, password);
+    else
+        m_sync->signIn(server, email, password);
+}
+
+bool SyncSettings::confirm(const QString &title, const QString &text)
+{
+    return QMessageBox::question(this, title, text) == QMessageBox::Yes;
+}
+
+void SyncSettings::toggleEnabled(bool on)
+{
+    m_sync->setEnabled(on);
+    if (on)
+        return;
+    if (confirm(tr("Sync off"),
+                tr("Sync is off; every entry stays on this computer. Also erase the copy kept on "
+                   "the server?"))) {
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds())
+            m_sync->eraseKindFromServer(kind.name);
+    }
+}
+
+void SyncSettings::kindToggled(const QString &group, bool on)
+{
+    QStringList kinds;
+    QStringList turnedOff;
+    for (const auto &[label, groupKinds] : kindGroups()) {
+        if (m_kinds.value(QLatin1String(label))->isChecked())
+            kinds += groupKinds;
+        else if (QLatin1String(label) == group)
+            turnedOff = groupKinds;
+    }
+    m_sync->setKinds(kinds);
+    if (on || !m_signedIn)
+        return;
+    if (confirm(tr("Stop syncing %1").arg(tr(group.toUtf8().constData())),
+                tr("%1 stay on this computer and no longer sync. Also erase them from the "
+                   "server?")
+                    .arg(tr(group.toUtf8().constData())))) {
+        for (const QString &kind : std::as_const(turnedOff))
+            m_sync->eraseKindFromServer(kind);
+    }
+}
+
+void SyncSettings::deleteAccount()
+{
+    if (confirm(tr("Delete account"),
+                tr("Erase your sync account and everything stored on the server? Entries on "
+                   "this computer stay. Your other devices will be signed out.")))
+        m_sync->deleteAccount();
+}
+
+void SyncSettings::actionFinished(const QString &action, bool ok, const QString &message)
+{
+    if (action == QLatin1String("devices"))
+        return; // the devices page shows its own
+    QString text;
+    if (action == QLatin1String("signup") || action == QLatin1String("signin"))
+        text = ok ? tr("Signed in. Sync is on.") : tr("Not signed in: %1").arg(message);
+    else if (action == QLatin1String("signout"))
+        text = ok ? tr("Signed out. Your entries stay on this computer.") : message;
+    else if (action == QLatin1String("delete-account"))
+        text = ok ? tr("The account and its server copy are erased.") : message;
+    else if (action == QLatin1String("erase"))
+        text = ok ? message : tr("Not erased: %1").arg(message);
+    else if (!ok)
+        text = message;
+    if (!text.isEmpty())
+        m_feedback->setText(text);
+}
+
+} // namespace hale
