@@ -43,7 +43,11 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
                                "server below and to your other devices signed in to it."),
                             this);
     note->setWordWrap(true);
-    m_server = new QLineEdit(sync->serverUrl(), this);
+    // HALE_SYNC_SERVER suggests a server until one is chosen (./run sets it
+    // to the local server it starts).
+    m_server = new QLineEdit(sync->serverUrl().isEmpty() ? qEnvironmentVariable("HALE_SYNC_SERVER")
+                                                         : sync->serverUrl(),
+                             this);
     m_server->setPlaceholderText(QStringLiteral("https://sync.example.org"));
     m_server->setAccessibleName(tr("Server address"));
     m_email = new QLineEdit(sync->status().account, this);

@@ -115,6 +115,8 @@ void SyncWorker::start()
     m_network = new QNetworkAccessManager(this);
     m_tokens = new TokenStore(this);
     m_status.account = m_store->setting(settings::kAccount);
+    m_status.pending = m_store->pendingChangeCount(syncedKinds());
+    m_status.rejected = int(m_store->rejectedChanges().size());
     m_status.lastSynced =
         QDateTime::fromString(m_store->setting(settings::kLastSynced), Qt::ISODateWithMs);
     if (isEnabled()) {
@@ -394,6 +396,8 @@ void SyncWorker::endCycle(SyncState state, const QString &message)
 
 void SyncWorker::publish()
 {
+    m_status.bytesSent = bytesSent();
+    m_status.bytesReceived = bytesReceived();
     emit statusChanged(m_status);
 }
 

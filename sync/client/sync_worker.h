@@ -40,7 +40,9 @@ struct SyncStatus
     QDateTime lastSynced; // the end of the last successful cycle (UTC)
     qint64 pushed = 0;    // records sent and pulled in the running cycle
     qint64 pulled = 0;
-    QString account; // the email signed in, if any
+    QString account;      // the email signed in, if any
+    qint64 bytesSent = 0; // request and response bodies since start
+    qint64 bytesReceived = 0;
 };
 
 // The keys of the device settings the worker keeps in the local database.

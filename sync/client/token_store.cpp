@@ -1,5 +1,8 @@
 #include "sync/client/token_store.h"
 
+#include <QCoreApplication>
+#include <QPointer>
+#include <QThread>
 #include <qt6keychain/keychain.h>
 
 namespace hale::sync {
@@ -11,33 +14,61 @@ QString keyFor(const QString &account)
     return QStringLiteral("refresh-token/") + account;
 }
 
-// Starts `job`, answering through `done` once it finishes (unless `store` is
-// gone by then). A missing entry is not an error: there is simply no token.
-// The job has no parent and deletes itself when done: the Secret Service
-// backend calls back into it even after its owner went away, so it must
-// outlive a store destroyed mid-call.
-void run(QKeychain::Job *job, TokenStore *store, const QString &account, TokenStore::Callback done)
+// QtKeychain runs its jobs one after another through a process-wide executor
+// that is not thread-safe, so every job of the process is created on one
+// thread of its own; answers travel back to the caller's thread.
+QObject *keychainContext()
 {
-    job->setAutoDelete(true);
-    job->setInsecureFallback(false); // never a plain-text file
-    job->setKey(keyFor(account));
-    QObject::connect(
-        job, &QKeychain::Job::finished, store, [done = std::move(done)](QKeychain::Job *finished) {
-            TokenStore::Result result;
-            switch (finished->error()) {
-            case QKeychain::NoError:
-                if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(finished))
-                    result.token = read->textData();
-                break;
-            case QKeychain::EntryNotFound:
-                break;
-            default:
-                result.error = TokenStore::tr("The system keychain is not available: %1")
-                                   .arg(finished->errorString());
-            }
-            done(result);
+    static QObject *context = [] {
+        auto *thread = new QThread;
+        thread->setObjectName(QStringLiteral("hale-keychain"));
+        thread->start();
+        auto *object = new QObject;
+        object->moveToThread(thread);
+        qAddPostRoutine([] {
+            QThread *t = keychainContext()->thread();
+            t->quit();
+            t->wait();
         });
-    job->start();
+        return object;
+    }();
+    return context;
+}
+
+// Runs the job made by `makeJob` on the keychain thread and answers through
+// `done` on `store`'s thread (unless `store` is gone by then). A missing entry
+// is not an error: there is simply no token. The job has no parent and
+// deletes itself when done: the Secret Service backend calls back into it
+// even after its owner went away.
+void run(std::function<QKeychain::Job *()> makeJob, TokenStore *store, const QString &account,
+         TokenStore::Callback done)
+{
+    QPointer<TokenStore> receiver(store);
+    QMetaObject::invokeMethod(keychainContext(), [makeJob = std::move(makeJob), receiver, account,
+                                                  done = std::move(done)] {
+        QKeychain::Job *job = makeJob();
+        job->setAutoDelete(true);
+        job->setInsecureFallback(false); // never a plain-text file
+        job->setKey(keyFor(account));
+        QObject::connect(
+            job, &QKeychain::Job::finished, job, [receiver, done](QKeychain::Job *finished) {
+                TokenStore::Result result;
+                switch (finished->error()) {
+                case QKeychain::NoError:
+                    if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(finished))
+                        result.token = read->textData();
+                    break;
+                case QKeychain::EntryNotFound:
+                    break;
+                default:
+                    result.error = TokenStore::tr("The system keychain is not available: %1")
+                                       .arg(finished->errorString());
+                }
+                if (receiver)
+                    QMetaObject::invokeMethod(receiver.data(), [done, result] { done(result); });
+            });
+        job->start();
+    });
 }
 
 } // namespace
@@ -51,19 +82,25 @@ QString TokenStore::serviceName()
 
 void TokenStore::read(const QString &account, Callback done)
 {
-    run(new QKeychain::ReadPasswordJob(serviceName()), this, account, std::move(done));
+    run([] { return new QKeychain::ReadPasswordJob(serviceName()); }, this, account,
+        std::move(done));
 }
 
 void TokenStore::write(const QString &account, const QString &token, Callback done)
 {
-    auto *job = new QKeychain::WritePasswordJob(serviceName());
-    job->setTextData(token);
-    run(job, this, account, std::move(done));
+    run(
+        [token] {
+            auto *job = new QKeychain::WritePasswordJob(serviceName());
+            job->setTextData(token);
+            return job;
+        },
+        this, account, std::move(done));
 }
 
 void TokenStore::remove(const QString &account, Callback done)
 {
-    run(new QKeychain::DeletePasswordJob(serviceName()), this, account, std::move(done));
+    run([] { return new QKeychain::DeletePasswordJob(serviceName()); }, this, account,
+        std::move(done));
 }
 
 } // namespace hale::sync

@@ -10,7 +10,9 @@ namespace hale::sync {
 // Keeps a device's refresh token in the operating system's keychain (Secret
 // Service on Linux, Keychain on macOS, Credential Manager on Windows) through
 // QtKeychain, never in a settings or plain file. Each call answers once,
-// asynchronously, on the thread the store lives in (which needs an event loop).
+// asynchronously, on the thread the store lives in (which needs an event
+// loop). Stores on several threads are fine: the keychain work itself all
+// runs on one thread of the process.
 class TokenStore : public QObject
 {
     Q_OBJECT

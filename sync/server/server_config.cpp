@@ -96,6 +96,9 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
                 .toInt();
         c.signInsPerMinute =
             ini.value(QStringLiteral("rate_limit/sign_ins_per_minute"), c.signInsPerMinute).toInt();
+        c.accessTokenSeconds =
+            ini.value(QStringLiteral("auth/access_token_seconds"), c.accessTokenSeconds)
+                .toLongLong();
         HttpLimits &l = c.limits;
         l.maxHeaderBytes =
             ini.value(QStringLiteral("http/max_header_bytes"), l.maxHeaderBytes).toLongLong();
@@ -144,7 +147,8 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
     if (c.workers < 1 || c.workers > 256 || c.requestsPerMinute < 1 || c.signInsPerMinute < 1 ||
         c.limits.maxBodyBytes < 1024 || c.limits.maxHeaderBytes < 1024 ||
         c.limits.maxConnections < 1 || c.limits.headerTimeoutMs < 100 ||
-        c.limits.bodyTimeoutMs < 100 || c.limits.idleTimeoutMs < 100) {
+        c.limits.bodyTimeoutMs < 100 || c.limits.idleTimeoutMs < 100 || c.accessTokenSeconds < 1 ||
+        c.accessTokenSeconds > 24 * 3600) {
         *error = QStringLiteral("a setting in the configuration is out of range");
         return std::nullopt;
     }

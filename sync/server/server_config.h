@@ -21,8 +21,9 @@ struct ServerConfig
     QString tlsKey;
     bool allowInsecureHttp = false;
     int workers = 4;
-    int requestsPerMinute = 100; // per user
-    int signInsPerMinute = 10;   // per account (and 3x per address)
+    int requestsPerMinute = 100;         // per user
+    int signInsPerMinute = 10;           // per account (and 3x per address)
+    qint64 accessTokenSeconds = 15 * 60; // lifetime of an access token
     HttpLimits limits;
     bool listRoutes = false; // print "METHOD /path" per route and exit (the API spec check)
 

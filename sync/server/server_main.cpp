@@ -75,6 +75,7 @@ int main(int argc, char **argv)
     }
     settings.requestsPerMinute = config->requestsPerMinute;
     settings.signInsPerMinute = config->signInsPerMinute;
+    settings.accessTokenSeconds = config->accessTokenSeconds;
     Api api(&store, settings);
     Metrics metrics;
     Router router;

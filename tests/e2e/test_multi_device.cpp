@@ -342,6 +342,23 @@ private slots:
         QCOMPARE(a.store.count(kMetric), 450);
     }
 
+    void anExpiredAccessTokenIsRefreshedOnceAndSyncCarriesOn()
+    {
+        // A server whose access tokens live one second.
+        m_server = std::make_unique<test::ServerProcess>(
+            QStringLiteral("[auth]\naccess_token_seconds = 1\n"));
+        QVERIFY(m_server->started());
+        Device a(QStringLiteral("laptop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QTest::qWait(2100);
+        QVERIFY(a.store.create(kMetric, metric(70)).ok());
+        const qint64 before = a.worker->requestsSent();
+        QVERIFY2(a.sync(), qPrintable(a.lastMessage));
+        // The refused sync, the refresh, the sync again.
+        QCOMPARE(a.worker->requestsSent() - before, 3);
+        QCOMPARE(a.status.pending, 0);
+    }
+
     void revokingADeviceSignsItOutAndKeepsItsData()
     {
         Device a(QStringLiteral("laptop")), b(QStringLiteral("lost-phone"));
