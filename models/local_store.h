@@ -143,6 +143,14 @@ public:
     // changes set aside as rejected are not counted or listed.
     int pendingChangeCount(const QStringList &kinds = {}) const;
     QList<OutboxEntry> pendingChanges(int limit = 500, const QStringList &kinds = {}) const;
+    // The oldest queued changes with the states to push, read in one
+    // transaction (a state is empty if its row is gone).
+    struct PendingState
+    {
+        OutboxEntry entry;
+        std::optional<sync::RecordState> state;
+    };
+    QList<PendingState> pendingStates(int limit, const QStringList &kinds = {}) const;
     // Removes a pushed change unless the record was written again since.
     bool acknowledge(const OutboxEntry &entry);
     // The same for a batch in one transaction: how many left the outbox, or

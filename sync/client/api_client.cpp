@@ -101,6 +101,15 @@ ApiError ApiClient::errorFrom(QNetworkReply *reply, const QJsonObject &body)
 void ApiClient::send(const QByteArray &method, const QString &path, const QJsonObject &body,
                      bool authenticated, Handler handler)
 {
+    const QByteArray payload = body.isEmpty() && method != "POST"
+                                   ? QByteArray()
+                                   : QJsonDocument(body).toJson(QJsonDocument::Compact);
+    sendRaw(method, path, payload, authenticated, std::move(handler));
+}
+
+void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QByteArray &payload,
+                        bool authenticated, Handler handler)
+{
     QUrl url = m_baseUrl;
     url.setPath(url.path() + path);
     QNetworkRequest request(url);
@@ -109,9 +118,6 @@ void ApiClient::send(const QByteArray &method, const QString &path, const QJsonO
     if (authenticated)
         request.setRawHeader("Authorization", "Bearer " + m_accessToken.toLatin1());
     request.setTransferTimeout(kTimeoutMs);
-    const QByteArray payload = body.isEmpty() && method != "POST"
-                                   ? QByteArray()
-                                   : QJsonDocument(body).toJson(QJsonDocument::Compact);
     m_bytesSent += payload.size();
     ++m_requests;
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
@@ -174,15 +180,15 @@ void ApiClient::signOut(Callback<bool> done)
 
 void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done)
 {
-    send("POST", QStringLiteral("/api/v1/sync"), encodeSyncRequest(request), true,
-         [done = std::move(done)](const QJsonObject &body, const ApiError &error) {
-             if (!error.ok())
-                 return done(std::nullopt, error);
-             WireError wire;
-             // Fields this version does not know are kept, never dropped.
-             const auto response = decodeSyncResponse(body, UnknownFields::Keep, &wire);
-             done(response, response ? ApiError{} : notTheProtocol());
-         });
+    sendRaw("POST", QStringLiteral("/api/v1/sync"), encodeSyncRequestJson(request), true,
+            [done = std::move(done)](const QJsonObject &body, const ApiError &error) {
+                if (!error.ok())
+                    return done(std::nullopt, error);
+                WireError wire;
+                // Fields this version does not know are kept, never dropped.
+                const auto response = decodeSyncResponse(body, UnknownFields::Keep, &wire);
+                done(response, response ? ApiError{} : notTheProtocol());
+            });
 }
 
 void ApiClient::devices(Callback<QList<DeviceDescription>> done)

@@ -95,6 +95,8 @@ private:
     using Handler = std::function<void(const QJsonObject &body, const ApiError &error)>;
     void send(const QByteArray &method, const QString &path, const QJsonObject &body,
               bool authenticated, Handler handler);
+    void sendRaw(const QByteArray &method, const QString &path, const QByteArray &payload,
+                 bool authenticated, Handler handler);
     void authenticate(const QString &path, const QString &email, const QString &password,
                       const DeviceDescription &device, Callback<AuthTokens> done);
     static ApiError errorFrom(QNetworkReply *reply, const QJsonObject &body);

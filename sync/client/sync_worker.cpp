@@ -202,6 +202,7 @@ void SyncWorker::beginCycle()
     m_status.message.clear();
     m_status.pushed = 0;
     m_status.pulled = 0;
+    m_status.pending = m_store->pendingChangeCount(syncedKinds());
     publish();
     withAccess([this] { exchange(); }, [this](const ApiError &e) { handleFailure(e); });
 }
@@ -250,18 +251,20 @@ void SyncWorker::exchange()
     const QStringList kinds = syncedKinds();
     SyncRequest request;
     request.cursor = m_store->syncCursor();
-    request.kinds = kinds;
+    // All kinds go as no list at all: the server's page query is then a
+    // plain range scan of the user's change sequence.
+    if (kinds.size() < SchemaRegistry::instance().kinds().size())
+        request.kinds = kinds;
     request.pageSize = m_options.pageSize;
     QList<OutboxEntry> inFlight;
-    const QList<OutboxEntry> queued = m_store->pendingChanges(m_cycle->batch, kinds);
-    for (const OutboxEntry &entry : queued) {
-        const std::optional<RecordState> state = m_store->state(entry.kind, entry.recordId);
-        if (!state) { // the row is gone (a restored backup): nothing to send
-            m_store->acknowledge(entry);
+    const QList<LocalStore::PendingState> queued = m_store->pendingStates(m_cycle->batch, kinds);
+    for (const LocalStore::PendingState &pending : queued) {
+        if (!pending.state) { // the row is gone (a restored backup): nothing to send
+            m_store->acknowledge(pending.entry);
             continue;
         }
-        request.changes.append(*state);
-        inFlight.append(entry);
+        request.changes.append(*pending.state);
+        inFlight.append(pending.entry);
     }
     const bool fullBatch = queued.size() == m_cycle->batch;
     m_api->sync(request, [this, inFlight, fullBatch](std::optional<SyncResponse> response,
@@ -298,7 +301,9 @@ void SyncWorker::exchange()
             return endCycle(SyncState::Error, tr("The local database could not be written."));
         m_status.pushed += inFlight.size();
         m_status.pulled += response->changes.size();
-        m_status.pending = m_store->pendingChangeCount(syncedKinds());
+        // Counted once per cycle (at its end); counting a large outbox after
+        // every batch would cost more than the batch.
+        m_status.pending = std::max(0, m_status.pending - removed);
         publish();
         // More to pull, or a full batch pushed (more may wait). A batch that
         // removed nothing is not sent again in this cycle: its records were

@@ -427,6 +427,27 @@ QJsonObject encodeSyncRequest(const SyncRequest &request)
     return out;
 }
 
+QByteArray encodeSyncRequestJson(const SyncRequest &request)
+{
+    QByteArray out;
+    out.reserve(128 + request.changes.size() * 512);
+    out += "{\"cursor\":" + QByteArray::number(request.cursor) +
+           ",\"page_size\":" + QByteArray::number(request.pageSize);
+    if (!request.kinds.isEmpty()) {
+        out +=
+            ",\"kinds\":" +
+            QJsonDocument(QJsonArray::fromStringList(request.kinds)).toJson(QJsonDocument::Compact);
+    }
+    out += ",\"changes\":[";
+    for (qsizetype i = 0; i < request.changes.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        out += encodeRecordJson(request.changes.at(i));
+    }
+    out += "]}";
+    return out;
+}
+
 std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
                                              WireError *error)
 {

@@ -69,6 +69,9 @@ struct SyncResponse
 };
 
 QJsonObject encodeSyncRequest(const SyncRequest &request);
+// The same request as compact JSON text, written directly (the app pushes
+// batches of a thousand records this way).
+QByteArray encodeSyncRequestJson(const SyncRequest &request);
 std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
                                              WireError *error);
 QJsonObject encodeSyncResponse(const SyncResponse &response);

@@ -568,7 +568,10 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
             marks << QStringLiteral("?");
             binds << kind;
         }
-        sql += QStringLiteral(" AND kind IN (%1)").arg(marks.join(QLatin1Char(',')));
+        // "kind || ''": never through the primary key (user_id, kind, id),
+        // which would read all of the user's records of those kinds, but
+        // along records_by_seq from the cursor, stopping at the page's end.
+        sql += QStringLiteral(" AND kind || '' IN (%1)").arg(marks.join(QLatin1Char(',')));
     }
     sql += QStringLiteral(" ORDER BY seq LIMIT %1").arg(request.pageSize + 1);
     QSqlQuery &page = cached(db, sql, binds);

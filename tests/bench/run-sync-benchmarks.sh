@@ -3,7 +3,8 @@
 # release preset, then runs bench_sync (device A pushes N records through its
 # worker; device B, main window open offscreen, pulls them on its sync
 # thread while the UI thread's longest stall is measured) against hale-server
-# on SQLite, under a throwaway keychain (tests/e2e/with-keyring.sh).
+# on SQLite and on a throwaway PostgreSQL cluster, under a throwaway keychain
+# (tests/e2e/with-keyring.sh).
 # Usage: tests/bench/run-sync-benchmarks.sh [records]   (default 100000)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -15,6 +16,15 @@ cmake --build build/release --target hale-server bench_sync
 
 export HALE_SERVER_BINARY=$PWD/build/release/sync/server/hale-server
 export QT_QPA_PLATFORM=offscreen QT_LOGGING_RULES="hale.*.info=false"
+scratch=$(mktemp -d)
+trap 'tests/integration/postgres.sh stop "$scratch/pg" || true; rm -rf "$scratch"' EXIT
+run() {
+    tests/e2e/with-keyring.sh build/release/tests/bench/bench_sync --records "$records" 2>&1 |
+        grep -v -e propagateSizeHints -e 'Failed to set fd limit'
+}
 echo "== machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)"
-tests/e2e/with-keyring.sh build/release/tests/bench/bench_sync --records "$records" 2>&1 |
-    grep -v -e propagateSizeHints -e 'Failed to set fd limit'
+echo "== hale-server on SQLite"
+run
+echo "== hale-server on PostgreSQL"
+tests/integration/postgres.sh start "$scratch/pg"
+HALE_TEST_DATABASE=postgres HALE_TEST_POSTGRES_STATE="$scratch/pg" run

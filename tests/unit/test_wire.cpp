@@ -72,6 +72,12 @@ private slots:
         QCOMPARE(back->kinds, request.kinds);
         QCOMPARE(back->changes.size(), 1);
         QCOMPARE(back->changes.first(), sample());
+        // The text written directly says the same, byte for byte after parsing.
+        const auto direct = parseObject(encodeSyncRequestJson(request), &error);
+        QVERIFY2(direct, qPrintable(error.message));
+        QCOMPARE(*direct, encodeSyncRequest(request));
+        request.kinds.clear();
+        QCOMPARE(*parseObject(encodeSyncRequestJson(request), &error), encodeSyncRequest(request));
 
         SyncResponse response;
         response.applied = {recordKey(sample())};
