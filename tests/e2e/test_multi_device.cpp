@@ -359,6 +359,29 @@ private slots:
         QCOMPARE(a.status.pending, 0);
     }
 
+    void aRateLimitedDeviceWaitsAsTheServerAsks()
+    {
+        // Three requests a minute per user: sign-up's cycle and one more
+        // sync pass, the next is refused with Retry-After (tens of seconds).
+        m_server = std::make_unique<test::ServerProcess>(
+            QStringLiteral("[rate_limit]\nrequests_per_minute = 3\n"));
+        QVERIFY(m_server->started());
+        Device a(QStringLiteral("laptop")); // backoff here: 50..200 ms
+        QVERIFY(a.join(url(), m_email, true));
+        bool limited = false;
+        for (int i = 0; i < 5 && !limited; ++i) {
+            QVERIFY(a.store.create(kMetric, metric(70 + i)).ok());
+            limited = !a.sync();
+        }
+        QVERIFY(limited);
+        QCOMPARE(a.status.state, SyncState::Error);
+        // Without Retry-After the backoff would try again within 200 ms.
+        const qint64 before = a.worker->requestsSent();
+        QTest::qWait(1500);
+        QCOMPARE(a.worker->requestsSent(), before);
+        QVERIFY(a.status.pending > 0); // nothing lost: it waits in the outbox
+    }
+
     void revokingADeviceSignsItOutAndKeepsItsData()
     {
         Device a(QStringLiteral("laptop")), b(QStringLiteral("lost-phone"));

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QAbstractButton>
 #include <QApplication>
 #include <QTest>
 #include <QTimer>
@@ -16,6 +17,18 @@ template <typename T = QWidget> T *byAccessibleName(QWidget *root, const QString
     for (T *w : root->findChildren<T *>()) {
         if (w->accessibleName() == name)
             return w;
+    }
+    return nullptr;
+}
+
+// Finds a button by its label as shown (without the & of its shortcut);
+// `prefix` also matches labels that go on ("Rename…").
+inline QAbstractButton *buttonByText(QWidget *root, const QString &text, bool prefix = false)
+{
+    for (QAbstractButton *b : root->findChildren<QAbstractButton *>()) {
+        const QString label = b->text().remove(QLatin1Char('&'));
+        if (label == text || (prefix && label.startsWith(text)))
+            return b;
     }
     return nullptr;
 }

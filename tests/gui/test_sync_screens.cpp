@@ -114,13 +114,7 @@ private slots:
         QVERIFY(banner.isVisible());
         QCOMPARE(banner.text(),
                  QStringLiteral("Offline — 3 changes will sync when you're back online"));
-        auto *retryButton = test::byAccessibleName<QPushButton>(&banner, QStringLiteral("Retry"));
-        if (!retryButton) {
-            for (QPushButton *b : banner.findChildren<QPushButton *>()) {
-                if (b->text().remove(QLatin1Char('&')) == QLatin1String("Retry"))
-                    retryButton = b;
-            }
-        }
+        QAbstractButton *retryButton = test::buttonByText(&banner, QStringLiteral("Retry"));
         QVERIFY(retryButton && retryButton->isVisible());
         QTest::mouseClick(retryButton, Qt::LeftButton);
         QCOMPARE(retry.count(), 1);
@@ -153,15 +147,8 @@ private slots:
         QCOMPARE(table->item(1, 1)->text(), QStringLiteral("Debian GNU/Linux 12"));
         QCOMPARE(table->item(1, 3)->text(), QStringLiteral("Signed in"));
 
-        QPushButton *rename = nullptr;
-        QPushButton *revoke = nullptr;
-        for (QPushButton *b : page.findChildren<QPushButton *>()) {
-            const QString text = b->text().remove(QLatin1Char('&'));
-            if (text.startsWith(QLatin1String("Rename")))
-                rename = b;
-            if (text.startsWith(QLatin1String("Sign out")))
-                revoke = b;
-        }
+        QAbstractButton *rename = test::buttonByText(&page, QStringLiteral("Rename"), true);
+        QAbstractButton *revoke = test::buttonByText(&page, QStringLiteral("Sign out"), true);
         QVERIFY(rename && revoke);
         // This device can be renamed, not revoked; another the other way round.
         table->selectRow(0);
@@ -245,11 +232,7 @@ private slots:
             ->setText(QStringLiteral("window@example.org"));
         test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Password"))
             ->setText(QStringLiteral("correct horse battery"));
-        QPushButton *create = nullptr;
-        for (QPushButton *b : settings->findChildren<QPushButton *>()) {
-            if (b->text().remove(QLatin1Char('&')) == QLatin1String("Create account"))
-                create = b;
-        }
+        QAbstractButton *create = test::buttonByText(settings, QStringLiteral("Create account"));
         QVERIFY(create);
         QTest::mouseClick(create, Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(), QStringLiteral("Synced"), 30'000);
