@@ -71,5 +71,29 @@ check "signout" test "$(status "$hale" --data-dir a account signout)" = 0
 check "after signout, sync is off (exit 4)" test "$(status "$hale" --data-dir a sync)" = 4
 check "entries stay after signout" test "$("$hale" --data-dir a list metric | wc -l)" = 2
 
+# The app killed in the middle of a sync (after its session refresh, which
+# comes first): the next sync finishes the job, nothing lost or doubled.
+export HALE_PASSWORD="correct horse battery"
+"$hale" --data-dir demo --generate-demo-data 4000 > /dev/null
+"$hale" --data-dir demo export demo.json
+check "signup (device e)" test "$(status "$hale" --data-dir e account signup --server "$url" --email kill@example.org)" = 0
+check "import 4000 entries" test "$(status "$hale" --data-dir e import demo.json)" = 0
+"$hale" --data-dir e sync > /dev/null 2>&1 &
+sync_pid=$!
+sleep 0.5
+if kill -0 "$sync_pid" 2>/dev/null; then
+    echo "killed the sync mid-cycle"
+else
+    echo "note: the sync had finished before the kill came"
+fi
+kill -9 "$sync_pid" 2>/dev/null || true
+wait "$sync_pid" 2>/dev/null || true
+check "the next sync finishes" test "$(status "$hale" --data-dir e sync)" = 0
+check "a fresh device (f) gets everything" test "$(status "$hale" --data-dir f account signin --server "$url" --email kill@example.org)" = 0
+for kind in metric meal exercise medication dose journal; do
+    check "same $kind entries on e and f" diff <("$hale" --data-dir e list "$kind") <("$hale" --data-dir f list "$kind")
+done
+check "4000 entries in all" test "$(for k in metric meal exercise medication dose journal; do "$hale" --data-dir f list "$k"; done | wc -l)" = 4000
+
 echo "$failures failed"
 [ "$failures" -eq 0 ]

@@ -382,6 +382,37 @@ private slots:
         QVERIFY(a.status.pending > 0); // nothing lost: it waits in the outbox
     }
 
+    void anEditWhileItsRecordIsInFlightStaysQueued()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        const QString id = a.store.create(kMetric, metric(70)).id;
+        QVERIFY(!id.isEmpty());
+        // Edit the record right after its push left (the request is sent
+        // in the same call that announces the cycle), before the answer.
+        bool edited = false;
+        auto hook =
+            QObject::connect(a.worker.get(), &SyncWorker::statusChanged, [&](const SyncStatus &s) {
+                if (s.state != SyncState::Syncing || edited)
+                    return;
+                edited = true;
+                QTimer::singleShot(0, [&] {
+                    QVERIFY(a.store.update(kMetric, id, {{QStringLiteral("weight"), 71.0}}).ok());
+                });
+            });
+        QVERIFY(a.sync());
+        QObject::disconnect(hook);
+        QVERIFY(edited);
+        // The first value was acknowledged by the server, the edit was not
+        // sent: it is still queued, and the next cycle takes it across.
+        QCOMPARE(a.store.pendingChangeCount(), 1);
+        QVERIFY(a.sync());
+        QCOMPARE(a.store.pendingChangeCount(), 0);
+        QVERIFY(b.sync());
+        QCOMPARE(weightOf(b.store, id), 71.0);
+    }
+
     void revokingADeviceSignsItOutAndKeepsItsData()
     {
         Device a(QStringLiteral("laptop")), b(QStringLiteral("lost-phone"));
