@@ -257,6 +257,18 @@ private slots:
         QTest::mouseClick(window.syncIndicator(), Qt::LeftButton);
         QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(), QStringLiteral("Synced"), 30'000);
         QVERIFY(!window.syncBanner()->isVisible());
+
+        // Unchecking a kind stops syncing it and offers to erase it from the
+        // server; the answer is shown.
+        QCheckBox *journal = settings->kindSwitch(QStringLiteral("Journal"));
+        QVERIFY(journal && journal->isChecked());
+        test::onNextDialog<QMessageBox>(
+            [](QMessageBox *box) { box->button(QMessageBox::Yes)->click(); });
+        journal->click();
+        QTRY_VERIFY_WITH_TIMEOUT(!controller.syncedKinds().contains(QStringLiteral("journal")),
+                                 10'000);
+        QTRY_COMPARE_WITH_TIMEOUT(settings->feedback()->text(),
+                                  QStringLiteral("0 records erased from the server."), 30'000);
     }
 };
 
