@@ -258,14 +258,6 @@ int syncOnce(const QString &dataDir)
 
 } // namespace
 
-bool isCommand(const QString &word)
-{
-    static const QStringList commands{QStringLiteral("account"), QStringLiteral("sync"),
-                                      QStringLiteral("add"),     QStringLiteral("list"),
-                                      QStringLiteral("export"),  QStringLiteral("import")};
-    return commands.contains(word);
-}
-
 int run(const QCommandLineParser &parser, const QString &dataDir)
 {
     // Scripts read stdout and stderr: keep routine progress out of them.

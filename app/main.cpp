@@ -27,9 +27,11 @@ bool wantsWindow(int argc, char **argv)
 {
     // Options whose value is the next argument, so that it is not taken for
     // a command.
-    static const QList<QByteArray> withValue{
-        "--data-dir", "--generate-demo-data", "--screenshot", "--platform", "-platform", "--server",
-        "--email"};
+    static const QList<QByteArray> withValue{"--data-dir",      "--generate-demo-data",
+                                             "--screenshot",    "--platform",
+                                             "-platform",       "--server",
+                                             "--email",         "-style",
+                                             "-qwindowgeometry"};
     for (int i = 1; i < argc; ++i) {
         for (const char *headless : {"--generate-demo-data", "--version", "-v", "--help", "-h"}) {
             if (std::strncmp(argv[i], headless, std::strlen(headless)) == 0)
@@ -39,7 +41,7 @@ bool wantsWindow(int argc, char **argv)
         if (withValue.contains(arg))
             ++i;
         else if (!arg.startsWith('-'))
-            return !hale::cli::isCommand(QString::fromLocal8Bit(arg));
+            return false; // a command (an unknown one is refused there)
     }
     return true;
 }
