@@ -16,6 +16,10 @@
 #include <QTextStream>
 #include <QUuid>
 #include <cstdio>
+#if defined(Q_OS_UNIX)
+#include <termios.h>
+#include <unistd.h>
+#endif
 
 namespace hale::cli {
 
@@ -34,13 +38,32 @@ int fail(const QString &text, int status = Failed)
 }
 
 // The password for the account commands: never an argument (other users can
-// read the process list), but HALE_PASSWORD or the first line of stdin.
+// read the process list), but HALE_PASSWORD or the first line of stdin; at a
+// terminal, asked for without echo.
 QString readPassword()
 {
     if (qEnvironmentVariableIsSet("HALE_PASSWORD"))
         return qEnvironmentVariable("HALE_PASSWORD");
+#if defined(Q_OS_UNIX)
+    termios saved{};
+    const bool terminal = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (terminal) {
+        std::fprintf(stderr, "Password: ");
+        std::fflush(stderr);
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+#endif
     QTextStream in(stdin);
-    return in.readLine();
+    const QString password = in.readLine();
+#if defined(Q_OS_UNIX)
+    if (terminal) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
+        std::fprintf(stderr, "\n");
+    }
+#endif
+    return password;
 }
 
 QString csvQuoted(QString value)
@@ -140,43 +163,49 @@ int importBackup(LocalStore &store, const QStringList &args)
     return Ok;
 }
 
-// Runs the worker on this thread until `done` says the command is over.
+// A worker on this thread; remembers the outcome of the first cycle and
+// account action from the start (one may end before anyone waits for it).
 class WorkerSession
 {
 public:
-    explicit WorkerSession(const QString &dataDir) : worker(dataDir) {}
-
-    // Waits for the first cycle to end; its outcome is the exit status.
-    int awaitCycle()
+    explicit WorkerSession(const QString &dataDir) : worker(dataDir)
     {
-        int status = Failed;
-        QEventLoop loop;
-        QObject::connect(&worker, &sync::SyncWorker::cycleFinished, &loop,
-                         [&](bool ok, const QString &message) {
-                             status = exitFor(ok, message);
-                             loop.quit();
+        QObject::connect(&worker, &sync::SyncWorker::cycleFinished, &worker,
+                         [this](bool ok, const QString &message) {
+                             if (!m_cycle)
+                                 m_cycle = {ok, message};
                          });
-        loop.exec();
-        return status;
+        QObject::connect(&worker, &sync::SyncWorker::accountActionFinished, &worker,
+                         [this](const QString &, bool ok, const QString &message) {
+                             if (!m_action)
+                                 m_action = {ok, message};
+                         });
     }
 
-    // Waits for an account action to end.
+    // The first cycle's outcome, as the exit status.
+    int awaitCycle()
+    {
+        await(m_cycle);
+        return exitFor(m_cycle->first, m_cycle->second);
+    }
+
     std::pair<bool, QString> awaitAction()
     {
-        std::pair<bool, QString> outcome{false, {}};
-        QEventLoop loop;
-        QObject::connect(&worker, &sync::SyncWorker::accountActionFinished, &loop,
-                         [&](const QString &, bool ok, const QString &message) {
-                             outcome = {ok, message};
-                             loop.quit();
-                         });
-        loop.exec();
-        return outcome;
+        await(m_action);
+        return *m_action;
     }
 
     sync::SyncWorker worker;
 
 private:
+    using Outcome = std::optional<std::pair<bool, QString>>;
+
+    static void await(const Outcome &outcome)
+    {
+        while (!outcome)
+            QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents);
+    }
+
     int exitFor(bool ok, const QString &message)
     {
         const sync::SyncStatus s = worker.status();
@@ -197,13 +226,16 @@ private:
             return Failed;
         }
     }
+
+    Outcome m_cycle;
+    Outcome m_action;
 };
 
 int account(const QCommandLineParser &parser, const QString &dataDir, const QStringList &args)
 {
     const QString what = args.value(0);
     WorkerSession session(dataDir);
-    session.worker.start();
+    session.worker.start(false); // no cycle of its own: it would race the account call
     if (!session.worker.isReady())
         return fail(session.worker.status().message);
     if (what == QLatin1String("signup") || what == QLatin1String("signin")) {

@@ -823,6 +823,15 @@ bool LocalStore::setAside(const OutboxEntry &entry, const QString &reason)
     return execPrepared(q);
 }
 
+int LocalStore::rejectedChangeCount() const
+{
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT count(*) FROM outbox WHERE rejected IS NOT NULL")) ||
+        !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
 QList<RejectedChange> LocalStore::rejectedChanges() const
 {
     QList<RejectedChange> out;

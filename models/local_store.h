@@ -160,6 +160,7 @@ public:
     // is written again.
     bool setAside(const OutboxEntry &entry, const QString &reason);
     QList<RejectedChange> rejectedChanges() const;
+    int rejectedChangeCount() const;
     // Queues every record of the given kinds (empty: all) and resets the
     // sync cursor: after signing in to another account, or when a kind is
     // synced again, so that both sides end up with everything.

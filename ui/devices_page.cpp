@@ -102,7 +102,6 @@ void DevicesPage::updateButtons()
     const auto device = selected();
     m_rename->setEnabled(device && device->id == m_thisDevice);
     m_revoke->setEnabled(device && device->id != m_thisDevice && !device->revoked);
-    m_refresh->setEnabled(m_table->isEnabled());
 }
 
 void DevicesPage::renameSelected()

@@ -12,7 +12,7 @@ SyncController::SyncController(LocalStore *store, const QString &dataDir,
 {
     m_thread.setObjectName(QStringLiteral("hale-sync"));
     m_worker->moveToThread(&m_thread);
-    connect(&m_thread, &QThread::started, m_worker, &sync::SyncWorker::start);
+    connect(&m_thread, &QThread::started, m_worker, [worker = m_worker] { worker->start(); });
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
 
     connect(m_worker, &sync::SyncWorker::statusChanged, this,
@@ -125,9 +125,9 @@ void SyncController::setKinds(const QStringList &kinds)
     call(&sync::SyncWorker::setKinds, kinds);
 }
 
-void SyncController::eraseKindFromServer(const QString &kind)
+void SyncController::eraseFromServer(const QStringList &kinds)
 {
-    call(&sync::SyncWorker::eraseKindFromServer, kind);
+    call(&sync::SyncWorker::eraseFromServer, kinds);
 }
 
 void SyncController::refreshDevices()

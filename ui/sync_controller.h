@@ -40,7 +40,7 @@ public slots:
     void signOut();
     void deleteAccount();
     void setKinds(const QStringList &kinds);
-    void eraseKindFromServer(const QString &kind);
+    void eraseFromServer(const QStringList &kinds);
     void refreshDevices();
     void renameDevice(const QString &deviceId, const QString &name);
     void revokeDevice(const QString &deviceId);

@@ -119,8 +119,12 @@ void SyncSettings::setStatus(const sync::SyncStatus &status)
     m_enabled->setEnabled(m_signedIn);
     m_signOut->setEnabled(m_signedIn);
     m_delete->setEnabled(m_signedIn);
-    m_account->setText(m_signedIn ? tr("Signed in as %1.").arg(status.account)
-                                  : tr("Not signed in."));
+    if (!m_signedIn)
+        m_account->setText(tr("Not signed in."));
+    else if (status.state == sync::SyncState::SignInNeeded)
+        m_account->setText(tr("The session of %1 has ended: sign in again.").arg(status.account));
+    else
+        m_account->setText(tr("Signed in as %1.").arg(status.account));
     if (m_signedIn && m_email->text().isEmpty())
         m_email->setText(status.account);
 }
@@ -167,8 +171,10 @@ void SyncSettings::toggleEnabled(bool on)
     if (confirm(tr("Sync off"),
                 tr("Sync is off; every entry stays on this computer. Also erase the copy kept on "
                    "the server?"))) {
+        QStringList all;
         for (const KindSpec &kind : SchemaRegistry::instance().kinds())
-            m_sync->eraseKindFromServer(kind.name);
+            all << kind.name;
+        m_sync->eraseFromServer(all);
     }
 }
 
@@ -189,8 +195,7 @@ void SyncSettings::kindToggled(const QString &group, bool on)
                 tr("%1 stay on this computer and no longer sync. Also erase them from the "
                    "server?")
                     .arg(tr(group.toUtf8().constData())))) {
-        for (const QString &kind : std::as_const(turnedOff))
-            m_sync->eraseKindFromServer(kind);
+        m_sync->eraseFromServer(turnedOff);
     }
 }
 

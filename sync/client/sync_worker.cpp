@@ -82,8 +82,9 @@ bool SyncWorker::isEnabled() const
 
 QStringList syncedKinds(const LocalStore &store)
 {
-    const QString stored = store.setting(settings::kKinds);
-    if (!stored.isEmpty())
+    // Never set: every kind. Set: the listed ones, possibly none.
+    const QString stored = store.setting(settings::kKinds, QStringLiteral("*"));
+    if (stored != QLatin1String("*"))
         return stored.split(QLatin1Char(','), Qt::SkipEmptyParts);
     QStringList all;
     for (const KindSpec &kind : SchemaRegistry::instance().kinds())
@@ -96,7 +97,14 @@ QStringList SyncWorker::syncedKinds() const
     return sync::syncedKinds(*m_store);
 }
 
-void SyncWorker::start()
+int SyncWorker::pendingCount() const
+{
+    // An empty list means every kind to the store; here it means none.
+    const QStringList kinds = syncedKinds();
+    return kinds.isEmpty() ? 0 : m_store->pendingChangeCount(kinds);
+}
+
+void SyncWorker::start(bool firstCycle)
 {
     if (m_store)
         return;
@@ -115,13 +123,16 @@ void SyncWorker::start()
     m_network = new QNetworkAccessManager(this);
     m_tokens = new TokenStore(this);
     m_status.account = m_store->setting(settings::kAccount);
-    m_status.pending = m_store->pendingChangeCount(syncedKinds());
-    m_status.rejected = int(m_store->rejectedChanges().size());
+    m_status.pending = pendingCount();
+    m_status.rejected = m_store->rejectedChangeCount();
     m_status.lastSynced =
         QDateTime::fromString(m_store->setting(settings::kLastSynced), Qt::ISODateWithMs);
     if (isEnabled()) {
         m_periodic.start();
-        beginCycle();
+        if (firstCycle)
+            beginCycle();
+        else
+            publish();
         return;
     }
     m_status.state = SyncState::Off;
@@ -135,13 +146,19 @@ bool SyncWorker::ensureApi()
         return false;
     if (m_api && m_api->baseUrl() == server)
         return true;
-    if (m_api) {
-        m_retiredRequests += m_api->requestsSent();
-        m_api->deleteLater();
-    }
-    m_api = new ApiClient(m_network, server, this);
+    adoptApi(new ApiClient(m_network, server, this));
     m_hasAccess = false;
     return true;
+}
+
+void SyncWorker::adoptApi(ApiClient *api)
+{
+    // The previous client stays alive (a child of the worker): a reply it
+    // is still waiting for must reach its callback, or a cycle would never
+    // end.
+    if (m_api)
+        m_retiredRequests += m_api->requestsSent();
+    m_api = api;
 }
 
 void SyncWorker::setEnabled(bool enabled)
@@ -178,7 +195,7 @@ void SyncWorker::scheduleSoon()
 {
     if (!m_store)
         return;
-    m_status.pending = m_store->pendingChangeCount(syncedKinds());
+    m_status.pending = pendingCount();
     publish();
     if (isEnabled())
         m_debounce.start();
@@ -202,7 +219,7 @@ void SyncWorker::beginCycle()
     m_status.message.clear();
     m_status.pushed = 0;
     m_status.pulled = 0;
-    m_status.pending = m_store->pendingChangeCount(syncedKinds());
+    m_status.pending = pendingCount();
     publish();
     withAccess([this] { exchange(); }, [this](const ApiError &e) { handleFailure(e); });
 }
@@ -215,28 +232,42 @@ void SyncWorker::withAccess(std::function<void()> next, std::function<void(const
     }
     if (m_hasAccess)
         return next();
-    const QString account = m_store->deviceId();
-    m_tokens->read(account, [this, account, next = std::move(next),
-                             fail = std::move(fail)](const TokenStore::Result &stored) {
-        if (!stored.ok())
-            return fail(localFailure(ApiError::Kind::Server, kKeychainFailure, stored.error));
-        if (!stored.token) {
-            return fail(localFailure(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
-                                     tr("Sign in to sync.")));
+    // One refresh at a time: the server takes a refresh token used twice for
+    // a stolen one and signs the device out, so callers that need a token
+    // while one is being fetched wait for it.
+    m_waitingForAccess.append({std::move(next), std::move(fail)});
+    if (m_waitingForAccess.size() > 1)
+        return;
+    const auto finish = [this](const ApiError &error) {
+        const auto waiting = std::exchange(m_waitingForAccess, {});
+        for (const auto &[next, fail] : waiting) {
+            if (error.ok())
+                next();
+            else
+                fail(error);
         }
-        m_api->refresh(*stored.token, [this, account, next, fail](std::optional<AuthTokens> tokens,
-                                                                  const ApiError &error) {
+    };
+    const QString account = m_store->deviceId();
+    m_tokens->read(account, [this, account, finish](const TokenStore::Result &stored) {
+        if (!stored.ok())
+            return finish(localFailure(ApiError::Kind::Server, kKeychainFailure, stored.error));
+        if (!stored.token) {
+            return finish(localFailure(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
+                                       tr("Sign in to sync.")));
+        }
+        m_api->refresh(*stored.token, [this, account, finish](std::optional<AuthTokens> tokens,
+                                                              const ApiError &error) {
             if (!tokens)
-                return fail(error);
+                return finish(error);
             // The refresh token rotates on every use: keep the new one.
             m_tokens->write(account, tokens->refreshToken,
-                            [this, next, fail](const TokenStore::Result &written) {
+                            [this, finish](const TokenStore::Result &written) {
                                 if (!written.ok()) {
-                                    return fail(localFailure(ApiError::Kind::Server,
-                                                             kKeychainFailure, written.error));
+                                    return finish(localFailure(ApiError::Kind::Server,
+                                                               kKeychainFailure, written.error));
                                 }
                                 m_hasAccess = true;
-                                next();
+                                finish({});
                             });
         });
     });
@@ -249,6 +280,8 @@ void SyncWorker::exchange()
     if (!isEnabled())
         return endCycle(SyncState::Off, {});
     const QStringList kinds = syncedKinds();
+    if (kinds.isEmpty()) // nothing is chosen to sync: nothing to send or fetch
+        return finishSynced();
     SyncRequest request;
     request.cursor = m_store->syncCursor();
     // All kinds go as no list at all: the server's page query is then a
@@ -279,7 +312,11 @@ void SyncWorker::exchange()
                 return withAccess([this] { exchange(); },
                                   [this](const ApiError &e) { handleFailure(e); });
             }
-            if (error.kind == ApiError::Kind::Invalid && !inFlight.isEmpty())
+            // A record the server names, or a body too large: find the
+            // change at fault. Any other 400 is about the request itself and
+            // no reason to blame the records in it.
+            if (error.kind == ApiError::Kind::Invalid && !inFlight.isEmpty() &&
+                (!error.record.isEmpty() || error.status == 413))
                 return setAsideRefused(inFlight, error);
             return handleFailure(error);
         }
@@ -312,11 +349,16 @@ void SyncWorker::exchange()
             QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
             return;
         }
-        m_backoff.reset();
-        m_status.lastSynced = QDateTime::currentDateTimeUtc();
-        m_store->setSetting(settings::kLastSynced, m_status.lastSynced.toString(Qt::ISODateWithMs));
-        endCycle(SyncState::Synced, {});
+        finishSynced();
     });
+}
+
+void SyncWorker::finishSynced()
+{
+    m_backoff.reset();
+    m_status.lastSynced = QDateTime::currentDateTimeUtc();
+    m_store->setSetting(settings::kLastSynced, m_status.lastSynced.toString(Qt::ISODateWithMs));
+    endCycle(SyncState::Synced, {});
 }
 
 void SyncWorker::setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiError &error)
@@ -339,6 +381,7 @@ void SyncWorker::setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiEr
         qCWarning(lcSync) << "the server refused" << culprit->kind << culprit->recordId << reason;
         if (!m_store->setAside(*culprit, reason))
             return endCycle(SyncState::Error, tr("The local database could not be written."));
+        m_cycle->batch = m_options.pushBatch; // the rest go in full batches again
     } else {
         m_cycle->batch = std::max(1, int(inFlight.size() / 2));
     }
@@ -360,7 +403,9 @@ void SyncWorker::handleFailure(const ApiError &error)
         // Without the keychain there is nowhere safe for the session: sync
         // stays off rather than keep a token in a plain file.
         return endCycle(SyncState::Error,
-                        error.message + QLatin1Char(' ') + tr("Sync stays off until it is."));
+                        error.message + QLatin1Char(' ') +
+                            tr("Without it this device cannot keep its sign-in, so it does not "
+                               "sync; it tries again later."));
     }
     const qint64 wait = m_backoff.nextDelayMs(qint64(error.retryAfterSeconds) * 1000);
     m_retry.start(int(std::min<qint64>(wait, std::numeric_limits<int>::max())));
@@ -389,8 +434,8 @@ void SyncWorker::endCycle(SyncState state, const QString &message)
         state = SyncState::Off;
     m_status.state = state;
     m_status.message = state == SyncState::Off ? QString() : message;
-    m_status.pending = m_store->pendingChangeCount(syncedKinds());
-    m_status.rejected = int(m_store->rejectedChanges().size());
+    m_status.pending = pendingCount();
+    m_status.rejected = m_store->rejectedChangeCount();
     publish();
     emit cycleFinished(state == SyncState::Synced, message);
     if (m_runAgain && state == SyncState::Synced) {
@@ -431,31 +476,38 @@ void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QStri
             action, false,
             tr("\"%1\" is not a server address (like https://sync.example.org).").arg(serverUrl));
     }
-    m_store->setSetting(settings::kServer, server.toString());
-    ensureApi();
+    // Through a client of its own: the server address, account and session
+    // change only if signing in succeeds.
+    auto *client = new ApiClient(m_network, server, this);
     DeviceDescription device;
     device.id = m_store->deviceId();
     device.name = m_options.deviceName;
     device.platform = QSysInfo::prettyProductName();
-    auto done = [this, action, email](std::optional<AuthTokens> tokens, const ApiError &error) {
-        if (!tokens)
+    auto done = [this, client, action, email](std::optional<AuthTokens> tokens,
+                                              const ApiError &error) {
+        if (!tokens) {
+            client->deleteLater();
             return emit accountActionFinished(action, false, error.message);
+        }
         m_tokens->write(m_store->deviceId(), tokens->refreshToken,
-                        [this, action, email, tokens](const TokenStore::Result &written) {
+                        [this, client, action, email, tokens](const TokenStore::Result &written) {
                             if (!written.ok()) {
                                 m_status.state = SyncState::Error;
                                 m_status.message = written.error;
                                 publish();
+                                client->deleteLater();
                                 return emit accountActionFinished(action, false, written.error);
                             }
+                            m_store->setSetting(settings::kServer, client->baseUrl().toString());
+                            adoptApi(client);
                             adoptSession(*tokens, email);
                             emit accountActionFinished(action, true, {});
                         });
     };
     if (signUp)
-        m_api->signUp(email, password, device, std::move(done));
+        client->signUp(email, password, device, std::move(done));
     else
-        m_api->signIn(email, password, device, std::move(done));
+        client->signIn(email, password, device, std::move(done));
 }
 
 void SyncWorker::adoptSession(const AuthTokens &tokens, const QString &email)
@@ -486,15 +538,24 @@ void SyncWorker::signOut()
             emit accountActionFinished(QStringLiteral("signout"), removed.ok(), removed.error);
         });
     };
-    if (!m_hasAccess || !m_api)
-        return finish();
-    // Ends the session on the server too; signing out works offline as well.
-    m_api->signOut([finish](std::optional<bool>, const ApiError &) { finish(); });
+    // Ends the session on the server too when it can (with a fresh access
+    // token if needed); signing out works offline and without a session.
+    withAccess(
+        [this, finish] {
+            m_api->signOut([finish](std::optional<bool>, const ApiError &) { finish(); });
+        },
+        [finish](const ApiError &) { finish(); });
 }
 
-void SyncWorker::accountAction(const QString &action, std::function<void(Report)> call)
+void SyncWorker::accountAction(const QString &action, std::function<void(Report)> call,
+                               bool renewed)
 {
-    Report report = [this, action](const ApiError &error, const QString &message) {
+    Report report = [this, action, call, renewed](const ApiError &error, const QString &message) {
+        // An access token that expired since it was fetched: renew it once.
+        if (error.kind == ApiError::Kind::Unauthorized && error.status == 401 && !renewed) {
+            m_hasAccess = false;
+            return accountAction(action, call, true);
+        }
         emit accountActionFinished(action, error.ok(), error.ok() ? message : error.message);
     };
     if (!m_store)
@@ -540,13 +601,22 @@ void SyncWorker::setKinds(const QStringList &kinds)
     scheduleSoon();
 }
 
-void SyncWorker::eraseKindFromServer(const QString &kind)
+void SyncWorker::eraseFromServer(const QStringList &kinds)
 {
-    accountAction(QStringLiteral("erase"), [this, kind](Report report) {
-        m_api->deleteKind(kind, [report](std::optional<int> erased, const ApiError &error) {
-            report(error, tr("%n records erased from the server.", "", erased.value_or(0)));
+    // One kind after another, reported once: the total, or the first failure.
+    auto eraseNext = std::make_shared<std::function<void(Report, qsizetype, int)>>();
+    *eraseNext = [this, kinds, eraseNext](Report report, qsizetype index, int total) {
+        if (index == kinds.size())
+            return report({}, tr("%n records erased from the server.", "", total));
+        m_api->deleteKind(kinds.at(index), [report, index, total, eraseNext](
+                                               std::optional<int> erased, const ApiError &error) {
+            if (!erased)
+                return report(error, {});
+            (*eraseNext)(report, index + 1, total + *erased);
         });
-    });
+    };
+    accountAction(QStringLiteral("erase"),
+                  [eraseNext](Report report) { (*eraseNext)(report, 0, 0); });
 }
 
 void SyncWorker::refreshDevices()

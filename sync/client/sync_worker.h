@@ -99,8 +99,8 @@ public:
     bool isReady() const { return m_store != nullptr; }
 
 public slots:
-    // Opens the store and, if sync is on, starts the first cycle.
-    void start();
+    // Opens the store and, if sync is on and `firstCycle`, starts a cycle.
+    void start(bool firstCycle = true);
     void setEnabled(bool enabled);
     void syncNow();
     // A local write happened: sync in a moment (debounced).
@@ -112,7 +112,8 @@ public slots:
     void deleteAccount();
     // Which kinds leave the device; the others stay local only.
     void setKinds(const QStringList &kinds);
-    void eraseKindFromServer(const QString &kind);
+    // Erases these kinds from the server (not from this device).
+    void eraseFromServer(const QStringList &kinds);
     void refreshDevices();
     void renameDevice(const QString &deviceId, const QString &name);
     void revokeDevice(const QString &deviceId);
@@ -135,7 +136,11 @@ private:
     void authenticate(bool signUp, const QString &serverUrl, const QString &email,
                       const QString &password);
     void adoptSession(const AuthTokens &tokens, const QString &email);
-    void accountAction(const QString &action, std::function<void(Report)> call);
+    void accountAction(const QString &action, std::function<void(Report)> call,
+                       bool renewed = false);
+    void adoptApi(ApiClient *api);
+    void finishSynced();
+    int pendingCount() const;
     void beginCycle();
     // Runs `next` with a valid access token, refreshing it from the keychain's
     // refresh token first if needed; `fail` gets why it could not.
@@ -163,6 +168,9 @@ private:
     std::unique_ptr<Cycle> m_cycle;
     bool m_runAgain = false;
     bool m_hasAccess = false;
+    // Callers waiting for the access token being fetched (see withAccess).
+    QList<std::pair<std::function<void()>, std::function<void(const ApiError &)>>>
+        m_waitingForAccess;
     qint64 m_retiredRequests = 0; // requests of clients replaced by a new server URL
 };
 

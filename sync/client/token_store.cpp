@@ -1,7 +1,6 @@
 #include "sync/client/token_store.h"
 
 #include <QCoreApplication>
-#include <QPointer>
 #include <QThread>
 #include <qt6keychain/keychain.h>
 
@@ -35,6 +34,17 @@ QObject *keychainContext()
     return context;
 }
 
+// Carries a job's answer from the keychain thread to the store's thread. The
+// store receives it through a queued connection, which Qt drops safely if the
+// store is destroyed first.
+class KeychainRelay : public QObject
+{
+    Q_OBJECT
+
+signals:
+    void answered(const hale::sync::TokenStore::Result &result);
+};
+
 // Runs the job made by `makeJob` on the keychain thread and answers through
 // `done` on `store`'s thread (unless `store` is gone by then). A missing entry
 // is not an error: there is simply no token. The job has no parent and
@@ -43,30 +53,31 @@ QObject *keychainContext()
 void run(std::function<QKeychain::Job *()> makeJob, TokenStore *store, const QString &account,
          TokenStore::Callback done)
 {
-    QPointer<TokenStore> receiver(store);
-    QMetaObject::invokeMethod(keychainContext(), [makeJob = std::move(makeJob), receiver, account,
-                                                  done = std::move(done)] {
+    auto *relay = new KeychainRelay;
+    QObject::connect(relay, &KeychainRelay::answered, store,
+                     [done = std::move(done)](const TokenStore::Result &result) { done(result); });
+    relay->moveToThread(keychainContext()->thread());
+    QMetaObject::invokeMethod(keychainContext(), [makeJob = std::move(makeJob), relay, account] {
         QKeychain::Job *job = makeJob();
         job->setAutoDelete(true);
         job->setInsecureFallback(false); // never a plain-text file
         job->setKey(keyFor(account));
-        QObject::connect(
-            job, &QKeychain::Job::finished, job, [receiver, done](QKeychain::Job *finished) {
-                TokenStore::Result result;
-                switch (finished->error()) {
-                case QKeychain::NoError:
-                    if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(finished))
-                        result.token = read->textData();
-                    break;
-                case QKeychain::EntryNotFound:
-                    break;
-                default:
-                    result.error = TokenStore::tr("The system keychain is not available: %1")
-                                       .arg(finished->errorString());
-                }
-                if (receiver)
-                    QMetaObject::invokeMethod(receiver.data(), [done, result] { done(result); });
-            });
+        QObject::connect(job, &QKeychain::Job::finished, relay, [relay](QKeychain::Job *finished) {
+            TokenStore::Result result;
+            switch (finished->error()) {
+            case QKeychain::NoError:
+                if (auto *read = qobject_cast<QKeychain::ReadPasswordJob *>(finished))
+                    result.token = read->textData();
+                break;
+            case QKeychain::EntryNotFound:
+                break;
+            default:
+                result.error = TokenStore::tr("The system keychain is not available: %1")
+                                   .arg(finished->errorString());
+            }
+            emit relay->answered(result);
+            relay->deleteLater();
+        });
         job->start();
     });
 }
@@ -104,3 +115,5 @@ void TokenStore::remove(const QString &account, Callback done)
 }
 
 } // namespace hale::sync
+
+#include "token_store.moc"

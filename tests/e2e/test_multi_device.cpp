@@ -97,13 +97,23 @@ public:
     {
         QSignalSpy cycle(worker.get(), &SyncWorker::cycleFinished);
         worker->syncNow();
-        if (!cycle.wait(kWaitMs))
+        // A cycle with nothing to do may end before syncNow() returns.
+        if (cycle.isEmpty() && !cycle.wait(kWaitMs))
             return false;
         lastMessage = cycle.last().at(1).toString();
         return cycle.last().at(0).toBool();
     }
 
     QString id() const { return store.deviceId(); }
+
+    // A new worker on the same data folder, as after restarting the app:
+    // it has no access token yet. Not started.
+    void replaceWorker()
+    {
+        worker = std::make_unique<SyncWorker>(m_dir.path(), m_options);
+        QObject::connect(worker.get(), &SyncWorker::statusChanged,
+                         [this](const SyncStatus &s) { status = s; });
+    }
 
     std::unique_ptr<SyncWorker> worker;
     LocalStore store;
@@ -411,6 +421,56 @@ private slots:
         QCOMPARE(a.store.pendingChangeCount(), 0);
         QVERIFY(b.sync());
         QCOMPARE(weightOf(b.store, id), 71.0);
+    }
+
+    void callsThatNeedATokenAtOnceShareOneRefresh()
+    {
+        // The server signs a device out if its refresh token is used twice,
+        // so three calls right after a restart must wait for one refresh.
+        Device a(QStringLiteral("laptop"));
+        QVERIFY(a.join(url(), m_email, true));
+        a.replaceWorker();
+        QSignalSpy actions(a.worker.get(), &SyncWorker::accountActionFinished);
+        QSignalSpy cycle(a.worker.get(), &SyncWorker::cycleFinished);
+        a.worker->start(); // sync is on: a cycle, which needs a token
+        a.worker->refreshDevices();
+        a.worker->eraseFromServer({kJournal});
+        QVERIFY(cycle.wait(kWaitMs));
+        QTRY_COMPARE_WITH_TIMEOUT(actions.count(), 2, kWaitMs);
+        QVERIFY2(cycle.first().at(0).toBool(), qPrintable(cycle.first().at(1).toString()));
+        for (const QList<QVariant> &action : std::as_const(actions))
+            QVERIFY2(action.at(1).toBool(), qPrintable(action.at(2).toString()));
+        QVERIFY(a.sync());
+    }
+
+    void aFailedSignInLeavesTheSessionAlone()
+    {
+        Device a(QStringLiteral("laptop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QSignalSpy action(a.worker.get(), &SyncWorker::accountActionFinished);
+        a.worker->signIn(QStringLiteral("http://127.0.0.1:1"), m_email,
+                         QStringLiteral("correct horse battery"));
+        QVERIFY(action.wait(kWaitMs));
+        QVERIFY(!action.first().at(1).toBool());
+        // Still the same server and session.
+        QVERIFY(a.store.create(kMetric, metric(70)).ok());
+        QVERIFY2(a.sync(), qPrintable(a.lastMessage));
+        QCOMPARE(a.status.pending, 0);
+    }
+
+    void withNoKindChosenNothingSyncs()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        a.worker->setKinds({});
+        QVERIFY(a.store.create(kMetric, metric(70)).ok());
+        const qint64 before = a.worker->requestsSent();
+        QVERIFY2(a.sync(), qPrintable(a.lastMessage));
+        QCOMPARE(a.worker->requestsSent(), before);
+        QCOMPARE(a.status.pending, 0); // of the kinds that sync: none
+        QVERIFY(b.sync());
+        QCOMPARE(b.store.count(kMetric), 0);
     }
 
     void revokingADeviceSignsItOutAndKeepsItsData()

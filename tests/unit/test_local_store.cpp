@@ -288,6 +288,7 @@ private slots:
         QCOMPARE(rejected.size(), 1);
         QCOMPARE(rejected.first().recordId, a);
         QCOMPARE(rejected.first().reason, QStringLiteral("too far in the future"));
+        QCOMPARE(m_store->rejectedChangeCount(), 1);
         // Pushed changes leave by revision, in one batch.
         QCOMPARE(m_store->acknowledgeAll(m_store->pendingChanges()), 1);
         QCOMPARE(m_store->pendingChangeCount(), 0);
