@@ -604,15 +604,18 @@ void SyncWorker::setKinds(const QStringList &kinds)
 void SyncWorker::eraseFromServer(const QStringList &kinds)
 {
     // One kind after another, reported once: the total, or the first failure.
+    // The step holds itself only weakly (a strong self-reference would never
+    // be freed); the request in flight holds it strongly.
     auto eraseNext = std::make_shared<std::function<void(Report, qsizetype, int)>>();
-    *eraseNext = [this, kinds, eraseNext](Report report, qsizetype index, int total) {
+    *eraseNext = [this, kinds, weak = std::weak_ptr(eraseNext)](Report report, qsizetype index,
+                                                                int total) {
         if (index == kinds.size())
             return report({}, tr("%n records erased from the server.", "", total));
-        m_api->deleteKind(kinds.at(index), [report, index, total, eraseNext](
+        m_api->deleteKind(kinds.at(index), [report, index, total, self = weak.lock()](
                                                std::optional<int> erased, const ApiError &error) {
             if (!erased)
                 return report(error, {});
-            (*eraseNext)(report, index + 1, total + *erased);
+            (*self)(report, index + 1, total + *erased);
         });
     };
     accountAction(QStringLiteral("erase"),
