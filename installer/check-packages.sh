@@ -82,8 +82,15 @@ echo "-- hale --platform offscreen --generate-demo-data 100"
 in_root hale --platform offscreen --generate-demo-data 100 --data-dir /tmp/demo
 echo "-- hale-server /healthz"
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-in_root hale-server --listen "127.0.0.1:$port" --data-dir /tmp/server >"$scratch/server.log" 2>&1 &
-server_pid=$!
+# The server's own pid (written from inside the root, where it execs): $!
+# would be the shell around chroot, and killing that leaves the server.
+in_root sh -c 'echo $$ >/tmp/server.pid; exec hale-server --listen "$1" --data-dir /tmp/server' \
+    sh "127.0.0.1:$port" >"$scratch/server.log" 2>&1 &
+for _ in $(seq 50); do
+    [ -s "$root/tmp/server.pid" ] && break
+    sleep 0.1
+done
+server_pid=$(cat "$root/tmp/server.pid")
 health=""
 for _ in $(seq 100); do
     health=$(curl -fsS "http://127.0.0.1:$port/healthz" 2>/dev/null) && break
@@ -92,7 +99,10 @@ done
 echo "$health"
 grep -q '"ok"' <<<"$health" || { cat "$scratch/server.log"; exit 1; }
 "${sudo[@]}" kill "$server_pid"
-wait "$server_pid" 2>/dev/null || true
+for _ in $(seq 50); do
+    kill -0 "$server_pid" 2>/dev/null || break
+    sleep 0.1
+done
 server_pid=""
 echo "-- hale-server.service"
 SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no --root="$root" hale-server.service
