@@ -85,11 +85,6 @@ QStringList SyncController::syncedKinds() const
     return sync::syncedKinds(*m_store);
 }
 
-bool SyncController::isEnabled() const
-{
-    return m_store->setting(sync::settings::kEnabled) == QLatin1String("1");
-}
-
 void SyncController::setEnabled(bool enabled)
 {
     call(&sync::SyncWorker::setEnabled, enabled);

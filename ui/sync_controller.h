@@ -30,7 +30,6 @@ public:
     // Settings the worker keeps in the database, read on the UI thread.
     QString serverUrl() const;
     QStringList syncedKinds() const;
-    bool isEnabled() const;
 
 public slots:
     void setEnabled(bool enabled);

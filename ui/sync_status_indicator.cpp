@@ -45,30 +45,32 @@ QString SyncStatusIndicator::describe(const sync::SyncStatus &status)
     return text;
 }
 
+namespace {
+
+QStyle::StandardPixmap iconFor(SyncState state)
+{
+    switch (state) {
+    case SyncState::Off:
+        return QStyle::SP_MediaPause;
+    case SyncState::Synced:
+        return QStyle::SP_DialogApplyButton;
+    case SyncState::Syncing:
+        return QStyle::SP_BrowserReload;
+    case SyncState::Offline:
+        return QStyle::SP_DriveNetIcon;
+    case SyncState::Error:
+        return QStyle::SP_MessageBoxWarning;
+    case SyncState::SignInNeeded:
+        return QStyle::SP_DialogNoButton;
+    }
+    return QStyle::SP_DialogApplyButton;
+}
+
+} // namespace
+
 void SyncStatusIndicator::setStatus(const sync::SyncStatus &status)
 {
-    QStyle::StandardPixmap icon = QStyle::SP_DialogApplyButton;
-    switch (status.state) {
-    case SyncState::Off:
-        icon = QStyle::SP_MediaPause;
-        break;
-    case SyncState::Synced:
-        icon = QStyle::SP_DialogApplyButton;
-        break;
-    case SyncState::Syncing:
-        icon = QStyle::SP_BrowserReload;
-        break;
-    case SyncState::Offline:
-        icon = QStyle::SP_DriveNetIcon;
-        break;
-    case SyncState::Error:
-        icon = QStyle::SP_MessageBoxWarning;
-        break;
-    case SyncState::SignInNeeded:
-        icon = QStyle::SP_DialogNoButton;
-        break;
-    }
-    setIcon(style()->standardIcon(icon));
+    setIcon(style()->standardIcon(iconFor(status.state)));
     const QString text = describe(status);
     setText(text);
     setAccessibleName(tr("Sync status: %1").arg(text));
