@@ -286,7 +286,12 @@ std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields un
     const QUuid id = QUuid::fromString(o.value(QStringLiteral("id")).toString());
     const KindSpec *kind = SchemaRegistry::instance().kind(state.kind);
     if (!kind) {
-        fail(error, tr("Unknown kind of record \"%1\".").arg(state.kind.left(40)));
+        // Named by its key when it has one (a kind from a newer app): the
+        // device sets that record aside and sends the rest.
+        const QString key = !id.isNull() && !state.kind.isEmpty() && state.kind.size() <= 40
+                                ? state.kind + QLatin1Char('/') + id.toString(QUuid::WithoutBraces)
+                                : QString();
+        fail(error, tr("Unknown kind of record \"%1\".").arg(state.kind.left(40)), key);
         return std::nullopt;
     }
     if (id.isNull() || o.value(QStringLiteral("id")).toString().size() != 36) {
@@ -470,6 +475,10 @@ std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFie
         }
         request.kinds << kind.toString();
     }
+    // Each kind once, in one order: the server's page query depends on the
+    // list, and a list of a known length keeps its variants few.
+    request.kinds.sort();
+    request.kinds.removeDuplicates();
     if (!decodeAll(json.value(QStringLiteral("changes")), unknown, &request.changes, error))
         return std::nullopt;
     return request;

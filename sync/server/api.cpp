@@ -33,6 +33,30 @@ HttpResponse serverError()
                                QStringLiteral("The server could not complete the request."));
 }
 
+// The database did not answer: nothing about the caller is known, so nothing
+// about their session is decided. Clients keep it and try again.
+HttpResponse unavailable()
+{
+    HttpResponse r = HttpResponse::error(
+        503, QStringLiteral("unavailable"),
+        QStringLiteral("The server cannot reach its database just now; try again shortly."),
+        {{QStringLiteral("retry_after"), Api::kUnavailableRetrySeconds}});
+    r.setHeader("Retry-After", QByteArray::number(Api::kUnavailableRetrySeconds));
+    return r;
+}
+
+// Every route's handler, with a database failure answered as 503.
+RouteHandler guarded(RouteHandler fn)
+{
+    return [fn = std::move(fn)](const HttpRequest &request, const QStringList &params) {
+        try {
+            return fn(request, params);
+        } catch (const DatabaseUnavailable &) {
+            return unavailable();
+        }
+    };
+}
+
 std::optional<QJsonObject> bodyObject(const HttpRequest &request, HttpResponse *refusal)
 {
     sync::WireError error;
@@ -97,33 +121,46 @@ Api::Api(ServerStore *store, Settings settings)
         m_settings.nowMs = [] {
             return QDateTime::currentMSecsSinceEpoch();
         };
+    if (m_store) // (none when only the routes are listed)
+        m_unknownAccountHash = crypto::hashPassword(crypto::randomToken());
 }
 
 void Api::addRoutes(Router &router)
 {
     using P = const QStringList &;
-    router.add("POST", QStringLiteral("/api/v1/auth/register"),
-               [this](const HttpRequest &r, P) { return registerAccount(r); });
-    router.add("POST", QStringLiteral("/api/v1/auth/login"),
-               [this](const HttpRequest &r, P) { return login(r); });
-    router.add("POST", QStringLiteral("/api/v1/auth/refresh"),
-               [this](const HttpRequest &r, P) { return refresh(r); });
-    router.add("POST", QStringLiteral("/api/v1/auth/logout"),
-               [this](const HttpRequest &r, P) { return logout(r); });
-    router.add("GET", QStringLiteral("/api/v1/devices"),
-               [this](const HttpRequest &r, P) { return listDevices(r); });
-    router.add("PATCH", QStringLiteral("/api/v1/devices/{}"),
-               [this](const HttpRequest &r, P p) { return renameDevice(r, p.first()); });
-    router.add("DELETE", QStringLiteral("/api/v1/devices/{}"),
-               [this](const HttpRequest &r, P p) { return revokeDevice(r, p.first()); });
-    router.add("POST", QStringLiteral("/api/v1/sync"),
-               [this](const HttpRequest &r, P) { return sync(r); });
-    router.add("GET", QStringLiteral("/api/v1/account/export"),
-               [this](const HttpRequest &r, P) { return exportAccount(r); });
-    router.add("DELETE", QStringLiteral("/api/v1/account"),
-               [this](const HttpRequest &r, P) { return deleteAccount(r); });
-    router.add("DELETE", QStringLiteral("/api/v1/data/{}"),
-               [this](const HttpRequest &r, P p) { return deleteKind(r, p.first()); });
+    const auto add = [&router](const char *method, const QString &pattern, auto fn) {
+        router.add(method, pattern, guarded(std::move(fn)));
+    };
+    add("POST", QStringLiteral("/api/v1/auth/register"),
+        [this](const HttpRequest &r, P) { return registerAccount(r); });
+    add("POST", QStringLiteral("/api/v1/auth/login"),
+        [this](const HttpRequest &r, P) { return login(r); });
+    add("POST", QStringLiteral("/api/v1/auth/refresh"),
+        [this](const HttpRequest &r, P) { return refresh(r); });
+    add("POST", QStringLiteral("/api/v1/auth/logout"),
+        [this](const HttpRequest &r, P) { return logout(r); });
+    add("GET", QStringLiteral("/api/v1/devices"),
+        [this](const HttpRequest &r, P) { return listDevices(r); });
+    add("PATCH", QStringLiteral("/api/v1/devices/{}"),
+        [this](const HttpRequest &r, P p) { return renameDevice(r, p.first()); });
+    add("DELETE", QStringLiteral("/api/v1/devices/{}"),
+        [this](const HttpRequest &r, P p) { return revokeDevice(r, p.first()); });
+    add("POST", QStringLiteral("/api/v1/sync"),
+        [this](const HttpRequest &r, P) { return sync(r); });
+    add("GET", QStringLiteral("/api/v1/account/export"),
+        [this](const HttpRequest &r, P) { return exportAccount(r); });
+    add("DELETE", QStringLiteral("/api/v1/account"),
+        [this](const HttpRequest &r, P) { return deleteAccount(r); });
+    add("DELETE", QStringLiteral("/api/v1/data/{}"),
+        [this](const HttpRequest &r, P p) { return deleteKind(r, p.first()); });
+    // Readiness, for load balancers: whether the database answers. (/healthz
+    // is liveness: the process serves, whatever its database does.)
+    router.add("GET", QStringLiteral("/readyz"), [this](const HttpRequest &, P) {
+        if (m_store->ping())
+            return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ready")},
+                                            {QStringLiteral("database"), QStringLiteral("ok")}});
+        return unavailable();
+    });
 }
 
 std::optional<HttpResponse> Api::checkProtocol(const HttpRequest &request) const
@@ -159,33 +196,41 @@ std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpRes
     }
     Caller caller{claims->value(QStringLiteral("sub")).toString(),
                   claims->value(QStringLiteral("dev")).toString()};
+    // Tokens from before sessions were numbered carry none: session 0.
+    const qint64 session = claims->value(QStringLiteral("ses")).toInteger();
     int retryAfter = 0;
     if (!m_perUser.take(caller.userId, m_settings.nowMs(), &retryAfter)) {
         *refusal = tooManyRequests(retryAfter);
         return std::nullopt;
     }
-    // A revoked device's token stops working at once, not when it expires.
-    if (!m_store->deviceActive(caller.userId, caller.deviceId)) {
+    // A revoked device's token stops working at once, not when it expires,
+    // and stays dead when the device signs in again (a new session).
+    if (!m_store->sessionActive(caller.userId, caller.deviceId, session)) {
         *refusal = unauthorized(QStringLiteral("This device was signed out."));
         return std::nullopt;
     }
     return caller;
 }
 
-HttpResponse Api::issueTokens(int status, const QString &userId, const QString &deviceId)
+NewRefreshToken Api::newRefreshToken(QString *token) const
+{
+    *token = crypto::randomToken();
+    return {crypto::tokenDigest(*token),
+            m_settings.nowMs() / 1000 + m_settings.refreshTokenSeconds};
+}
+
+HttpResponse Api::tokenResponse(int status, const QString &userId, const QString &deviceId,
+                                qint64 session, const QString &refreshToken) const
 {
     const qint64 nowSeconds = m_settings.nowMs() / 1000;
     const QString access =
         crypto::signJwt({{QStringLiteral("sub"), userId},
                          {QStringLiteral("dev"), deviceId},
+                         {QStringLiteral("ses"), session},
                          {QStringLiteral("aud"), QLatin1String(kAudience)},
                          {QStringLiteral("iat"), nowSeconds},
                          {QStringLiteral("exp"), nowSeconds + m_settings.accessTokenSeconds}},
                         m_settings.signingSecret);
-    const QString refreshToken = crypto::randomToken();
-    if (!m_store->storeRefreshToken(crypto::tokenDigest(refreshToken), userId, deviceId,
-                                    nowSeconds + m_settings.refreshTokenSeconds))
-        return serverError();
     return HttpResponse::json(status,
                               {{QStringLiteral("user_id"), userId},
                                {QStringLiteral("device_id"), deviceId},
@@ -233,19 +278,15 @@ HttpResponse Api::registerAccount(const HttpRequest &request)
     const QString hash = crypto::hashPassword(credentials->password);
     if (hash.isEmpty())
         return serverError();
+    QString refreshToken;
+    const NewRefreshToken token = newRefreshToken(&refreshToken);
     QString userId;
-    switch (m_store->createUser(credentials->email, hash, &userId)) {
-    case ServerStore::Created::EmailTaken:
+    if (m_store->createAccount(credentials->email, hash, credentials->device, token, &userId) ==
+        ServerStore::Created::EmailTaken)
         return HttpResponse::error(409, QStringLiteral("email_taken"),
                                    QStringLiteral("An account with this email already exists."));
-    case ServerStore::Created::Failed:
-        return serverError();
-    case ServerStore::Created::Ok:
-        break;
-    }
-    if (!m_store->upsertDevice(userId, credentials->device))
-        return serverError();
-    return issueTokens(201, userId, credentials->device.id);
+    // A new device's session is 0.
+    return tokenResponse(201, userId, credentials->device.id, 0, refreshToken);
 }
 
 HttpResponse Api::login(const HttpRequest &request)
@@ -255,13 +296,19 @@ HttpResponse Api::login(const HttpRequest &request)
     if (!credentials)
         return refusal;
     const auto account = m_store->accountByEmail(credentials->email);
-    // The same answer for an unknown email and a wrong password.
-    if (!account || credentials->password.size() > kMaxPasswordLength ||
-        !crypto::verifyPassword(credentials->password, account->passwordHash))
+    // The same answer, in the same time, for an unknown email and a wrong
+    // password: an unknown email is checked against a hash that matches
+    // no password.
+    const bool passwordOk =
+        credentials->password.size() <= kMaxPasswordLength &&
+        crypto::verifyPassword(credentials->password,
+                               account ? account->passwordHash : m_unknownAccountHash);
+    if (!account || !passwordOk)
         return unauthorized(QStringLiteral("The email or the password is wrong."));
-    if (!m_store->upsertDevice(account->id, credentials->device))
-        return serverError();
-    return issueTokens(200, account->id, credentials->device.id);
+    QString refreshToken;
+    const NewRefreshToken token = newRefreshToken(&refreshToken);
+    const qint64 session = m_store->signIn(account->id, credentials->device, token);
+    return tokenResponse(200, account->id, credentials->device.id, session, refreshToken);
 }
 
 HttpResponse Api::refresh(const HttpRequest &request)
@@ -272,17 +319,18 @@ HttpResponse Api::refresh(const HttpRequest &request)
     const auto body = bodyObject(request, &refusal);
     if (!body)
         return refusal;
-    const QString token = body->value(QStringLiteral("refresh_token")).toString();
-    if (token.isEmpty() || token.size() > 200)
+    const QString presented = body->value(QStringLiteral("refresh_token")).toString();
+    if (presented.isEmpty() || presented.size() > 200)
         return unauthorized(QStringLiteral("Sign in again."));
+    QString refreshToken;
+    const NewRefreshToken next = newRefreshToken(&refreshToken);
     QString userId;
     QString deviceId;
-    switch (m_store->consumeRefreshToken(crypto::tokenDigest(token), m_settings.nowMs() / 1000,
-                                         &userId, &deviceId)) {
+    qint64 session = 0;
+    switch (m_store->rotateRefreshToken(crypto::tokenDigest(presented), next,
+                                        m_settings.nowMs() / 1000, &userId, &deviceId, &session)) {
     case ServerStore::Refresh::Ok:
-        if (!m_store->deviceActive(userId, deviceId))
-            return unauthorized(QStringLiteral("This device was signed out."));
-        return issueTokens(200, userId, deviceId);
+        return tokenResponse(200, userId, deviceId, session, refreshToken);
     case ServerStore::Refresh::Reused:
         return unauthorized(QStringLiteral("This sign-in was used twice, so it was ended for "
                                            "safety. Sign in again."));
@@ -374,11 +422,10 @@ HttpResponse Api::sync(const HttpRequest &request)
                                              "this device's clock."),
                               {{QStringLiteral("record"), sync::recordKey(change)}});
     }
-    QString failure;
     QList<QByteArray> changes;
-    const auto response = m_store->sync(caller->userId, *syncRequest, &changes, &failure);
+    const auto response = m_store->sync(caller->userId, *syncRequest, &changes);
     if (!response)
-        return serverError();
+        return unauthorized(QStringLiteral("This account no longer exists."));
     return HttpResponse::json(200, sync::encodeSyncResponseJson(*response, changes));
 }
 
@@ -438,8 +485,6 @@ HttpResponse Api::deleteKind(const HttpRequest &request, const QString &kind)
         return HttpResponse::error(404, QStringLiteral("not_found"),
                                    QStringLiteral("No such kind of record."));
     const int erased = m_store->deleteKind(caller->userId, kind);
-    if (erased < 0)
-        return serverError();
     return HttpResponse::json(200,
                               {{QStringLiteral("kind"), kind}, {QStringLiteral("erased"), erased}});
 }

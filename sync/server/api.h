@@ -29,6 +29,8 @@ public:
 
     static constexpr const char *kAudience = "hale-sync";
     static constexpr const char *kProtocolHeader = "hale-protocol";
+    // How long clients wait before trying again when the database is down.
+    static constexpr int kUnavailableRetrySeconds = 3;
 
 private:
     struct Caller
@@ -46,7 +48,10 @@ private:
     // The body of a sign-up or sign-in, after the protocol check and throttling.
     std::optional<Credentials> readCredentials(const HttpRequest &request, HttpResponse *refusal);
     std::optional<Caller> authenticate(const HttpRequest &request, HttpResponse *refusal);
-    HttpResponse issueTokens(int status, const QString &userId, const QString &deviceId);
+    // A new random refresh token (in `token`) and what the store keeps of it.
+    NewRefreshToken newRefreshToken(QString *token) const;
+    HttpResponse tokenResponse(int status, const QString &userId, const QString &deviceId,
+                               qint64 session, const QString &refreshToken) const;
 
     HttpResponse registerAccount(const HttpRequest &request);
     HttpResponse login(const HttpRequest &request);
@@ -66,6 +71,9 @@ private:
     RateLimiter m_perUser;
     RateLimiter m_signInsPerAccount;
     RateLimiter m_signInsPerAddress;
+    // Checked when a sign-in names no account, so that it costs what a
+    // wrong password costs: the time tells nothing about who has an account.
+    QString m_unknownAccountHash;
 };
 
 } // namespace hale::server

@@ -1,6 +1,7 @@
 #include "sync/server/http_connection.h"
 
 #include <QCoreApplication>
+#include <QSslSocket>
 #include <QTcpSocket>
 #include <QTimer>
 #include <QUrl>
@@ -17,19 +18,35 @@ HttpConnection *self(http_parser *p)
 } // namespace
 
 HttpConnection::HttpConnection(QTcpSocket *socket, const HttpLimits &limits, QObject *parent)
-    : QObject(parent), m_socket(socket), m_limits(limits), m_timer(new QTimer(this))
+    : QObject(parent), m_socket(socket), m_limits(limits), m_timer(new QTimer(this)),
+      m_writeDeadline(new QTimer(this))
 {
     socket->setParent(this);
+    // Unread bytes stay in the kernel, which then slows the sender down.
+    socket->setReadBufferSize(64 * 1024);
     http_parser_init(&m_parser, HTTP_REQUEST);
     m_parser.data = this;
     m_timer->setSingleShot(true);
     connect(m_timer, &QTimer::timeout, this, &HttpConnection::timedOut);
+    m_writeDeadline->setSingleShot(true);
+    connect(m_writeDeadline, &QTimer::timeout, socket, &QTcpSocket::abort);
     connect(socket, &QTcpSocket::readyRead, this, &HttpConnection::readAvailable);
+    connect(socket, &QTcpSocket::bytesWritten, this, &HttpConnection::drained);
     connect(socket, &QTcpSocket::disconnected, this, [this] {
         emit closed();
         deleteLater();
     });
     setPhase(Phase::Idle);
+    if (auto *tls = qobject_cast<QSslSocket *>(socket); tls && !tls->isEncrypted()) {
+        // The handshake gets less time than an idle connection: a client
+        // that never sends one holds nothing for long.
+        m_handshaking = true;
+        m_timer->start(m_limits.tlsHandshakeTimeoutMs);
+        connect(tls, &QSslSocket::encrypted, this, [this] {
+            m_handshaking = false;
+            setPhase(Phase::Idle);
+        });
+    }
 }
 
 HttpConnection::~HttpConnection() = default;
@@ -72,6 +89,10 @@ void HttpConnection::setPhase(Phase phase)
 
 void HttpConnection::timedOut()
 {
+    if (m_handshaking) {
+        m_socket->abort();
+        return;
+    }
     if (m_phase == Phase::Idle) {
         m_socket->disconnectFromHost();
         return;
@@ -80,17 +101,34 @@ void HttpConnection::timedOut()
            QStringLiteral("The request did not arrive in time."));
 }
 
+bool HttpConnection::readingPaused() const
+{
+    return m_phase == Phase::Handling || m_socket->bytesToWrite() > m_limits.maxPendingOutputBytes;
+}
+
 void HttpConnection::readAvailable()
 {
-    QByteArray data = m_socket->readAll();
-    if (m_phase == Phase::Handling) {
-        // Pipelined requests wait their turn, within the same limits.
-        m_pending += data;
-        if (m_pending.size() > m_limits.maxHeaderBytes + m_limits.maxBodyBytes)
-            m_socket->abort();
+    // Pipelined requests wait in the socket until their turn.
+    if (readingPaused())
         return;
-    }
-    feed(std::move(data));
+    feed(m_socket->readAll());
+}
+
+void HttpConnection::sent(const QByteArray &bytes)
+{
+    m_socket->write(bytes);
+    if (m_socket->bytesToWrite() > 0 && !m_writeDeadline->isActive())
+        m_writeDeadline->start(m_limits.writeTimeoutMs);
+}
+
+void HttpConnection::drained()
+{
+    if (m_socket->bytesToWrite() > 0)
+        return;
+    m_writeDeadline->stop();
+    // Reading may have stopped for the backlog: take up what waits.
+    if (m_socket->bytesAvailable() > 0)
+        QMetaObject::invokeMethod(this, &HttpConnection::readAvailable, Qt::QueuedConnection);
 }
 
 void HttpConnection::feed(QByteArray data)
@@ -127,7 +165,7 @@ void HttpConnection::refuse(int status, const QString &code, const QString &mess
     m_timer->stop();
     m_phase = Phase::Handling;
     disconnect(m_socket, &QTcpSocket::readyRead, this, &HttpConnection::readAvailable);
-    m_socket->write(HttpResponse::error(status, code, message).serialize(false));
+    sent(HttpResponse::error(status, code, message).serialize(false));
     m_socket->disconnectFromHost();
 }
 
@@ -135,7 +173,7 @@ void HttpConnection::respond(const HttpResponse &response)
 {
     if (m_phase != Phase::Handling)
         return;
-    m_socket->write(response.serialize(m_keepAlive));
+    sent(response.serialize(m_keepAlive));
     if (!m_keepAlive) {
         m_socket->disconnectFromHost();
         return;
@@ -143,6 +181,7 @@ void HttpConnection::respond(const HttpResponse &response)
     setPhase(Phase::Idle);
     http_parser_pause(&m_parser, 0);
     feed(std::exchange(m_pending, {}));
+    readAvailable();
 }
 
 bool HttpConnection::countHeaderBytes(size_t length)
@@ -221,7 +260,7 @@ int HttpConnection::onHeadersComplete(http_parser *p)
     // A client that asked before sending its body (curl does for large ones)
     // hears that it may go ahead.
     if (c->m_request.header("expect").compare("100-continue", Qt::CaseInsensitive) == 0)
-        c->m_socket->write("HTTP/1.1 100 Continue\r\n\r\n");
+        c->sent("HTTP/1.1 100 Continue\r\n\r\n");
     c->setPhase(Phase::Body);
     return 0;
 }

@@ -14,6 +14,9 @@ namespace hale::server {
 // One client connection: parses HTTP/1.1 requests with http-parser, enforces
 // HttpLimits while the bytes arrive (a body over the limit is refused from
 // its Content-Length, not read), and answers requests one at a time in order.
+// It reads nothing while a request is being handled or while its unread
+// answers pass a bound, so a client that pipelines without reading is held
+// back by TCP, not buffered; answers it never takes end the connection.
 class HttpConnection : public QObject
 {
     Q_OBJECT
@@ -43,6 +46,9 @@ private:
     static int onMessageComplete(http_parser *p);
 
     void readAvailable();
+    bool readingPaused() const;
+    void sent(const QByteArray &bytes);
+    void drained();
     void feed(QByteArray data);
     bool countHeaderBytes(size_t length);
     void finishHeader();
@@ -53,6 +59,8 @@ private:
     QTcpSocket *m_socket;
     HttpLimits m_limits;
     QTimer *m_timer;
+    QTimer *m_writeDeadline;
+    bool m_handshaking = false; // a TLS connection before its handshake finished
     http_parser m_parser;
     Phase m_phase = Phase::Idle;
     HttpRequest m_request;
@@ -63,7 +71,7 @@ private:
     qint64 m_headerBytes = 0;
     int m_refusal = 0; // status to answer when a callback stopped the parser
     bool m_keepAlive = true;
-    QByteArray m_pending; // bytes that arrived while a request was being handled
+    QByteArray m_pending; // read past the end of a request, for the next one
 };
 
 } // namespace hale::server

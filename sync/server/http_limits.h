@@ -13,7 +13,14 @@ struct HttpLimits
     int headerTimeoutMs = 10'000;          // to send the whole head -> 408
     int bodyTimeoutMs = 30'000;            // to send the whole body -> 408
     int idleTimeoutMs = 60'000;            // a keep-alive connection with nothing to do
-    int maxConnections = 512;              // open connections; more get 503
+    int tlsHandshakeTimeoutMs = 10'000;    // to finish the TLS handshake -> closed
+    // Answers a client has not read: past maxPendingOutputBytes the server
+    // stops reading its requests; answers not taken within writeTimeoutMs
+    // end the connection.
+    qint64 maxPendingOutputBytes = 1024 * 1024;
+    int writeTimeoutMs = 30'000;
+    int maxConnections = 512;          // open connections; more get 503
+    int maxConnectionsPerAddress = 64; // from one IPv4 address or IPv6 /64; more get 503
 };
 
 } // namespace hale::server

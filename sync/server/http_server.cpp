@@ -11,20 +11,14 @@
 #include <QPointer>
 #include <QSslKey>
 #include <QSslSocket>
+#include <QTimer>
+#include <algorithm>
 #include <cstdio>
 #include <exception>
 
 Q_LOGGING_CATEGORY(lcHttp, "hale.server.http")
 
 namespace hale::server {
-
-HttpServer::HttpServer(const Router *router, const HttpLimits &limits, int workers, QObject *parent)
-    : QTcpServer(parent), m_router(router), m_limits(limits)
-{
-    m_workers.setMaxThreadCount(std::max(1, workers));
-    // Workers keep their thread (and its database connection) for good.
-    m_workers.setExpiryTimeout(-1);
-}
 
 HttpServer::~HttpServer()
 {
@@ -58,38 +52,75 @@ bool HttpServer::enableTls(const QString &certificatePath, const QString &keyPat
     return true;
 }
 
+HttpServer::HttpServer(const Router *router, const HttpLimits &limits, int workers, QObject *parent)
+    : QTcpServer(parent), m_router(router), m_limits(limits)
+{
+    m_workers.setMaxThreadCount(std::max(1, workers));
+    // Workers keep their thread (and its database connection) for good.
+    m_workers.setExpiryTimeout(-1);
+    // Out of file descriptors (EMFILE), QTcpServer stops accepting for
+    // good. Try again shortly: connections that end free descriptors.
+    connect(this, &QTcpServer::acceptError, this, [this](QAbstractSocket::SocketError error) {
+        if (!m_acceptErrorLogged.isValid() || m_acceptErrorLogged.elapsed() > 10'000) {
+            qCWarning(lcHttp) << "cannot accept connections:" << error << errorString();
+            m_acceptErrorLogged.start();
+        }
+        QTimer::singleShot(100, this, &QTcpServer::resumeAccepting);
+    });
+}
+
+QString HttpServer::addressKey(const QHostAddress &peer)
+{
+    bool mapped = false;
+    const quint32 v4 = peer.toIPv4Address(&mapped);
+    if (mapped)
+        return QHostAddress(v4).toString();
+    // One IPv6 user usually holds a whole /64.
+    Q_IPV6ADDR bytes = peer.toIPv6Address();
+    std::fill(std::begin(bytes.c) + 8, std::end(bytes.c), quint8(0));
+    return QHostAddress(bytes).toString() + QStringLiteral("/64");
+}
+
 void HttpServer::incomingConnection(qintptr handle)
 {
-    QTcpSocket *socket = nullptr;
-    if (m_tls) {
-        auto *tls = new QSslSocket;
-        tls->setSslConfiguration(*m_tls);
-        if (!tls->setSocketDescriptor(handle)) {
-            delete tls;
-            return;
-        }
-        tls->startServerEncryption();
-        socket = tls;
-    } else {
-        socket = new QTcpSocket;
-        if (!socket->setSocketDescriptor(handle)) {
+    QTcpSocket *socket = m_tls ? new QSslSocket : new QTcpSocket;
+    if (!socket->setSocketDescriptor(handle)) {
+        delete socket;
+        return;
+    }
+    const QString peer = addressKey(socket->peerAddress());
+    if (m_open >= m_limits.maxConnections ||
+        m_perAddress.value(peer) >= m_limits.maxConnectionsPerAddress) {
+        if (m_tls) {
+            // No answer can be sent before a handshake: end it at once.
+            socket->abort();
             delete socket;
             return;
         }
-    }
-    if (m_open >= m_limits.maxConnections) {
-        // Answered and closed at once: a full server stays responsive.
+        // Answered and closed at once: a full server stays responsive, and
+        // a client that does not read the answer does not keep the socket.
         socket->setParent(this);
         socket->write(HttpResponse::error(503, QStringLiteral("busy"),
                                           QStringLiteral("Too many open connections."))
                           .serialize(false));
         socket->disconnectFromHost();
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
+        QTimer::singleShot(1000, socket, &QTcpSocket::abort);
         return;
     }
+    if (m_tls) {
+        auto *tls = static_cast<QSslSocket *>(socket);
+        tls->setSslConfiguration(*m_tls);
+        tls->startServerEncryption();
+    }
     ++m_open;
+    ++m_perAddress[peer];
     auto *connection = new HttpConnection(socket, m_limits, this);
-    connect(connection, &HttpConnection::closed, this, [this] { --m_open; });
+    connect(connection, &HttpConnection::closed, this, [this, peer] {
+        --m_open;
+        if (--m_perAddress[peer] <= 0)
+            m_perAddress.remove(peer);
+    });
     connect(connection, &HttpConnection::requestReady, this,
             [this, connection](const HttpRequest &request) { dispatch(connection, request); });
 }

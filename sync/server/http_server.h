@@ -3,6 +3,8 @@
 #include "sync/server/http_limits.h"
 #include "sync/server/router.h"
 
+#include <QElapsedTimer>
+#include <QHash>
 #include <QSslConfiguration>
 #include <QTcpServer>
 #include <QThreadPool>
@@ -14,10 +16,11 @@ namespace hale::server {
 class HttpConnection;
 
 // hale-server's HTTP/1.1 front: accepts at most HttpLimits::maxConnections
-// connections (plain or TLS), hands each complete request to the Router's
-// handler on a bounded worker pool (so one slow query never stalls the
-// others) and writes the answer back on this thread. Logs one line per
-// request: method, route, status, time; never bodies, tokens or health data.
+// connections (plain or TLS), and maxConnectionsPerAddress from one address
+// (an IPv6 /64), so one client cannot take every connection; hands each complete request to the
+// Router's handler on a bounded worker pool (so one slow query never stalls the others) and writes
+// the answer back on this thread. Logs one line per request: method, route, status, time; never
+// bodies, tokens or health data.
 class HttpServer : public QTcpServer
 {
     Q_OBJECT
@@ -40,6 +43,8 @@ protected:
     void incomingConnection(qintptr handle) override;
 
 private:
+    // Whom a connection counts against: the IPv4 address, or the IPv6 /64.
+    static QString addressKey(const QHostAddress &peer);
     void dispatch(HttpConnection *connection, const HttpRequest &request);
 
     const Router *m_router;
@@ -48,6 +53,8 @@ private:
     std::optional<QSslConfiguration> m_tls;
     std::atomic<int> m_open = 0; // read by /metrics from worker threads
     bool m_accessLog = true;
+    QHash<QString, int> m_perAddress; // open connections by addressKey()
+    QElapsedTimer m_acceptErrorLogged;
 };
 
 } // namespace hale::server

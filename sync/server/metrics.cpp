@@ -50,11 +50,16 @@ QByteArray Metrics::render()
                .arg(m_syncCount)
                .arg(m_syncSumMs / 1000.0)
                .toUtf8();
-    out += "# HELP hale_open_connections Open client connections.\n"
-           "# TYPE hale_open_connections gauge\n";
-    out += "hale_open_connections " +
-           QByteArray::number(m_openConnections ? m_openConnections() : 0) + '\n';
+    for (const Gauge &gauge : std::as_const(m_gauges)) {
+        out += "# HELP " + gauge.name + ' ' + gauge.help + "\n# TYPE " + gauge.name + " gauge\n" +
+               gauge.name + ' ' + QByteArray::number(gauge.read()) + '\n';
+    }
     return out;
+}
+
+void Metrics::addGauge(const QByteArray &name, const QByteArray &help, std::function<double()> read)
+{
+    m_gauges.append({name, help, std::move(read)});
 }
 
 } // namespace hale::server

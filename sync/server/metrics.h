@@ -2,6 +2,7 @@
 
 #include <QByteArray>
 #include <QHash>
+#include <QList>
 #include <QMutex>
 #include <QString>
 #include <array>
@@ -10,12 +11,14 @@
 namespace hale::server {
 
 // Counters for GET /metrics in the Prometheus text format: requests by route
-// and status, a latency histogram of sync requests, open connections.
+// and status, a latency histogram of sync requests, and gauges read when
+// rendered (open connections, cached statements).
 class Metrics
 {
 public:
     void recordRequest(const QByteArray &method, const QString &route, int status, double millis);
-    void setOpenConnections(std::function<int()> gauge) { m_openConnections = std::move(gauge); }
+    // Called from any thread when /metrics is rendered.
+    void addGauge(const QByteArray &name, const QByteArray &help, std::function<double()> read);
     QByteArray render();
 
 private:
@@ -25,7 +28,13 @@ private:
     std::array<quint64, kBucketsMs.size()> m_syncBuckets{};
     quint64 m_syncCount = 0;
     double m_syncSumMs = 0;
-    std::function<int()> m_openConnections;
+    struct Gauge
+    {
+        QByteArray name;
+        QByteArray help;
+        std::function<double()> read;
+    };
+    QList<Gauge> m_gauges; // set up before serving, read-only after
 };
 
 } // namespace hale::server

@@ -72,6 +72,12 @@ bool PostgresBulk::command(const char *sql, const QList<QByteArray> &params, QSt
     return true;
 }
 
+bool PostgresBulk::connectionAlive() const
+{
+    return m_connection && PQconsumeInput(m_connection) == 1 &&
+           PQstatus(m_connection) == CONNECTION_OK;
+}
+
 QByteArray PostgresBulk::textArray(const QList<QByteArray> &values)
 {
     qsizetype size = 2 + values.size() * 3;

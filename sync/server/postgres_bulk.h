@@ -20,6 +20,10 @@ class PostgresBulk
 public:
     explicit PostgresBulk(const QSqlDatabase &db);
     bool isValid() const { return m_connection != nullptr; }
+    // Whether the connection still stands: reads what the server sent
+    // without a round trip, so a server that restarted (and closed its end)
+    // is noticed before a statement fails on it.
+    bool connectionAlive() const;
 
     // The first column of every row, or nothing on failure (`error` says why).
     std::optional<QList<QByteArray>> column(const char *sql, const QList<QByteArray> &params,

@@ -112,6 +112,14 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
             ini.value(QStringLiteral("http/idle_timeout_ms"), l.idleTimeoutMs).toInt();
         l.maxConnections =
             ini.value(QStringLiteral("http/max_connections"), l.maxConnections).toInt();
+        l.maxConnectionsPerAddress = ini.value(QStringLiteral("http/max_connections_per_address"),
+                                               l.maxConnectionsPerAddress)
+                                         .toInt();
+        l.writeTimeoutMs =
+            ini.value(QStringLiteral("http/write_timeout_ms"), l.writeTimeoutMs).toInt();
+        l.tlsHandshakeTimeoutMs =
+            ini.value(QStringLiteral("http/tls_handshake_timeout_ms"), l.tlsHandshakeTimeoutMs)
+                .toInt();
     }
     if (parser.isSet(listen))
         listenText = parser.value(listen);
@@ -146,8 +154,10 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
     }
     if (c.workers < 1 || c.workers > 256 || c.requestsPerMinute < 1 || c.signInsPerMinute < 1 ||
         c.limits.maxBodyBytes < 1024 || c.limits.maxHeaderBytes < 1024 ||
-        c.limits.maxConnections < 1 || c.limits.headerTimeoutMs < 100 ||
-        c.limits.bodyTimeoutMs < 100 || c.limits.idleTimeoutMs < 100 || c.accessTokenSeconds < 1 ||
+        c.limits.maxConnections < 1 || c.limits.maxConnectionsPerAddress < 1 ||
+        c.limits.writeTimeoutMs < 100 || c.limits.tlsHandshakeTimeoutMs < 100 ||
+        c.limits.headerTimeoutMs < 100 || c.limits.bodyTimeoutMs < 100 ||
+        c.limits.idleTimeoutMs < 100 || c.accessTokenSeconds < 1 ||
         c.accessTokenSeconds > 24 * 3600) {
         *error = QStringLiteral("a setting in the configuration is out of range");
         return std::nullopt;

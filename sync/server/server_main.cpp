@@ -89,7 +89,11 @@ int main(int argc, char **argv)
                    return r;
                });
     HttpServer server(&router, config->limits, config->workers);
-    metrics.setOpenConnections([&server] { return server.openConnections(); });
+    metrics.addGauge("hale_open_connections", "Open client connections.",
+                     [&server] { return server.openConnections(); });
+    metrics.addGauge("hale_db_cached_statements",
+                     "Prepared statements kept for reuse, over all database connections.",
+                     [&store] { return store.cachedStatements(); });
     QObject::connect(&server, &HttpServer::requestServed, &server,
                      [&metrics](const QByteArray &method, const QString &route, int status,
                                 double ms) { metrics.recordRequest(method, route, status, ms); });

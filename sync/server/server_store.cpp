@@ -25,30 +25,42 @@ QString now()
     return QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs);
 }
 
-bool run(QSqlQuery &q)
+[[noreturn]] void unavailable(const QSqlError &error)
 {
-    if (q.exec())
-        return true;
     // The log names the statement's failure, never its bound values.
-    qCWarning(lcServerStore) << "SQL failed:" << q.lastError().text();
-    return false;
+    qCWarning(lcServerStore) << "SQL failed:" << error.text();
+    throw DatabaseUnavailable(error.text().toStdString());
 }
 
-bool run(QSqlQuery &q, const QString &sql)
+void run(QSqlQuery &q)
 {
-    if (q.exec(sql))
-        return true;
-    qCWarning(lcServerStore) << "SQL failed:" << q.lastError().text();
-    return false;
+    if (!q.exec())
+        unavailable(q.lastError());
+}
+
+void run(QSqlQuery &q, const QString &sql)
+{
+    if (!q.exec(sql))
+        unavailable(q.lastError());
 }
 
 QSqlQuery prepare(const QSqlDatabase &db, const QString &sql, const QVariantList &binds = {})
 {
     QSqlQuery q(db);
-    q.prepare(sql);
+    if (!q.prepare(sql))
+        unavailable(q.lastError());
     for (const QVariant &b : binds)
         q.addBindValue(b);
     return q;
+}
+
+// Runs a prepared statement; the first row's first column, if there is a row.
+std::optional<QVariant> firstValue(QSqlQuery q)
+{
+    run(q);
+    if (!q.next())
+        return std::nullopt;
+    return q.value(0);
 }
 
 std::optional<sync::RecordState> decodeState(const QByteArray &json)
@@ -58,6 +70,41 @@ std::optional<sync::RecordState> decodeState(const QByteArray &json)
 }
 
 } // namespace
+
+// BEGIN on construction; ROLLBACK unless commit() succeeded, so a statement
+// that throws leaves nothing half-written.
+class ServerStore::Transaction
+{
+public:
+    Transaction(const ServerStore &store, const QSqlDatabase &db) : m_db(db)
+    {
+        // SQLite: take the write lock up front, so two syncs cannot both
+        // read the same sequence number. PostgreSQL locks rows instead.
+        QSqlQuery q(m_db);
+        run(q, store.m_postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
+        m_open = true;
+    }
+    Transaction(const Transaction &) = delete;
+    Transaction &operator=(const Transaction &) = delete;
+    ~Transaction()
+    {
+        if (!m_open)
+            return;
+        QSqlQuery q(m_db);
+        if (!q.exec(QStringLiteral("ROLLBACK")))
+            qCWarning(lcServerStore) << "ROLLBACK failed:" << q.lastError().text();
+    }
+    void commit()
+    {
+        QSqlQuery q(m_db);
+        run(q, QStringLiteral("COMMIT"));
+        m_open = false;
+    }
+
+private:
+    QSqlDatabase m_db;
+    bool m_open = false;
+};
 
 ServerStore::ServerStore(QString dataDir, QString databaseUrl)
     : m_dataDir(std::move(dataDir)), m_url(std::move(databaseUrl)),
@@ -80,13 +127,30 @@ ServerStore::~ServerStore()
     }
 }
 
-// One connection per thread, opened on first use in that thread.
+void ServerStore::dropConnection(const QString &name)
+{
+    {
+        QMutexLocker lock(&m_statementsMutex);
+        m_statements.erase(name);
+    }
+    QSqlDatabase::database(name, false).close();
+    QSqlDatabase::removeDatabase(name);
+}
+
+// One connection per thread, opened on first use in that thread, and opened
+// afresh when it no longer stands (PostgreSQL restarted, the network cut).
 QSqlDatabase ServerStore::connection()
 {
     const QString name =
         m_prefix + QString::number(reinterpret_cast<quintptr>(QThread::currentThread()), 16);
-    if (QSqlDatabase::contains(name))
-        return QSqlDatabase::database(name);
+    if (QSqlDatabase::contains(name)) {
+        {
+            QSqlDatabase db = QSqlDatabase::database(name, false);
+            if (db.isOpen() && (!m_postgres || PostgresBulk(db).connectionAlive()))
+                return db;
+        }
+        dropConnection(name);
+    }
     QSqlDatabase db;
     if (m_postgres) {
         const QUrl url(m_url);
@@ -96,6 +160,9 @@ QSqlDatabase ServerStore::connection()
         db.setUserName(url.userName());
         db.setPassword(url.password()); // or PGPASSWORD / ~/.pgpass through libpq
         db.setDatabaseName(url.path().mid(1));
+        // A database host that does not answer fails the request in
+        // seconds (503, retry later), not after the TCP timeout.
+        db.setConnectOptions(QStringLiteral("connect_timeout=3"));
     } else {
         QDir().mkpath(m_dataDir);
         db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
@@ -103,14 +170,21 @@ QSqlDatabase ServerStore::connection()
         db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
     }
     if (!db.open()) {
-        qCCritical(lcServerStore) << "cannot open the database:" << db.lastError().text();
-        return db;
+        const QSqlError error = db.lastError();
+        db = QSqlDatabase();
+        QSqlDatabase::removeDatabase(name);
+        qCCritical(lcServerStore) << "cannot open the database:" << error.text();
+        throw DatabaseUnavailable(error.text().toStdString());
     }
     if (!m_postgres) {
         QSqlQuery q(db);
         run(q, QStringLiteral("PRAGMA journal_mode=WAL"));
         run(q, QStringLiteral("PRAGMA foreign_keys=ON"));
-        run(q, QStringLiteral("PRAGMA synchronous=NORMAL"));
+        // An answered sync is durable: with NORMAL, a power cut could undo
+        // commits the devices were told about, and a device whose cursor is
+        // past the server's sequence would miss what comes next. The cost
+        // is one fsync of the WAL per commit (docs/benchmarks.md).
+        run(q, QStringLiteral("PRAGMA synchronous=FULL"));
         // A bulk push dirties index pages all over the random-UUID primary
         // key. A 32 MiB page cache and a checkpoint every ~40 MiB of WAL
         // (not every 4 MiB) write each page out once per checkpoint rather
@@ -126,136 +200,151 @@ QSqlDatabase ServerStore::connection()
 QSqlQuery &ServerStore::cached(const QSqlDatabase &db, const QString &sql,
                                const QVariantList &binds)
 {
-    const QString key = db.connectionName() + QLatin1Char('\n') + sql;
     QSqlQuery *query = nullptr;
     bool created = false;
     {
         QMutexLocker lock(&m_statementsMutex);
-        auto &slot = m_statements[key];
-        if (!slot) {
-            slot = std::make_unique<QSqlQuery>(db);
+        auto &cache = m_statements[db.connectionName()];
+        if (!cache)
+            cache = std::make_unique<QCache<QString, QSqlQuery>>(kStatementsPerConnection);
+        query = cache->object(sql);
+        if (!query) {
+            // Evicts the least recently used statement; none is in use, as
+            // only this thread uses this connection, one statement at a time.
+            query = new QSqlQuery(db);
+            cache->insert(sql, query);
             created = true;
         }
-        query = slot.get();
     }
     // Reused, a PostgreSQL prepared statement falls back to a generic plan
     // that got slower with every batch (a 20k push: 8.8 s instead of 3.3 s),
     // so there it is prepared afresh and planned for its parameters.
-    if (created || m_postgres)
-        query->prepare(sql);
-    // Only this thread uses this connection, so the statement is ours alone.
+    if ((created || m_postgres) && !query->prepare(sql))
+        unavailable(query->lastError());
     for (const QVariant &b : binds)
         query->addBindValue(b);
     return *query;
 }
 
-bool ServerStore::begin(QSqlDatabase &db)
+int ServerStore::cachedStatements()
 {
-    // SQLite: take the write lock up front so two syncs cannot both read the
-    // same sequence number. PostgreSQL locks the user's row instead.
-    QSqlQuery q(db);
-    return run(q, m_postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
+    QMutexLocker lock(&m_statementsMutex);
+    int count = 0;
+    for (const auto &[name, cache] : m_statements)
+        count += int(cache->size());
+    return count;
+}
+
+bool ServerStore::ping()
+{
+    try {
+        QSqlQuery q(connection());
+        run(q, QStringLiteral("SELECT 1"));
+        return true;
+    } catch (const DatabaseUnavailable &) {
+        return false;
+    }
 }
 
 bool ServerStore::migrate(QString *error)
 {
-    QSqlDatabase db = connection();
-    if (!db.isOpen()) {
-        *error = QStringLiteral("cannot open the database: %1").arg(db.lastError().text());
-        return false;
-    }
-    QSqlQuery q(db);
-    if (!run(q, QStringLiteral(
-                    "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"))) {
-        *error = QStringLiteral("cannot create the schema table");
-        return false;
-    }
-    int version = 0;
-    if (run(q, QStringLiteral("SELECT max(version) FROM schema_version")) && q.next())
-        version = q.value(0).toInt();
-    // Numbered steps; each runs once, in one transaction, in order.
-    const QList<QStringList> steps{
-        {
-            QStringLiteral("CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, "
-                           "password_hash TEXT NOT NULL, created_at TEXT NOT NULL, "
-                           "change_seq BIGINT NOT NULL DEFAULT 0)"),
-            QStringLiteral(
-                "CREATE TABLE devices (user_id TEXT NOT NULL REFERENCES users(id) ON DELETE "
-                "CASCADE, id TEXT NOT NULL, name TEXT NOT NULL, platform TEXT NOT NULL, "
-                "created_at TEXT NOT NULL, last_seen TEXT NOT NULL, "
-                "revoked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, id))"),
-            QStringLiteral(
-                "CREATE TABLE refresh_tokens (digest TEXT PRIMARY KEY, user_id TEXT NOT NULL "
-                "REFERENCES users(id) ON DELETE CASCADE, device_id TEXT NOT NULL, "
-                "expires_at BIGINT NOT NULL, used INTEGER NOT NULL DEFAULT 0)"),
-            QStringLiteral(
-                "CREATE TABLE records (user_id TEXT NOT NULL REFERENCES users(id) ON DELETE "
-                "CASCADE, kind TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL, "
-                "seq BIGINT NOT NULL, PRIMARY KEY (user_id, kind, id))"),
-            QStringLiteral("CREATE INDEX records_by_seq ON records (user_id, seq)"),
-        },
-        // PostgreSQL checked the records -> users key with a trigger per
-        // inserted row, a third of a bulk push's database time. Records are
-        // only written while the sync holds the user's row lock, and
-        // deleteUser() removes them first, so the key adds nothing there.
-        // (SQLite's check is cheap and dropping it means rebuilding the table.)
-        m_postgres ? QStringList{QStringLiteral(
-                         "ALTER TABLE records DROP CONSTRAINT IF EXISTS records_user_id_fkey")}
-                   : QStringList{},
-        // PostgreSQL keeps the record key's UUIDs as uuid, not text: 16-byte
-        // compares in the primary key instead of collated strings (inserting
-        // 1,000 records into 100k: 26 ms -> 19 ms). Every stored id is a
-        // UUID: the server makes user ids and validates record ids.
-        m_postgres
-            ? QStringList{QStringLiteral("ALTER TABLE records ALTER COLUMN user_id TYPE uuid USING "
-                                         "user_id::uuid, ALTER COLUMN id TYPE uuid USING id::uuid")}
-            : QStringList{},
-    };
-    if (version > steps.size()) {
-        *error = QStringLiteral("the database was written by a newer hale-server (schema %1)")
-                     .arg(version);
-        return false;
-    }
-    for (qsizetype step = version; step < steps.size(); ++step) {
-        if (!begin(db)) {
-            *error = QStringLiteral("cannot start the schema migration");
+    try {
+        QSqlDatabase db = connection();
+        QSqlQuery q(db);
+        run(q,
+            QStringLiteral("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+        int version = 0;
+        run(q, QStringLiteral("SELECT max(version) FROM schema_version"));
+        if (q.next())
+            version = q.value(0).toInt();
+        q.finish();
+        // Numbered steps; each runs once, in one transaction, in order.
+        const QList<QStringList> steps{
+            {
+                QStringLiteral(
+                    "CREATE TABLE users (id TEXT PRIMARY KEY, email TEXT NOT NULL UNIQUE, "
+                    "password_hash TEXT NOT NULL, created_at TEXT NOT NULL, "
+                    "change_seq BIGINT NOT NULL DEFAULT 0)"),
+                QStringLiteral(
+                    "CREATE TABLE devices (user_id TEXT NOT NULL REFERENCES users(id) ON DELETE "
+                    "CASCADE, id TEXT NOT NULL, name TEXT NOT NULL, platform TEXT NOT NULL, "
+                    "created_at TEXT NOT NULL, last_seen TEXT NOT NULL, "
+                    "revoked INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (user_id, id))"),
+                QStringLiteral(
+                    "CREATE TABLE refresh_tokens (digest TEXT PRIMARY KEY, user_id TEXT NOT NULL "
+                    "REFERENCES users(id) ON DELETE CASCADE, device_id TEXT NOT NULL, "
+                    "expires_at BIGINT NOT NULL, used INTEGER NOT NULL DEFAULT 0)"),
+                QStringLiteral(
+                    "CREATE TABLE records (user_id TEXT NOT NULL REFERENCES users(id) ON DELETE "
+                    "CASCADE, kind TEXT NOT NULL, id TEXT NOT NULL, state TEXT NOT NULL, "
+                    "seq BIGINT NOT NULL, PRIMARY KEY (user_id, kind, id))"),
+                QStringLiteral("CREATE INDEX records_by_seq ON records (user_id, seq)"),
+            },
+            // PostgreSQL checked the records -> users key with a trigger per
+            // inserted row, a third of a bulk push's database time. Records are
+            // only written while the sync holds the user's row lock, and
+            // deleteUser() removes them first, so the key adds nothing there.
+            // (SQLite's check is cheap and dropping it means rebuilding the table.)
+            m_postgres ? QStringList{QStringLiteral(
+                             "ALTER TABLE records DROP CONSTRAINT IF EXISTS records_user_id_fkey")}
+                       : QStringList{},
+            // PostgreSQL keeps the record key's UUIDs as uuid, not text: 16-byte
+            // compares in the primary key instead of collated strings (inserting
+            // 1,000 records into 100k: 26 ms -> 19 ms). Every stored id is a
+            // UUID: the server makes user ids and validates record ids.
+            m_postgres ? QStringList{QStringLiteral(
+                             "ALTER TABLE records ALTER COLUMN user_id TYPE uuid USING "
+                             "user_id::uuid, ALTER COLUMN id TYPE uuid USING id::uuid")}
+                       : QStringList{},
+            // A device's session number, carried by its access tokens: revoking
+            // the device or signing in on it again starts a new one, so access
+            // tokens from before stay dead. Refresh tokens by device, for
+            // ending a device's sessions.
+            {QStringLiteral("ALTER TABLE devices ADD COLUMN session BIGINT NOT NULL DEFAULT 0"),
+             QStringLiteral("CREATE INDEX refresh_tokens_by_device ON refresh_tokens "
+                            "(user_id, device_id)")},
+        };
+        if (version > steps.size()) {
+            *error = QStringLiteral("the database was written by a newer hale-server (schema %1)")
+                         .arg(version);
             return false;
         }
-        QStringList statements = steps.at(step);
-        statements
-            << QStringLiteral("DELETE FROM schema_version")
-            << QStringLiteral("INSERT INTO schema_version (version) VALUES (%1)").arg(step + 1);
-        for (const QString &sql : std::as_const(statements)) {
-            if (!run(q, sql)) {
-                run(q, QStringLiteral("ROLLBACK"));
-                *error = QStringLiteral("schema migration %1 failed").arg(step + 1);
-                return false;
-            }
+        for (qsizetype step = version; step < steps.size(); ++step) {
+            Transaction tx(*this, db);
+            QStringList statements = steps.at(step);
+            statements
+                << QStringLiteral("DELETE FROM schema_version")
+                << QStringLiteral("INSERT INTO schema_version (version) VALUES (%1)").arg(step + 1);
+            for (const QString &sql : std::as_const(statements))
+                run(q, sql);
+            tx.commit();
         }
-        if (!run(q, QStringLiteral("COMMIT"))) {
-            *error = QStringLiteral("schema migration %1 failed").arg(step + 1);
-            return false;
-        }
+        return true;
+    } catch (const DatabaseUnavailable &e) {
+        *error = QStringLiteral("the database cannot be prepared: %1")
+                     .arg(QString::fromStdString(e.what()));
+        return false;
     }
-    return true;
 }
 
-ServerStore::Created ServerStore::createUser(const QString &email, const QString &passwordHash,
-                                             QString *userId)
+ServerStore::Created ServerStore::createAccount(const QString &email, const QString &passwordHash,
+                                                const DeviceInfo &device,
+                                                const NewRefreshToken &token, QString *userId)
 {
     QSqlDatabase db = connection();
     const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
-    QSqlQuery exists = prepare(db, QStringLiteral("SELECT 1 FROM users WHERE email = ?"), {email});
-    if (!run(exists))
-        return Created::Failed;
-    if (exists.next())
+    Transaction tx(*this, db);
+    // A taken email is an answer; any other failure is the database's.
+    QSqlQuery user = prepare(db,
+                             QStringLiteral("INSERT INTO users (id, email, password_hash, "
+                                            "created_at) VALUES (?, ?, ?, ?) "
+                                            "ON CONFLICT (email) DO NOTHING"),
+                             {id, email, passwordHash, now()});
+    run(user);
+    if (user.numRowsAffected() != 1)
         return Created::EmailTaken;
-    QSqlQuery q = prepare(db,
-                          QStringLiteral("INSERT INTO users (id, email, password_hash, created_at) "
-                                         "VALUES (?, ?, ?, ?)"),
-                          {id, email, passwordHash, now()});
-    if (!run(q))
-        return Created::EmailTaken; // lost a race on the unique email
+    signInLocked(db, id, device, token);
+    tx.commit();
     *userId = id;
     return Created::Ok;
 }
@@ -265,35 +354,73 @@ std::optional<ServerStore::Account> ServerStore::accountByEmail(const QString &e
     QSqlQuery q =
         prepare(connection(), QStringLiteral("SELECT id, password_hash FROM users WHERE email = ?"),
                 {email});
-    if (!run(q) || !q.next())
+    run(q);
+    if (!q.next())
         return std::nullopt;
     return Account{q.value(0).toString(), q.value(1).toString()};
 }
 
-bool ServerStore::upsertDevice(const QString &userId, const DeviceInfo &device)
+qint64 ServerStore::signInLocked(const QSqlDatabase &db, const QString &userId,
+                                 const DeviceInfo &device, const NewRefreshToken &token)
 {
-    QSqlQuery q = prepare(
-        connection(),
+    // Inserting or updating the device's row locks it for the transaction.
+    QSqlQuery upsert = prepare(
+        db,
         QStringLiteral("INSERT INTO devices (user_id, id, name, platform, created_at, last_seen) "
                        "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (user_id, id) DO UPDATE SET "
                        "name = excluded.name, platform = excluded.platform, "
-                       "last_seen = excluded.last_seen, revoked = 0"),
+                       "last_seen = excluded.last_seen, revoked = 0, "
+                       "session = devices.session + 1"),
         {userId, device.id, device.name, device.platform, now(), now()});
-    return run(q);
+    run(upsert);
+    QSqlQuery earlier = prepare(
+        db, QStringLiteral("DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?"),
+        {userId, device.id});
+    run(earlier);
+    QSqlQuery store = prepare(db,
+                              QStringLiteral("INSERT INTO refresh_tokens (digest, user_id, "
+                                             "device_id, expires_at) VALUES (?, ?, ?, ?)"),
+                              {token.digest, userId, device.id, token.expiresAtSeconds});
+    run(store);
+    return firstValue(prepare(db,
+                              QStringLiteral("SELECT session FROM devices WHERE user_id = ? AND "
+                                             "id = ?"),
+                              {userId, device.id}))
+        .value_or(QVariant(0))
+        .toLongLong();
 }
 
-bool ServerStore::deviceActive(const QString &userId, const QString &deviceId)
+qint64 ServerStore::signIn(const QString &userId, const DeviceInfo &device,
+                           const NewRefreshToken &token)
 {
     QSqlDatabase db = connection();
-    QSqlQuery q =
-        prepare(db, QStringLiteral("SELECT revoked FROM devices WHERE user_id = ? AND id = ?"),
-                {userId, deviceId});
-    if (!run(q) || !q.next() || q.value(0).toInt() != 0)
+    Transaction tx(*this, db);
+    const qint64 session = signInLocked(db, userId, device, token);
+    tx.commit();
+    return session;
+}
+
+bool ServerStore::sessionActive(const QString &userId, const QString &deviceId, qint64 session)
+{
+    QSqlDatabase db = connection();
+    QSqlQuery q = prepare(
+        db, QStringLiteral("SELECT revoked, session FROM devices WHERE user_id = ? AND id = ?"),
+        {userId, deviceId});
+    run(q);
+    if (!q.next() || q.value(0).toInt() != 0 || q.value(1).toLongLong() != session)
         return false;
+    q.finish();
+    // "Last seen" to the minute: a write per minute and device, not per
+    // request. Best effort: a device is not refused for it.
+    const QString stamp = now();
     QSqlQuery seen =
-        prepare(db, QStringLiteral("UPDATE devices SET last_seen = ? WHERE user_id = ? AND id = ?"),
-                {now(), userId, deviceId});
-    run(seen);
+        prepare(db,
+                QStringLiteral("UPDATE devices SET last_seen = ? WHERE user_id = ? "
+                               "AND id = ? AND last_seen < ?"),
+                {stamp, userId, deviceId,
+                 QDateTime::currentDateTimeUtc().addSecs(-60).toString(Qt::ISODateWithMs)});
+    if (!seen.exec())
+        qCInfo(lcServerStore) << "last seen not noted:" << seen.lastError().text();
     return true;
 }
 
@@ -305,8 +432,7 @@ QList<DeviceInfo> ServerStore::devices(const QString &userId)
                 QStringLiteral("SELECT id, name, platform, last_seen, revoked FROM devices "
                                "WHERE user_id = ? ORDER BY created_at, id"),
                 {userId});
-    if (!run(q))
-        return out;
+    run(q);
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(),
                     QDateTime::fromString(q.value(3).toString(), Qt::ISODateWithMs),
@@ -319,64 +445,103 @@ bool ServerStore::renameDevice(const QString &userId, const QString &deviceId, c
     QSqlQuery q = prepare(
         connection(), QStringLiteral("UPDATE devices SET name = ? WHERE user_id = ? AND id = ?"),
         {name, userId, deviceId});
-    return run(q) && q.numRowsAffected() == 1;
+    run(q);
+    return q.numRowsAffected() == 1;
+}
+
+void ServerStore::revokeLocked(const QSqlDatabase &db, const QString &userId,
+                               const QString &deviceId)
+{
+    QSqlQuery device = prepare(db,
+                               QStringLiteral("UPDATE devices SET revoked = 1, session = session "
+                                              "+ 1 WHERE user_id = ? AND id = ?"),
+                               {userId, deviceId});
+    run(device);
+    QSqlQuery tokens = prepare(
+        db, QStringLiteral("DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?"),
+        {userId, deviceId});
+    run(tokens);
 }
 
 bool ServerStore::revokeDevice(const QString &userId, const QString &deviceId)
 {
-    QSqlQuery q = prepare(
-        connection(), QStringLiteral("UPDATE devices SET revoked = 1 WHERE user_id = ? AND id = ?"),
-        {userId, deviceId});
-    return run(q) && q.numRowsAffected() == 1 && dropRefreshTokens(userId, deviceId);
+    QSqlDatabase db = connection();
+    Transaction tx(*this, db);
+    const auto exists =
+        firstValue(prepare(db,
+                           QStringLiteral("SELECT 1 FROM devices WHERE user_id = ? AND id = ?%1")
+                               .arg(m_postgres ? QStringLiteral(" FOR UPDATE") : QString()),
+                           {userId, deviceId}));
+    if (!exists)
+        return false;
+    revokeLocked(db, userId, deviceId);
+    tx.commit();
+    return true;
 }
 
-bool ServerStore::storeRefreshToken(const QString &digest, const QString &userId,
-                                    const QString &deviceId, qint64 expiresAtSeconds)
-{
-    QSqlQuery q = prepare(connection(),
-                          QStringLiteral("INSERT INTO refresh_tokens (digest, user_id, device_id, "
-                                         "expires_at) VALUES (?, ?, ?, ?)"),
-                          {digest, userId, deviceId, expiresAtSeconds});
-    return run(q);
-}
-
-bool ServerStore::dropRefreshTokens(const QString &userId, const QString &deviceId)
-{
-    QSqlQuery q =
-        prepare(connection(),
-                QStringLiteral("DELETE FROM refresh_tokens WHERE user_id = ? AND device_id = ?"),
-                {userId, deviceId});
-    return run(q);
-}
-
-ServerStore::Refresh ServerStore::consumeRefreshToken(const QString &digest, qint64 nowSeconds,
-                                                      QString *userId, QString *deviceId)
+ServerStore::Refresh ServerStore::rotateRefreshToken(const QString &digest,
+                                                     const NewRefreshToken &next, qint64 nowSeconds,
+                                                     QString *userId, QString *deviceId,
+                                                     qint64 *session)
 {
     QSqlDatabase db = connection();
-    QSqlQuery q = prepare(db,
-                          QStringLiteral("SELECT user_id, device_id, expires_at, used FROM "
-                                         "refresh_tokens WHERE digest = ?"),
-                          {digest});
-    if (!run(q) || !q.next())
-        return Refresh::Unknown;
-    *userId = q.value(0).toString();
-    *deviceId = q.value(1).toString();
-    const qint64 expires = q.value(2).toLongLong();
-    const bool used = q.value(3).toInt() != 0;
-    q.finish();
-    if (used) {
-        revokeDevice(*userId, *deviceId);
-        return Refresh::Reused;
-    }
-    // Only one of two concurrent uses can flip the flag.
-    QSqlQuery use = prepare(
-        db, QStringLiteral("UPDATE refresh_tokens SET used = 1 WHERE digest = ? AND used = 0"),
+    Transaction tx(*this, db);
+    QSqlQuery owner = prepare(
+        db, QStringLiteral("SELECT user_id, device_id FROM refresh_tokens WHERE digest = ?"),
         {digest});
-    if (!run(use) || use.numRowsAffected() != 1) {
-        revokeDevice(*userId, *deviceId);
+    run(owner);
+    if (!owner.next())
+        return Refresh::Unknown;
+    *userId = owner.value(0).toString();
+    *deviceId = owner.value(1).toString();
+    owner.finish();
+    // The device's row is the lock: concurrent refreshes, revocations and
+    // sign-ins of one device happen one after the other.
+    QSqlQuery device = prepare(db,
+                               QStringLiteral("SELECT revoked, session FROM devices WHERE "
+                                              "user_id = ? AND id = ?%1")
+                                   .arg(m_postgres ? QStringLiteral(" FOR UPDATE") : QString()),
+                               {*userId, *deviceId});
+    run(device);
+    if (!device.next() || device.value(0).toInt() != 0)
+        return Refresh::Unknown;
+    *session = device.value(1).toLongLong();
+    device.finish();
+    // Read again under the lock: another refresh may have used it meanwhile.
+    QSqlQuery token =
+        prepare(db, QStringLiteral("SELECT expires_at, used FROM refresh_tokens WHERE digest = ?"),
+                {digest});
+    run(token);
+    if (!token.next())
+        return Refresh::Unknown; // the device's sessions ended meanwhile
+    const qint64 expires = token.value(0).toLongLong();
+    const bool used = token.value(1).toInt() != 0;
+    token.finish();
+    if (used) {
+        revokeLocked(db, *userId, *deviceId);
+        tx.commit();
         return Refresh::Reused;
     }
-    return expires > nowSeconds ? Refresh::Ok : Refresh::Expired;
+    // Used tokens are kept until they expire, to recognise a reuse.
+    QSqlQuery spend = prepare(
+        db, QStringLiteral("UPDATE refresh_tokens SET used = 1 WHERE digest = ?"), {digest});
+    run(spend);
+    QSqlQuery prune = prepare(db,
+                              QStringLiteral("DELETE FROM refresh_tokens WHERE user_id = ? AND "
+                                             "device_id = ? AND expires_at < ?"),
+                              {*userId, *deviceId, nowSeconds});
+    run(prune);
+    if (expires <= nowSeconds) {
+        tx.commit();
+        return Refresh::Expired;
+    }
+    QSqlQuery issue = prepare(db,
+                              QStringLiteral("INSERT INTO refresh_tokens (digest, user_id, "
+                                             "device_id, expires_at) VALUES (?, ?, ?, ?)"),
+                              {next.digest, *userId, *deviceId, next.expiresAtSeconds});
+    run(issue);
+    tx.commit();
+    return Refresh::Ok;
 }
 
 qsizetype ServerStore::rowsPerStatement() const
@@ -389,7 +554,7 @@ qsizetype ServerStore::rowsPerStatement() const
     return m_postgres ? std::numeric_limits<qsizetype>::max() : 50;
 }
 
-bool ServerStore::readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
+void ServerStore::readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
                              const QStringList &ids, QHash<QString, sync::RecordState> *stored)
 {
     QList<QByteArray> states;
@@ -411,7 +576,7 @@ bool ServerStore::readStored(const QSqlDatabase &db, const QString &userId, cons
             {PostgresBulk::textArray(idValues), userId.toUtf8(), kind.toUtf8()}, &error);
         if (!found) {
             qCWarning(lcServerStore) << "SQL failed:" << error;
-            return false;
+            throw DatabaseUnavailable(error.toStdString());
         }
         states = *found;
     } else {
@@ -427,19 +592,18 @@ bool ServerStore::readStored(const QSqlDatabase &db, const QString &userId, cons
                                   "id IN (%1)")
                        .arg(marks.join(QLatin1Char(','))),
                    binds);
-        if (!run(read))
-            return false;
+        run(read);
         while (read.next())
             states << read.value(0).toString().toUtf8();
+        read.finish();
     }
     for (const QByteArray &json : std::as_const(states)) {
         if (auto state = decodeState(json))
             stored->insert(sync::recordKey(*state), *state);
     }
-    return true;
 }
 
-bool ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
+void ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
                             const QList<StoredRow> &rows)
 {
     if (m_postgres) {
@@ -462,9 +626,9 @@ bool ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
                                       PostgresBulk::textArray(ids), PostgresBulk::textArray(states),
                                       PostgresBulk::textArray(seqs)},
                                      &error))
-            return true;
+            return;
         qCWarning(lcServerStore) << "SQL failed:" << error;
-        return false;
+        throw DatabaseUnavailable(error.toStdString());
     }
     QStringList marks;
     QVariantList binds;
@@ -479,36 +643,26 @@ bool ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
                               "state = excluded.state, seq = excluded.seq")
                    .arg(marks.join(QLatin1Char(','))),
                binds);
-    return run(write);
+    run(write);
 }
 
 std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
                                                     const sync::SyncRequest &request,
-                                                    QList<QByteArray> *pageRecords, QString *error)
+                                                    QList<QByteArray> *pageRecords)
 {
     QSqlDatabase db = connection();
-    if (!begin(db)) {
-        *error = QStringLiteral("the database is unavailable");
-        return std::nullopt;
-    }
-    auto rollback = [&](const QString &why) -> std::optional<sync::SyncResponse> {
-        QSqlQuery q(db);
-        run(q, QStringLiteral("ROLLBACK"));
-        *error = why;
-        return std::nullopt;
-    };
+    Transaction tx(*this, db);
 
     // The user's row is the lock that orders this user's writes: sequence
     // numbers are handed out in commit order, so a pull never skips one.
-    QSqlQuery lock =
+    const auto locked = firstValue(
         prepare(db,
                 m_postgres ? QStringLiteral("SELECT change_seq FROM users WHERE id = ? FOR UPDATE")
                            : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
-                {userId});
-    if (!run(lock) || !lock.next())
-        return rollback(QStringLiteral("the account no longer exists"));
-    qint64 seq = lock.value(0).toLongLong();
-    lock.finish();
+                {userId}));
+    if (!locked)
+        return std::nullopt; // the account no longer exists
+    qint64 seq = locked->toLongLong();
 
     sync::SyncResponse response;
     QSet<qint64> ownSeqs;
@@ -522,10 +676,8 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
         idsByKind[change.kind] << change.id;
     QHash<QString, sync::RecordState> stored;
     for (auto kind = idsByKind.cbegin(); kind != idsByKind.cend(); ++kind) {
-        for (qsizetype first = 0; first < kind->size(); first += chunk) {
-            if (!readStored(db, userId, kind.key(), kind->mid(first, chunk), &stored))
-                return rollback(QStringLiteral("the database failed"));
-        }
+        for (qsizetype first = 0; first < kind->size(); first += chunk)
+            readStored(db, userId, kind.key(), kind->mid(first, chunk), &stored);
     }
 
     QHash<QString, qint64> toWrite; // key -> seq of its last change in this batch
@@ -551,15 +703,15 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
             const sync::RecordState &state = stored.value(key);
             rows.append({state.kind, state.id, sync::encodeRecordJson(state), toWrite.value(key)});
         }
-        if (!writeRows(db, userId, rows))
-            return rollback(QStringLiteral("the database failed"));
+        writeRows(db, userId, rows);
     }
     QSqlQuery bump =
         prepare(db, QStringLiteral("UPDATE users SET change_seq = ? WHERE id = ?"), {seq, userId});
-    if (!run(bump))
-        return rollback(QStringLiteral("the database failed"));
+    run(bump);
 
-    // The page of other writes since the device's cursor.
+    // The page of other writes since the device's cursor. The statement's
+    // text depends only on how many kinds are asked for (the decoder
+    // removes repeats; there are few kinds), so few variants are cached.
     QString sql = QStringLiteral("SELECT state, seq FROM records WHERE user_id = ? AND seq > ?");
     QVariantList binds{userId, request.cursor};
     if (!request.kinds.isEmpty()) {
@@ -573,10 +725,10 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
         // along records_by_seq from the cursor, stopping at the page's end.
         sql += QStringLiteral(" AND kind || '' IN (%1)").arg(marks.join(QLatin1Char(',')));
     }
-    sql += QStringLiteral(" ORDER BY seq LIMIT %1").arg(request.pageSize + 1);
+    sql += QStringLiteral(" ORDER BY seq LIMIT ?");
+    binds << request.pageSize + 1;
     QSqlQuery &page = cached(db, sql, binds);
-    if (!run(page))
-        return rollback(QStringLiteral("the database failed"));
+    run(page);
     qint64 last = request.cursor;
     int rows = 0;
     while (page.next()) {
@@ -591,9 +743,7 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
     }
     page.finish();
     response.cursor = response.hasMore ? last : std::max(last, seq);
-    QSqlQuery commit(db);
-    if (!run(commit, QStringLiteral("COMMIT")))
-        return rollback(QStringLiteral("the database failed"));
+    tx.commit();
     return response;
 }
 
@@ -603,8 +753,7 @@ QList<sync::RecordState> ServerStore::allRecords(const QString &userId)
     QSqlQuery q = prepare(
         connection(), QStringLiteral("SELECT state FROM records WHERE user_id = ? ORDER BY seq"),
         {userId});
-    if (!run(q))
-        return out;
+    run(q);
     while (q.next()) {
         if (auto state = decodeState(q.value(0).toString().toUtf8()))
             out << *state;
@@ -618,21 +767,21 @@ bool ServerStore::deleteUser(const QString &userId)
     // (see migration 2), under the user's row lock so that a sync running
     // at the same moment cannot leave records behind.
     QSqlDatabase db = connection();
-    if (!begin(db))
-        return false;
-    QSqlQuery lock =
+    Transaction tx(*this, db);
+    const auto exists = firstValue(
         prepare(db,
                 m_postgres ? QStringLiteral("SELECT 1 FROM users WHERE id = ? FOR UPDATE")
                            : QStringLiteral("SELECT 1 FROM users WHERE id = ?"),
-                {userId});
+                {userId}));
+    if (!exists)
+        return false;
     QSqlQuery records =
         prepare(db, QStringLiteral("DELETE FROM records WHERE user_id = ?"), {userId});
+    run(records);
     QSqlQuery user = prepare(db, QStringLiteral("DELETE FROM users WHERE id = ?"), {userId});
-    QSqlQuery end(db);
-    if (run(lock) && lock.next() && run(records) && run(user) && user.numRowsAffected() == 1)
-        return run(end, QStringLiteral("COMMIT"));
-    run(end, QStringLiteral("ROLLBACK"));
-    return false;
+    run(user);
+    tx.commit();
+    return true;
 }
 
 int ServerStore::deleteKind(const QString &userId, const QString &kind)
@@ -640,7 +789,8 @@ int ServerStore::deleteKind(const QString &userId, const QString &kind)
     QSqlQuery q =
         prepare(connection(), QStringLiteral("DELETE FROM records WHERE user_id = ? AND kind = ?"),
                 {userId, kind});
-    return run(q) ? q.numRowsAffected() : -1;
+    run(q);
+    return q.numRowsAffected();
 }
 
 } // namespace hale::server

@@ -2,6 +2,7 @@
 
 #include "sync/core/wire.h"
 
+#include <QCache>
 #include <QDateTime>
 #include <QHash>
 #include <QMutex>
@@ -10,9 +11,27 @@
 #include <QString>
 #include <memory>
 #include <optional>
+#include <stdexcept>
 #include <unordered_map>
 
 namespace hale::server {
+
+// The database could not answer: it is down, restarting, or a statement
+// failed. Never an answer about the caller (not "signed out", not "taken"):
+// the API turns it into 503 with Retry-After, and the connection that failed
+// is opened afresh on its next use.
+class DatabaseUnavailable : public std::runtime_error
+{
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// A refresh token to store, as its digest (the token itself is never stored).
+struct NewRefreshToken
+{
+    QString digest;
+    qint64 expiresAtSeconds = 0;
+};
 
 struct DeviceInfo
 {
@@ -36,9 +55,17 @@ public:
     bool isPostgres() const { return m_postgres; }
     // Creates or upgrades the schema; run once at start.
     bool migrate(QString *error);
+    // Whether the database answers now (for /readyz).
+    bool ping();
+    // Prepared statements kept for reuse, over all connections (for /metrics).
+    int cachedStatements();
 
-    enum class Created { Ok, EmailTaken, Failed };
-    Created createUser(const QString &email, const QString &passwordHash, QString *userId);
+    // Every call below throws DatabaseUnavailable when the database fails.
+
+    enum class Created { Ok, EmailTaken };
+    // The account, its first device and that device's first refresh token, at once.
+    Created createAccount(const QString &email, const QString &passwordHash,
+                          const DeviceInfo &device, const NewRefreshToken &token, QString *userId);
     struct Account
     {
         QString id;
@@ -46,41 +73,50 @@ public:
     };
     std::optional<Account> accountByEmail(const QString &email);
 
-    // Registers a device for the user (or brings a revoked one back on a new sign-in).
-    bool upsertDevice(const QString &userId, const DeviceInfo &device);
-    bool deviceActive(const QString &userId, const QString &deviceId);
+    // Registers the device (bringing a revoked one back) and starts its new
+    // session: its earlier refresh tokens die, `token` is the only one.
+    // Returns the device's session number, which its access tokens carry.
+    qint64 signIn(const QString &userId, const DeviceInfo &device, const NewRefreshToken &token);
+    // Whether an access token of this device and session is still good: the
+    // device exists, is not revoked, and was not revoked after the token's
+    // session began. Notes the device as seen.
+    bool sessionActive(const QString &userId, const QString &deviceId, qint64 session);
     QList<DeviceInfo> devices(const QString &userId);
     bool renameDevice(const QString &userId, const QString &deviceId, const QString &name);
-    // Its refresh tokens die; its access token stops working (deviceActive is false).
+    // Its refresh tokens die; its access tokens stop working at once.
     bool revokeDevice(const QString &userId, const QString &deviceId);
 
-    bool storeRefreshToken(const QString &digest, const QString &userId, const QString &deviceId,
-                           qint64 expiresAtSeconds);
     enum class Refresh { Ok, Unknown, Reused, Expired };
-    // Uses a refresh token up. A token presented twice means it leaked: the
-    // device's sessions are revoked.
-    Refresh consumeRefreshToken(const QString &digest, qint64 nowSeconds, QString *userId,
-                                QString *deviceId);
-    bool dropRefreshTokens(const QString &userId, const QString &deviceId);
+    // Trades a refresh token for `next`, in one transaction with the device's
+    // row locked: the token is used up, the device checked and the new token
+    // stored together, so no new token outlives a revocation. A token
+    // presented twice means it leaked: the device's sessions are revoked.
+    Refresh rotateRefreshToken(const QString &digest, const NewRefreshToken &next,
+                               qint64 nowSeconds, QString *userId, QString *deviceId,
+                               qint64 *session);
 
     // One sync round trip, in one transaction with the user's row locked:
     // merges the changes, numbers what changed, returns the page since the
     // cursor. The page's records come in `changes` as stored JSON, not
-    // decoded (the response's own `changes` stays empty).
+    // decoded (the response's own `changes` stays empty). Nullopt if the
+    // account no longer exists.
     std::optional<sync::SyncResponse> sync(const QString &userId, const sync::SyncRequest &request,
-                                           QList<QByteArray> *changes, QString *error);
+                                           QList<QByteArray> *changes);
 
     QList<sync::RecordState> allRecords(const QString &userId);
     // Erases the user, their devices, tokens and records.
     bool deleteUser(const QString &userId);
-    // Erases one kind of the user's records from the server; how many, or -1.
+    // Erases one kind of the user's records from the server; how many.
     int deleteKind(const QString &userId, const QString &kind);
 
 private:
+    class Transaction;
     QSqlDatabase connection();
+    void dropConnection(const QString &name);
     // On SQLite a statement prepared once per connection and reused: the
     // sync path runs the same few large statements over and over. On
-    // PostgreSQL a fresh statement each time (see the .cpp).
+    // PostgreSQL a fresh statement each time (see the .cpp). At most
+    // kStatementsPerConnection per connection, the least recently used go.
     QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     // The sync path's bulk statements, each shaped for the database in use.
     struct StoredRow
@@ -91,17 +127,22 @@ private:
         qint64 seq = 0;
     };
     qsizetype rowsPerStatement() const;
-    bool readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
+    void readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
                     const QStringList &ids, QHash<QString, sync::RecordState> *stored);
-    bool writeRows(const QSqlDatabase &db, const QString &userId, const QList<StoredRow> &rows);
-    bool begin(QSqlDatabase &db);
+    void writeRows(const QSqlDatabase &db, const QString &userId, const QList<StoredRow> &rows);
+    // Within a transaction: see signIn() and revokeDevice().
+    qint64 signInLocked(const QSqlDatabase &db, const QString &userId, const DeviceInfo &device,
+                        const NewRefreshToken &token);
+    void revokeLocked(const QSqlDatabase &db, const QString &userId, const QString &deviceId);
 
+    static constexpr int kStatementsPerConnection = 48;
     QString m_dataDir;
     QString m_url;
     bool m_postgres = false;
     QString m_prefix;
     QMutex m_statementsMutex;
-    std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements; // key: connection + SQL
+    // connection name -> its statements, by SQL
+    std::unordered_map<QString, std::unique_ptr<QCache<QString, QSqlQuery>>> m_statements;
 };
 
 } // namespace hale::server

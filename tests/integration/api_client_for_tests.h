@@ -26,6 +26,7 @@ public:
         int status = 0;
         QJsonObject body;
         QByteArray raw;
+        QByteArray retryAfter; // the Retry-After header, if any
         QString errorCode() const
         {
             return body.value(QStringLiteral("error"))
@@ -54,6 +55,7 @@ public:
         Reply out;
         out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         out.raw = reply->readAll();
+        out.retryAfter = reply->rawHeader("Retry-After");
         out.body = QJsonDocument::fromJson(out.raw).object();
         delete reply;
         return out;

@@ -2,6 +2,8 @@
 # A throwaway PostgreSQL cluster on a free loopback port for the integration
 # tests: `postgres.sh start STATEFILE` writes the connection URL into
 # STATEFILE; `postgres.sh stop STATEFILE` stops the cluster and deletes it.
+# `pause` and `resume` stop and start it again on the same port and data, as
+# a database restart or outage would (for the outage tests).
 # Fails loudly: a test that needs PostgreSQL must never skip silently.
 set -euo pipefail
 command=$1
@@ -14,6 +16,11 @@ if [ -z "$pgbin" ]; then
 fi
 as_postgres=()
 [ "$(id -u)" -eq 0 ] && as_postgres=(runuser -u postgres --)
+
+pg_start() { # DIR PORT
+    "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$1/data" -l "$1/pg.log" -w -t 60 \
+        -o "-c listen_addresses=127.0.0.1 -p $2 -k $1/sock -c max_connections=200" start >/dev/null
+}
 
 case "$command" in
 start)
@@ -33,11 +40,19 @@ start)
     [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir"
     "${as_postgres[@]}" "$pgbin/initdb" -D "$dir/data" -U postgres --auth-local=trust \
         --auth-host=scram-sha-256 --pwfile="$dir/pwfile" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
-    "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$dir/data" -l "$dir/pg.log" -w -t 60 \
-        -o "-c listen_addresses=127.0.0.1 -p $port -k $dir/sock -c max_connections=200" start >/dev/null
+    pg_start "$dir" "$port"
     echo "postgres://postgres:$password@127.0.0.1:$port/postgres" > "$state"
     echo "$dir" > "$state.dir"
     echo "PostgreSQL test cluster on 127.0.0.1:$port"
+    ;;
+pause)
+    dir=$(cat "$state.dir")
+    "${as_postgres[@]}" "$pgbin/pg_ctl" -D "$dir/data" -m fast -w stop >/dev/null
+    ;;
+resume)
+    dir=$(cat "$state.dir")
+    port=$(sed -E 's/.*:([0-9]+)\/.*/\1/' "$state")
+    pg_start "$dir" "$port"
     ;;
 stop)
     [ -f "$state.dir" ] || exit 0
@@ -46,7 +61,7 @@ stop)
     rm -rf "$dir" "$state" "$state.dir"
     ;;
 *)
-    echo "usage: postgres.sh start|stop STATEFILE" >&2
+    echo "usage: postgres.sh start|stop|pause|resume STATEFILE" >&2
     exit 2
     ;;
 esac

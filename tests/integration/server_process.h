@@ -45,7 +45,9 @@ class ServerProcess
 public:
     static bool usesPostgres() { return qgetenv("HALE_TEST_DATABASE") == "postgres"; }
 
-    explicit ServerProcess(const QString &iniBody = {}, const QStringList &extraArgs = {})
+    // `launcher` runs the server through another program (e.g. prlimit).
+    explicit ServerProcess(const QString &iniBody = {}, const QStringList &extraArgs = {},
+                           const QStringList &launcher = {})
     {
         QStringList args{QStringLiteral("--listen"), QStringLiteral("127.0.0.1:0"),
                          QStringLiteral("--data-dir"), m_dir.filePath(QStringLiteral("data"))};
@@ -71,9 +73,19 @@ public:
                 file.write(iniBody.toUtf8());
             args << QStringLiteral("--config") << ini;
         }
-        m_process.setProgram(QString::fromLocal8Bit(qgetenv("HALE_SERVER_BINARY")));
+        const QString binary = QString::fromLocal8Bit(qgetenv("HALE_SERVER_BINARY"));
+        if (launcher.isEmpty()) {
+            m_process.setProgram(binary);
+        } else {
+            m_process.setProgram(launcher.first());
+            args = launcher.mid(1) + QStringList{binary} + args;
+        }
         m_process.setArguments(args + extraArgs);
         m_process.setProcessChannelMode(QProcess::SeparateChannels);
+        // Into a file: a pipe nobody reads would fill with the access log
+        // and stall the server.
+        m_process.setStandardErrorFile(m_dir.filePath(QStringLiteral("stderr.log")),
+                                       QIODevice::Append);
         launch();
     }
 
@@ -144,7 +156,11 @@ public:
     {
         return QStringLiteral("%1://127.0.0.1:%2").arg(m_scheme).arg(m_port);
     }
-    QString stderrText() { return QString::fromUtf8(m_process.readAllStandardError()); }
+    QString stderrText()
+    {
+        QFile log(m_dir.filePath(QStringLiteral("stderr.log")));
+        return log.open(QIODevice::ReadOnly) ? QString::fromUtf8(log.readAll()) : QString();
+    }
 
 private:
     QTemporaryDir m_dir;
