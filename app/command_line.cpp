@@ -219,6 +219,7 @@ private:
         fail(message.isEmpty() ? QStringLiteral("sync failed") : message);
         switch (s.state) {
         case sync::SyncState::Offline:
+        case sync::SyncState::Unavailable:
             return Offline;
         case sync::SyncState::SignInNeeded:
             return SignInNeeded;

@@ -51,6 +51,12 @@ void SyncBanner::setStatus(const sync::SyncStatus &status)
                                        status.pending)
                                   : tr("Offline — changes will sync when you're back online");
         break;
+    case SyncState::Unavailable:
+        text = status.pending > 0
+                   ? tr("The sync server is unavailable — %n changes will sync when it is back", "",
+                        status.pending)
+                   : tr("The sync server is unavailable — changes will sync when it is back");
+        break;
     case SyncState::Error:
         text = tr("Sync failed: %1").arg(status.message);
         break;
@@ -63,7 +69,8 @@ void SyncBanner::setStatus(const sync::SyncStatus &status)
     if (status.state == SyncState::Synced && status.rejected > 0)
         text = tr("%n changes could not be synced: the server refused them.", "", status.rejected);
     m_text->setText(text);
-    m_retry->setVisible(status.state == SyncState::Offline || status.state == SyncState::Error);
+    m_retry->setVisible(status.state == SyncState::Offline ||
+                        status.state == SyncState::Unavailable || status.state == SyncState::Error);
     m_signIn->setVisible(status.state == SyncState::SignInNeeded);
     m_details->setVisible(!status.message.isEmpty() || status.rejected > 0);
     setAccessibleDescription(text);

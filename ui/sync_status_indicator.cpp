@@ -33,6 +33,9 @@ QString SyncStatusIndicator::describe(const sync::SyncStatus &status)
     case SyncState::Offline:
         text = tr("Offline");
         break;
+    case SyncState::Unavailable:
+        text = tr("Server unavailable");
+        break;
     case SyncState::Error:
         text = tr("Sync error");
         break;
@@ -58,6 +61,8 @@ QStyle::StandardPixmap iconFor(SyncState state)
         return QStyle::SP_BrowserReload;
     case SyncState::Offline:
         return QStyle::SP_DriveNetIcon;
+    case SyncState::Unavailable:
+        return QStyle::SP_MessageBoxInformation;
     case SyncState::Error:
         return QStyle::SP_MessageBoxWarning;
     case SyncState::SignInNeeded:

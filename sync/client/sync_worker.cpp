@@ -412,6 +412,12 @@ void SyncWorker::handleFailure(const ApiError &error)
     qCInfo(lcSync) << "sync failed:" << error.message << "- next try in" << wait << "ms";
     if (error.kind == ApiError::Kind::Network)
         return endCycle(SyncState::Offline, tr("The server cannot be reached."));
+    // The session stands: the server said nothing about it. The retry timer
+    // (at least Retry-After) syncs again by itself.
+    if (error.kind == ApiError::Kind::Server && error.status >= 500)
+        return endCycle(SyncState::Unavailable,
+                        tr("The server is unavailable just now (%1); it is tried again by itself.")
+                            .arg(error.message));
     endCycle(SyncState::Error, error.message);
 }
 

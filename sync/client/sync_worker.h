@@ -27,6 +27,7 @@ enum class SyncState {
     Synced,       // the last cycle finished; nothing failed since
     Syncing,      // a cycle is running (see progress)
     Offline,      // the server cannot be reached; changes wait in the outbox
+    Unavailable,  // the server answers but cannot serve (5xx: its database is down, ...)
     Error,        // the server or the store refused; see message
     SignInNeeded, // no session: never signed in, signed out, or revoked
 };

@@ -443,6 +443,32 @@ private slots:
         QVERIFY(a.sync());
     }
 
+    void aDatabaseOutageKeepsTheSessionAndSyncsByItselfWhenBack()
+    {
+        if (!test::ServerProcess::usesPostgres())
+            QSKIP("PostgreSQL is stopped and started under the server in "
+                  "test_multi_device_postgres");
+        Device a(QStringLiteral("laptop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(a.store.create(kMetric, metric(70)).ok());
+        // The app restarts while the database is down: its first request
+        // is the refresh, which must not cost it the session.
+        QVERIFY(test::postgresCluster(QStringLiteral("pause")));
+        a.replaceWorker();
+        QSignalSpy cycles(a.worker.get(), &SyncWorker::cycleFinished);
+        a.worker->start();
+        const bool ended = cycles.wait(kWaitMs);
+        const SyncState during = a.status.state;
+        QVERIFY(test::postgresCluster(QStringLiteral("resume")));
+        QVERIFY(ended);
+        QVERIFY(!cycles.first().at(0).toBool());
+        QCOMPARE(during, SyncState::Unavailable);
+        // No Sync now: the retry timer (at least Retry-After) syncs again.
+        QTRY_COMPARE_WITH_TIMEOUT(a.status.state, SyncState::Synced, kWaitMs);
+        QCOMPARE(a.status.pending, 0);
+        QVERIFY(a.sync());
+    }
+
     void aFailedSignInLeavesTheSessionAlone()
     {
         Device a(QStringLiteral("laptop"));

@@ -73,7 +73,8 @@ private slots:
         QStringList texts;
         QList<qint64> icons;
         for (SyncState state : {SyncState::Off, SyncState::Synced, SyncState::Syncing,
-                                SyncState::Offline, SyncState::Error, SyncState::SignInNeeded}) {
+                                SyncState::Offline, SyncState::Unavailable, SyncState::Error,
+                                SyncState::SignInNeeded}) {
             indicator.setStatus(statusOf(state));
             texts << indicator.text();
             icons << indicator.icon().cacheKey();
@@ -82,7 +83,8 @@ private slots:
         QCOMPARE(texts,
                  (QStringList{QStringLiteral("Sync off"), QStringLiteral("Synced"),
                               QStringLiteral("Syncing"), QStringLiteral("Offline"),
-                              QStringLiteral("Sync error"), QStringLiteral("Sign in to sync")}));
+                              QStringLiteral("Server unavailable"), QStringLiteral("Sync error"),
+                              QStringLiteral("Sign in to sync")}));
         // One icon per state.
         QCOMPARE(QSet<qint64>(icons.cbegin(), icons.cend()).size(), icons.size());
 

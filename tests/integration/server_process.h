@@ -36,6 +36,17 @@ inline bool postgresAdmin(const QString &adminUrl, const QString &sql)
     return ok;
 }
 
+// Stops ("pause") or starts again ("resume") the PostgreSQL test cluster, as
+// an outage or a restart would (integration/postgres.sh).
+inline bool postgresCluster(const QString &command)
+{
+    QProcess script;
+    script.start(QString::fromLocal8Bit(qgetenv("HALE_TEST_POSTGRES_SCRIPT")),
+                 {command, QString::fromLocal8Bit(qgetenv("HALE_TEST_POSTGRES_STATE"))});
+    return script.waitForFinished(90000) && script.exitStatus() == QProcess::NormalExit &&
+           script.exitCode() == 0;
+}
+
 // The real hale-server binary on a free loopback port, stopped when this
 // object goes away. Extra settings go into an INI file passed with --config.
 // With HALE_TEST_DATABASE=postgres it gets a fresh database of its own on the

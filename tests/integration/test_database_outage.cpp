@@ -8,21 +8,11 @@
 #include "sync/core/wire.h"
 
 #include <QJsonArray>
-#include <QProcess>
 
 using hale::test::RawApi;
 using hale::test::ServerProcess;
 
 namespace {
-
-bool cluster(const QString &command)
-{
-    QProcess script;
-    script.start(QString::fromLocal8Bit(qgetenv("HALE_TEST_POSTGRES_SCRIPT")),
-                 {command, QString::fromLocal8Bit(qgetenv("HALE_TEST_POSTGRES_STATE"))});
-    return script.waitForFinished(90000) && script.exitStatus() == QProcess::NormalExit &&
-           script.exitCode() == 0;
-}
 
 QJsonObject emptySync()
 {
@@ -54,7 +44,7 @@ private slots:
         QCOMPARE(api.call("POST", QStringLiteral("/api/v1/sync"), emptySync(), access).status, 200);
         QCOMPARE(api.call("GET", QStringLiteral("/readyz")).status, 200);
 
-        QVERIFY(cluster(QStringLiteral("pause")));
+        QVERIFY(hale::test::postgresCluster(QStringLiteral("pause")));
         const auto unavailable = [&](const RawApi::Reply &r, const char *what) {
             if (r.status != 503 || r.retryAfter.toInt() < 1 ||
                 r.errorCode() != QLatin1String("unavailable"))
@@ -78,7 +68,7 @@ private slots:
                         "sign-in");
         const int health = api.call("GET", QStringLiteral("/healthz")).status;
         const int ready = api.call("GET", QStringLiteral("/readyz")).status;
-        QVERIFY(cluster(QStringLiteral("resume")));
+        QVERIFY(hale::test::postgresCluster(QStringLiteral("resume")));
         QVERIFY(allUnavailable);
         QCOMPARE(health, 200); // liveness: the process is fine
         QCOMPARE(ready, 503);  // readiness: its database is not

@@ -330,6 +330,34 @@ private slots:
         QVERIFY2(cached <= 64, qPrintable(QString::number(cached)));
     }
 
+    void aKindFromANewerAppIsRefusedByItsRecordKey()
+    {
+        // The device sets the named record aside and sends the rest; a
+        // refusal that named no record had it send the same batch forever.
+        ServerProcess server;
+        QVERIFY(server.started());
+        RawApi api(server.baseUrl());
+        const QString token = tokenOf(api.account(QStringLiteral("ann@example.org"),
+                                                  RawApi::device(QStringLiteral("Laptop"))));
+        const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        const QJsonObject future{{QStringLiteral("kind"), QStringLiteral("sleep_log")},
+                                 {QStringLiteral("id"), id},
+                                 {QStringLiteral("fields"), QJsonObject()}};
+        const RawApi::Reply r =
+            api.call("POST", QStringLiteral("/api/v1/sync"),
+                     QJsonObject{{QStringLiteral("cursor"), 0},
+                                 {QStringLiteral("changes"), QJsonArray{future}}},
+                     token);
+        QCOMPARE(r.status, 400);
+        QCOMPARE(r.body.value(QStringLiteral("error"))
+                     .toObject()
+                     .value(QStringLiteral("details"))
+                     .toObject()
+                     .value(QStringLiteral("record"))
+                     .toString(),
+                 QStringLiteral("sleep_log/") + id);
+    }
+
     void clientsThatNeverReadCannotTakeTheServerFromOthers()
     {
         // The default limits: one address opens 600 connections that
