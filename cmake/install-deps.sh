@@ -16,6 +16,10 @@ HALE_PACKAGING_PACKAGES=(
     dpkg-dev file rpm lintian appstream desktop-file-utils debootstrap curl
     systemd
 )
+# Only for the libFuzzer builds (tests/fuzz/run-fuzzers.sh, preset "fuzz").
+HALE_FUZZ_PACKAGES=(
+    clang-14 libclang-rt-14-dev
+)
 
 hale_missing_packages() { # [extra packages...]
     local pkg missing=()

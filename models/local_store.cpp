@@ -919,9 +919,8 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
         const KindSpec *kind = SchemaRegistry::instance().kind(remote.kind);
         if (!kind)
             continue; // a kind from a newer version; the server keeps it
-        for (auto cell = remote.fields.cbegin(); cell != remote.fields.cend(); ++cell)
-            m_clock->receive(cell->stamp);
-        m_clock->receive(remote.deleted.stamp);
+        // Every stamp, set elements' too: folding in the newest covers them all.
+        m_clock->receive(remote.latestStamp());
         const std::optional<sync::RecordState> local = state(kind->name, remote.id);
         QList<sync::LostWrite> lost;
         const sync::RecordState merged = local ? sync::merge(*local, remote, &lost) : remote;

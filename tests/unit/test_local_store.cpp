@@ -390,6 +390,30 @@ private slots:
         QCOMPARE(m_store->syncCursor(), 9);
     }
 
+    void aPulledElementStampAdvancesTheClock()
+    {
+        // Another device added an element with a stamp two hours past this
+        // device's clock; nothing else in the record is newer. Removing the
+        // element here must stamp the removal later, or it loses on merge.
+        const QString id = m_store->create(kMedication, medication()).id;
+        sync::RecordState theirs = *m_store->state(kMedication, id);
+        const sync::HlcStamp added{kStart + 2 * 3'600'000, 0, QStringLiteral("other-device")};
+        theirs.elements[QStringLiteral("side_effects")][QStringLiteral("rash")] = {
+            QJsonValue(QStringLiteral("rash")), added, false};
+        QVERIFY(m_store->applyRemote({theirs}, 5).ok());
+        m_wall += 1000;
+        QVERIFY(
+            m_store
+                ->update(kMedication, id,
+                         {{QStringLiteral("side_effects"), QStringList{QStringLiteral("nausea")}}})
+                .ok());
+        const sync::Element removal = m_store->state(kMedication, id)
+                                          ->elements[QStringLiteral("side_effects")]
+                                          .value(QStringLiteral("rash"));
+        QVERIFY(removal.removed);
+        QVERIFY2(removal.stamp > added, "the removal must order after the addition it saw");
+    }
+
     void theClockSurvivesARestartWithTheWallClockBehind()
     {
         const QString id = m_store->create(kMetric, metric(70)).id;
