@@ -300,10 +300,17 @@ void SyncWorker::exchange()
         inFlight.append(pending.entry);
     }
     const bool fullBatch = queued.size() == m_cycle->batch;
-    m_api->sync(request, [this, inFlight, fullBatch](std::optional<SyncResponse> response,
-                                                     const ApiError &error) {
+    m_api->sync(request, [this, inFlight, fullBatch, generation = m_cursorGeneration](
+                             std::optional<SyncResponse> response, const ApiError &error) {
         if (!m_cycle)
             return;
+        if (generation != m_cursorGeneration) {
+            // The cursor was reset while this was in flight: its page and
+            // cursor are from before. Its pushed records were requeued by
+            // the reset and go again (merging makes that harmless).
+            QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
+            return;
+        }
         if (!response) {
             if (error.kind == ApiError::Kind::Unauthorized && !m_cycle->refreshed) {
                 // The access token expired: renew it once, then carry on.
@@ -351,6 +358,13 @@ void SyncWorker::exchange()
         }
         finishSynced();
     });
+}
+
+void SyncWorker::resetCursor(const QStringList &kinds)
+{
+    ++m_cursorGeneration;
+    if (!m_store->requeueAll(kinds))
+        qCWarning(lcSync) << "the records could not be queued again";
 }
 
 void SyncWorker::finishSynced()
@@ -523,7 +537,7 @@ void SyncWorker::adoptSession(const AuthTokens &tokens, const QString &email)
         // Another account than before (or the first): both sides must end up
         // with everything, so every local record is queued and the cursor
         // starts again from the beginning.
-        m_store->requeueAll();
+        resetCursor();
         m_store->setSetting(settings::kUserId, tokens.userId);
     }
     m_store->setSetting(settings::kAccount, email);
@@ -603,7 +617,7 @@ void SyncWorker::setKinds(const QStringList &kinds)
     // A kind synced again: what it missed meanwhile comes with a full pull,
     // and its local records go up again (merging makes both harmless).
     if (!added.isEmpty())
-        m_store->requeueAll(added);
+        resetCursor(added);
     scheduleSoon();
 }
 

@@ -153,6 +153,8 @@ private:
     void dropSession(const QString &message);
     void publish();
     QStringList syncedKinds() const;
+    // Queues every record of `kinds` (empty: all) and pulls from the start.
+    void resetCursor(const QStringList &kinds = {});
     bool ensureApi();
 
     QString m_dataDir;
@@ -173,6 +175,9 @@ private:
     QList<std::pair<std::function<void()>, std::function<void(const ApiError &)>>>
         m_waitingForAccess;
     qint64 m_retiredRequests = 0; // requests of clients replaced by a new server URL
+    // Bumped by every cursor reset: a reply to a request sent before one
+    // carries a cursor of before, and is dropped rather than applied.
+    quint64 m_cursorGeneration = 0;
 };
 
 } // namespace hale::sync

@@ -469,6 +469,36 @@ private slots:
         QVERIFY(a.sync());
     }
 
+    void aReplyFromBeforeACursorResetDoesNotMoveTheCursor()
+    {
+        // A syncs metrics only, so its cursor passes B's journal entries.
+        // Journal is switched on while a request is in flight: its reply
+        // (the old cursor) must not undo the reset, or B's entries below
+        // it would never be pulled.
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        a.worker->setKinds({kMetric});
+        QVERIFY(a.sync());
+        QVERIFY(b.store
+                    .create(kJournal, {{QStringLiteral("entry_date"), QDate(2026, 11, 20)},
+                                       {QStringLiteral("mood"), 4},
+                                       {QStringLiteral("text"), QStringLiteral("Walked")}})
+                    .ok());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        QCOMPARE(a.store.count(kJournal), 0);
+
+        QSignalSpy cycle(a.worker.get(), &SyncWorker::cycleFinished);
+        a.worker->syncNow(); // the request is on its way
+        a.worker->setKinds({kMetric, kJournal});
+        QVERIFY(cycle.wait(kWaitMs));
+        QTRY_VERIFY_WITH_TIMEOUT(a.status.state == SyncState::Synced && a.status.pending == 0,
+                                 kWaitMs);
+        QVERIFY(a.sync());
+        QCOMPARE(a.store.count(kJournal), 1);
+    }
+
     void aFailedSignInLeavesTheSessionAlone()
     {
         Device a(QStringLiteral("laptop"));
