@@ -862,7 +862,8 @@ bool LocalStore::requeueAll(const QStringList &kinds)
             if (!execPrepared(q))
                 return false;
         }
-        return setSetting(QStringLiteral("cursor"), QStringLiteral("0"));
+        return setSetting(QStringLiteral("cursor"), QStringLiteral("0")) &&
+               setSetting(QStringLiteral("cursor_key"), QString());
     });
 }
 
@@ -901,7 +902,8 @@ QJsonValue cellFromJson(const QString &text)
 
 } // namespace
 
-RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states, qint64 cursor)
+RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
+                                          const QString &cursorKey)
 {
     RemoteApplyResult result;
     const auto fail = [&] {
@@ -948,13 +950,19 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
                                      schema::parseDateTime(detectedAt)});
         }
     }
-    if (!setSetting(QStringLiteral("cursor"), QString::number(cursor)))
+    if (!setSetting(QStringLiteral("cursor"), QString::number(cursor)) ||
+        !setSetting(QStringLiteral("cursor_key"), cursorKey))
         return fail();
     if (!commit()) {
         result = {};
         result.message = storageError();
     }
     return result;
+}
+
+QString LocalStore::syncCursorKey() const
+{
+    return setting(QStringLiteral("cursor_key"));
 }
 
 qint64 LocalStore::syncCursor() const

@@ -178,8 +178,12 @@ public:
     // server). The clock folds in every pulled stamp, so later local edits
     // order after what this device has seen. Kinds this version does not
     // know are skipped; fields it does not know are kept with the record.
-    RemoteApplyResult applyRemote(const QList<sync::RecordState> &states, qint64 cursor);
+    // `cursorKey` names the record the server numbered `cursor`; it goes back
+    // with the cursor so the server can tell a history it no longer has.
+    RemoteApplyResult applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
+                                  const QString &cursorKey = {});
     qint64 syncCursor() const;
+    QString syncCursorKey() const;
     QList<Conflict> conflicts() const;
     bool dismissConflict(qint64 id);
 

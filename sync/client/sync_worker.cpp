@@ -29,11 +29,14 @@ const QString kKeychainFailure = QStringLiteral("keychain");
 
 } // namespace
 
+const QString kCursorAhead = QStringLiteral("cursor_ahead");
+
 // The state of the running cycle.
 struct SyncWorker::Cycle
 {
-    int batch = 0;          // records per push; halved to isolate a refused one
-    bool refreshed = false; // the access token was renewed once already
+    int batch = 0;            // records per push; halved to isolate a refused one
+    bool refreshed = false;   // the access token was renewed once already
+    bool startedOver = false; // the server asked to send everything again
 };
 
 SyncWorker::SyncWorker(QString dataDir, QObject *parent)
@@ -284,6 +287,7 @@ void SyncWorker::exchange()
         return finishSynced();
     SyncRequest request;
     request.cursor = m_store->syncCursor();
+    request.cursorKey = m_store->syncCursorKey();
     // All kinds go as no list at all: the server's page query is then a
     // plain range scan of the user's change sequence.
     if (kinds.size() < SchemaRegistry::instance().kinds().size())
@@ -319,6 +323,18 @@ void SyncWorker::exchange()
                 return withAccess([this] { exchange(); },
                                   [this](const ApiError &e) { handleFailure(e); });
             }
+            if (error.kind == ApiError::Kind::Conflict && error.code == kCursorAhead &&
+                !m_cycle->startedOver) {
+                // The server was restored from an older copy: it lacks what
+                // this device sent since, and numbers new changes below our
+                // cursor. Send everything again and pull from the start.
+                qCWarning(lcSync) << "the server is behind this device's cursor; starting over";
+                m_cycle->startedOver = true;
+                resetCursor();
+                m_status.pending = pendingCount();
+                QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
+                return;
+            }
             // A record the server names, or a body too large: find the
             // change at fault. Any other 400 is about the request itself and
             // no reason to blame the records in it.
@@ -329,7 +345,8 @@ void SyncWorker::exchange()
         }
         QList<RecordState> incoming = response->merged;
         incoming += response->changes;
-        const RemoteApplyResult applied = m_store->applyRemote(incoming, response->cursor);
+        const RemoteApplyResult applied =
+            m_store->applyRemote(incoming, response->cursor, response->cursorKey);
         if (!applied.ok())
             return endCycle(SyncState::Error, applied.message);
         if (!applied.conflicts.isEmpty())

@@ -422,6 +422,14 @@ bool readCursor(const QJsonValue &json, qint64 *out, WireError *error)
 }
 } // namespace
 
+bool validRecordKey(const QString &key)
+{
+    const qsizetype slash = key.indexOf(QLatin1Char('/'));
+    const QString id = key.mid(slash + 1);
+    return slash > 0 && slash <= 40 && id.size() == 36 && !QUuid::fromString(id).isNull() &&
+           SchemaRegistry::instance().kind(key.left(slash)) != nullptr;
+}
+
 QJsonObject encodeSyncRequest(const SyncRequest &request)
 {
     QJsonObject out{{QStringLiteral("cursor"), request.cursor},
@@ -429,6 +437,8 @@ QJsonObject encodeSyncRequest(const SyncRequest &request)
                     {QStringLiteral("changes"), encodeAll(request.changes)}};
     if (!request.kinds.isEmpty())
         out.insert(QStringLiteral("kinds"), QJsonArray::fromStringList(request.kinds));
+    if (!request.cursorKey.isEmpty())
+        out.insert(QStringLiteral("cursor_key"), request.cursorKey);
     return out;
 }
 
@@ -438,6 +448,8 @@ QByteArray encodeSyncRequestJson(const SyncRequest &request)
     out.reserve(128 + request.changes.size() * 512);
     out += "{\"cursor\":" + QByteArray::number(request.cursor) +
            ",\"page_size\":" + QByteArray::number(request.pageSize);
+    if (!request.cursorKey.isEmpty()) // "<kind>/<uuid>": nothing to escape
+        out += ",\"cursor_key\":\"" + request.cursorKey.toUtf8() + '"';
     if (!request.kinds.isEmpty()) {
         out +=
             ",\"kinds\":" +
@@ -468,6 +480,14 @@ std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFie
         }
         request.pageSize = size;
     }
+    const QJsonValue cursorKey = json.value(QStringLiteral("cursor_key"));
+    if (!cursorKey.isUndefined()) {
+        request.cursorKey = cursorKey.toString();
+        if (!validRecordKey(request.cursorKey)) {
+            fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
+            return std::nullopt;
+        }
+    }
     for (const QJsonValue &kind : json.value(QStringLiteral("kinds")).toArray()) {
         if (!SchemaRegistry::instance().kind(kind.toString())) {
             fail(error, tr("Unknown kind of record \"%1\".").arg(kind.toString().left(40)));
@@ -490,6 +510,7 @@ QJsonObject encodeSyncResponse(const SyncResponse &response)
             {QStringLiteral("merged"), encodeAll(response.merged)},
             {QStringLiteral("changes"), encodeAll(response.changes)},
             {QStringLiteral("cursor"), response.cursor},
+            {QStringLiteral("cursor_key"), response.cursorKey},
             {QStringLiteral("has_more"), response.hasMore}};
 }
 
@@ -518,6 +539,7 @@ QByteArray encodeSyncResponseJson(const SyncResponse &response,
         out += record;
     }
     out += "],\"cursor\":" + QByteArray::number(response.cursor);
+    out += ",\"cursor_key\":\"" + response.cursorKey.toUtf8() + '"';
     out += ",\"has_more\":";
     out += response.hasMore ? "true" : "false";
     out += ",\"merged\":" + compact(encodeAll(response.merged)) + '}';
@@ -535,6 +557,11 @@ std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownF
         !decodeAll(json.value(QStringLiteral("changes")), unknown, &response.changes, error))
         return std::nullopt;
     response.hasMore = json.value(QStringLiteral("has_more")).toBool();
+    response.cursorKey = json.value(QStringLiteral("cursor_key")).toString();
+    if (!response.cursorKey.isEmpty() && !validRecordKey(response.cursorKey)) {
+        fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
+        return std::nullopt;
+    }
     return response;
 }
 

@@ -54,6 +54,11 @@ std::optional<RecordState> decodeStoredRecord(const QJsonValue &json);
 struct SyncRequest
 {
     qint64 cursor = 0; // the last change sequence this device has seen
+    // "<kind>/<id>" of the record the server numbered `cursor` when it gave
+    // it (SyncResponse::cursorKey). If the server no longer has that record
+    // at `cursor` or later, it was restored from an older copy, and it asks
+    // the device to start over. Empty: no check (older apps).
+    QString cursorKey;
     QStringList kinds; // kinds the device syncs; empty = all
     int pageSize = kDefaultPageSize;
     QList<RecordState> changes; // the device's pending changes
@@ -65,8 +70,12 @@ struct SyncResponse
     QList<RecordState> merged;  // results that differ from what the device sent
     QList<RecordState> changes; // other writes since the request's cursor
     qint64 cursor = 0;
+    QString cursorKey; // the record numbered `cursor`, if the server has one
     bool hasMore = false;
 };
+
+// Whether `key` is "<kind>/<uuid>" of a known kind.
+bool validRecordKey(const QString &key);
 
 QJsonObject encodeSyncRequest(const SyncRequest &request);
 // The same request as compact JSON text, written directly (the app pushes

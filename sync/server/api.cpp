@@ -422,11 +422,21 @@ HttpResponse Api::sync(const HttpRequest &request)
                                              "this device's clock."),
                               {{QStringLiteral("record"), sync::recordKey(change)}});
     }
+    sync::SyncResponse response;
     QList<QByteArray> changes;
-    const auto response = m_store->sync(caller->userId, *syncRequest, &changes);
-    if (!response)
+    switch (m_store->sync(caller->userId, *syncRequest, &response, &changes)) {
+    case ServerStore::SyncOutcome::NoAccount:
         return unauthorized(QStringLiteral("This account no longer exists."));
-    return HttpResponse::json(200, sync::encodeSyncResponseJson(*response, changes));
+    case ServerStore::SyncOutcome::CursorAhead:
+        return HttpResponse::error(
+            409, QStringLiteral("cursor_ahead"),
+            QStringLiteral("The server has fewer changes than this device has seen (it was "
+                           "restored from a backup): send everything again and pull from 0."),
+            {{QStringLiteral("cursor"), syncRequest->cursor}});
+    case ServerStore::SyncOutcome::Ok:
+        break;
+    }
+    return HttpResponse::json(200, sync::encodeSyncResponseJson(response, changes));
 }
 
 } // namespace hale::server

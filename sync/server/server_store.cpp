@@ -646,9 +646,8 @@ void ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
     run(write);
 }
 
-std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
-                                                    const sync::SyncRequest &request,
-                                                    QList<QByteArray> *pageRecords)
+ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::SyncRequest &request,
+                                           sync::SyncResponse *out, QList<QByteArray> *pageRecords)
 {
     QSqlDatabase db = connection();
     Transaction tx(*this, db);
@@ -661,8 +660,13 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
                            : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
                 {userId}));
     if (!locked)
-        return std::nullopt; // the account no longer exists
+        return SyncOutcome::NoAccount;
     qint64 seq = locked->toLongLong();
+    // A cursor past every change: the database was restored from an older
+    // copy (or lost its last commits). Pulling on from there would skip the
+    // changes numbered anew; the device must start over.
+    if (request.cursor > seq || !cursorStillStands(db, userId, request))
+        return SyncOutcome::CursorAhead;
 
     sync::SyncResponse response;
     QSet<qint64> ownSeqs;
@@ -712,7 +716,8 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
     // The page of other writes since the device's cursor. The statement's
     // text depends only on how many kinds are asked for (the decoder
     // removes repeats; there are few kinds), so few variants are cached.
-    QString sql = QStringLiteral("SELECT state, seq FROM records WHERE user_id = ? AND seq > ?");
+    QString sql =
+        QStringLiteral("SELECT state, seq, kind, id FROM records WHERE user_id = ? AND seq > ?");
     QVariantList binds{userId, request.cursor};
     if (!request.kinds.isEmpty()) {
         QStringList marks;
@@ -730,6 +735,7 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
     QSqlQuery &page = cached(db, sql, binds);
     run(page);
     qint64 last = request.cursor;
+    QString lastKey = request.cursorKey;
     int rows = 0;
     while (page.next()) {
         if (++rows > request.pageSize) {
@@ -737,14 +743,53 @@ std::optional<sync::SyncResponse> ServerStore::sync(const QString &userId,
             break;
         }
         last = page.value(1).toLongLong();
+        lastKey = page.value(2).toString() + QLatin1Char('/') + page.value(3).toString();
         if (ownSeqs.contains(last))
             continue; // the device has it already (or gets it in `merged`)
         *pageRecords << page.value(0).toString().toUtf8();
     }
     page.finish();
     response.cursor = response.hasMore ? last : std::max(last, seq);
+    // The record numbered `cursor`, which the device sends back with it.
+    if (response.cursor == last) {
+        response.cursorKey = lastKey;
+    } else {
+        for (auto it = toWrite.cbegin(); it != toWrite.cend(); ++it) {
+            if (it.value() == response.cursor)
+                response.cursorKey = it.key();
+        }
+        if (response.cursorKey.isEmpty()) {
+            QSqlQuery &at = cached(
+                db, QStringLiteral("SELECT kind, id FROM records WHERE user_id = ? AND seq = ?"),
+                {userId, response.cursor});
+            run(at);
+            if (at.next())
+                response.cursorKey =
+                    at.value(0).toString() + QLatin1Char('/') + at.value(1).toString();
+            at.finish();
+        }
+    }
     tx.commit();
-    return response;
+    *out = std::move(response);
+    return SyncOutcome::Ok;
+}
+
+bool ServerStore::cursorStillStands(const QSqlDatabase &db, const QString &userId,
+                                    const sync::SyncRequest &request)
+{
+    if (request.cursor == 0 || request.cursorKey.isEmpty())
+        return true;
+    // The record that had number `cursor` has it still, or a later one if it
+    // changed since. Missing or numbered lower: this is not the history the
+    // device saw (a restored backup, lost commits).
+    const qsizetype slash = request.cursorKey.indexOf(QLatin1Char('/'));
+    QSqlQuery &q = cached(
+        db, QStringLiteral("SELECT seq FROM records WHERE user_id = ? AND kind = ? AND id = ?"),
+        {userId, request.cursorKey.left(slash), request.cursorKey.mid(slash + 1)});
+    run(q);
+    const bool stands = q.next() && q.value(0).toLongLong() >= request.cursor;
+    q.finish();
+    return stands;
 }
 
 QList<sync::RecordState> ServerStore::allRecords(const QString &userId)

@@ -98,10 +98,10 @@ public:
     // One sync round trip, in one transaction with the user's row locked:
     // merges the changes, numbers what changed, returns the page since the
     // cursor. The page's records come in `changes` as stored JSON, not
-    // decoded (the response's own `changes` stays empty). Nullopt if the
-    // account no longer exists.
-    std::optional<sync::SyncResponse> sync(const QString &userId, const sync::SyncRequest &request,
-                                           QList<QByteArray> *changes);
+    // decoded (the response's own `changes` stays empty).
+    enum class SyncOutcome { Ok, NoAccount, CursorAhead };
+    SyncOutcome sync(const QString &userId, const sync::SyncRequest &request,
+                     sync::SyncResponse *response, QList<QByteArray> *changes);
 
     QList<sync::RecordState> allRecords(const QString &userId);
     // Erases the user, their devices, tokens and records.
@@ -130,6 +130,8 @@ private:
     void readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
                     const QStringList &ids, QHash<QString, sync::RecordState> *stored);
     void writeRows(const QSqlDatabase &db, const QString &userId, const QList<StoredRow> &rows);
+    bool cursorStillStands(const QSqlDatabase &db, const QString &userId,
+                           const sync::SyncRequest &request);
     // Within a transaction: see signIn() and revokeDevice().
     qint64 signInLocked(const QSqlDatabase &db, const QString &userId, const DeviceInfo &device,
                         const NewRefreshToken &token);

@@ -162,6 +162,8 @@ public:
     }
 
     bool started() const { return m_port != 0; }
+    // The server's data folder (its SQLite database and signing key).
+    QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
     quint16 port() const { return m_port; }
     QString baseUrl() const
     {
