@@ -128,6 +128,7 @@ private slots:
         response.merged = {sample()};
         response.changes = {sample()};
         response.cursor = 9;
+        response.cursorKey = recordKey(other);
         const QByteArray text = encodeSyncResponseJson(response, {encodeRecordJson(other)});
         WireError error;
         const auto json = parseObject(text, &error);
@@ -138,11 +139,15 @@ private slots:
         QCOMPARE(decoded->merged, response.merged);
         QCOMPARE(decoded->changes, (QList<RecordState>{sample(), other}));
         QCOMPARE(decoded->cursor, 9);
+        QCOMPARE(decoded->cursorKey, response.cursorKey);
         QVERIFY(!decoded->hasMore);
         // Nothing spliced and nothing to send: still a valid, complete object.
         const auto empty = parseObject(encodeSyncResponseJson(SyncResponse{}, {}), &error);
         QVERIFY(empty);
-        QCOMPARE(empty->keys().size(), 5);
+        QCOMPARE(empty->keys(),
+                 (QStringList{QStringLiteral("applied"), QStringLiteral("changes"),
+                              QStringLiteral("cursor"), QStringLiteral("cursor_key"),
+                              QStringLiteral("has_more"), QStringLiteral("merged")}));
     }
 
     void directJsonTextDecodesToTheSameState()
@@ -184,6 +189,13 @@ private slots:
 
         QTest::newRow("not json") << QByteArray("{\"cursor\": ") << QString() << "not valid JSON";
         QTest::newRow("array") << QByteArray("[1, 2]") << QString() << "JSON object";
+        QTest::newRow("cursor_key not a record key")
+            << QByteArray("{\"cursor\": 3, \"cursor_key\": \"metric/not-a-uuid\"}") << QString()
+            << "cursor_key";
+        QTest::newRow("cursor_key of an unknown kind")
+            << QByteArray("{\"cursor\": 3, \"cursor_key\": "
+                          "\"nope/6f1c1a3e-0d4b-4c36-9a8e-1f0b8f6f7a21\"}")
+            << QString() << "cursor_key";
         QTest::newRow("invalid utf-8")
             << QByteArray("{\"cursor\": 0, \"x\": \"\xC3\x28\"}") << QString() << "UTF-8";
         QTest::newRow("NaN") << QByteArray("{\"cursor\": NaN}") << QString() << "not valid JSON";
