@@ -72,9 +72,9 @@ private slots:
         QSignalSpy clicked(&indicator, &SyncStatusIndicator::syncNowRequested);
         QStringList texts;
         QList<qint64> icons;
-        for (SyncState state : {SyncState::Off, SyncState::Synced, SyncState::Syncing,
-                                SyncState::Offline, SyncState::Unavailable, SyncState::Error,
-                                SyncState::SignInNeeded}) {
+        for (SyncState state :
+             {SyncState::Off, SyncState::Synced, SyncState::Syncing, SyncState::Offline,
+              SyncState::Unavailable, SyncState::Error, SyncState::SignInNeeded}) {
             indicator.setStatus(statusOf(state));
             texts << indicator.text();
             icons << indicator.icon().cacheKey();
