@@ -709,9 +709,13 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
         }
         writeRows(db, userId, rows);
     }
-    QSqlQuery bump =
-        prepare(db, QStringLiteral("UPDATE users SET change_seq = ? WHERE id = ?"), {seq, userId});
-    run(bump);
+    // Nothing changed, nothing written: a no-op sync commits no write (and
+    // costs no fsync with synchronous=FULL).
+    if (seq != locked->toLongLong()) {
+        QSqlQuery bump = prepare(db, QStringLiteral("UPDATE users SET change_seq = ? WHERE id = ?"),
+                                 {seq, userId});
+        run(bump);
+    }
 
     // The page of other writes since the device's cursor. The statement's
     // text depends only on how many kinds are asked for (the decoder

@@ -28,6 +28,7 @@ requests_per_minute = 10000000
 sign_ins_per_minute = 1000000
 [http]
 max_connections = 1024
+max_connections_per_address = 1024
 INI
 
 run_against() { # label, extra server args...
