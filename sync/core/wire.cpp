@@ -426,8 +426,9 @@ bool validRecordKey(const QString &key)
 {
     const qsizetype slash = key.indexOf(QLatin1Char('/'));
     const QString id = key.mid(slash + 1);
-    return slash > 0 && slash <= 40 && id.size() == 36 && !QUuid::fromString(id).isNull() &&
-           SchemaRegistry::instance().kind(key.left(slash)) != nullptr;
+    // The kind is not looked up: a key the server does not know simply
+    // names no record it has, and the device is asked to start over.
+    return slash > 0 && slash <= 40 && id.size() == 36 && !QUuid::fromString(id).isNull();
 }
 
 QJsonObject encodeSyncRequest(const SyncRequest &request)

@@ -74,7 +74,7 @@ struct SyncResponse
     bool hasMore = false;
 };
 
-// Whether `key` is "<kind>/<uuid>" of a known kind.
+// Whether `key` has the shape "<kind>/<uuid>" (the kind is not looked up).
 bool validRecordKey(const QString &key);
 
 QJsonObject encodeSyncRequest(const SyncRequest &request);

@@ -192,9 +192,9 @@ private slots:
         QTest::newRow("cursor_key not a record key")
             << QByteArray("{\"cursor\": 3, \"cursor_key\": \"metric/not-a-uuid\"}") << QString()
             << "cursor_key";
-        QTest::newRow("cursor_key of an unknown kind")
+        QTest::newRow("cursor_key without a kind")
             << QByteArray("{\"cursor\": 3, \"cursor_key\": "
-                          "\"nope/6f1c1a3e-0d4b-4c36-9a8e-1f0b8f6f7a21\"}")
+                          "\"/6f1c1a3e-0d4b-4c36-9a8e-1f0b8f6f7a21\"}")
             << QString() << "cursor_key";
         QTest::newRow("invalid utf-8")
             << QByteArray("{\"cursor\": 0, \"x\": \"\xC3\x28\"}") << QString() << "UTF-8";
