@@ -902,6 +902,37 @@ QJsonValue cellFromJson(const QString &text)
 
 } // namespace
 
+void LocalStore::noteHiddenEdit(const sync::RecordState &local, const sync::RecordState &merged,
+                                QList<sync::LostWrite> *lost) const
+{
+    // Another device's deletion hides a record edited here since it was
+    // created or last restored: that edit would vanish without a word. It
+    // is listed like a lost write of the tombstone, and restoring it brings
+    // the entry back with every value it holds.
+    if (local.isDeleted() || !merged.isDeleted() || merged.deleted.stamp.node == m_deviceId)
+        return;
+    // Edits are what came after the record was created (its oldest stamp:
+    // a creation stamps every field alike) or last restored.
+    std::optional<sync::HlcStamp> oldest;
+    std::optional<sync::HlcStamp> newest;
+    const auto consider = [&](const sync::HlcStamp &stamp) {
+        if (!oldest || stamp < *oldest)
+            oldest = stamp;
+        if (stamp.node == m_deviceId && (!newest || *newest < stamp))
+            newest = stamp;
+    };
+    for (const sync::Cell &cell : local.fields)
+        consider(cell.stamp);
+    for (const auto &field : local.elements) {
+        for (const sync::Element &element : field)
+            consider(element.stamp);
+    }
+    if (!newest) // nothing here was written on this device
+        return;
+    if (std::max(*oldest, local.deleted.stamp) < *newest)
+        lost->append({kDeletedField, {}, false, *newest, true, merged.deleted.stamp});
+}
+
 RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
                                           const QString &cursorKey)
 {
@@ -928,6 +959,8 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
         const sync::RecordState merged = local ? sync::merge(*local, remote, &lost) : remote;
         if (local && merged == *local)
             continue;
+        if (local)
+            noteHiddenEdit(*local, merged, &lost);
         if (!writeState(*kind, merged, !local, now(), Queue::DoNotPush).ok())
             return fail();
         ++result.changed;

@@ -180,6 +180,10 @@ public:
     // know are skipped; fields it does not know are kept with the record.
     // `cursorKey` names the record the server numbered `cursor`; it goes back
     // with the cursor so the server can tell a history it no longer has.
+    // A pulled deletion that hides an edit made here is listed as a conflict
+    // of the field kDeletedField (mine: false, theirs: true); restore() is
+    // how it is undone.
+    inline static const QString kDeletedField = QStringLiteral("deleted");
     RemoteApplyResult applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
                                   const QString &cursorKey = {});
     qint64 syncCursor() const;
@@ -199,6 +203,8 @@ signals:
     void recordsChanged(const QString &kind);
 
 private:
+    void noteHiddenEdit(const sync::RecordState &local, const sync::RecordState &merged,
+                        QList<sync::LostWrite> *lost) const;
     struct Migration;
     OpenResult migrate();
     bool ensureRegistryColumns();

@@ -70,10 +70,13 @@ ConflictsPage::ConflictsPage(LocalStore *store, QWidget *parent) : QWidget(paren
 QString ConflictsPage::entryTitle(const QString &kind, const QString &id) const
 {
     const KindSpec *spec = SchemaRegistry::instance().kind(kind);
-    const std::optional<Record> record = m_store->record(kind, id);
-    if (!spec || !record)
+    const FieldSpec *titleField = spec ? spec->field(spec->titleField) : nullptr;
+    // A deleted entry (hidden from every view) is named from its stored state.
+    const std::optional<sync::RecordState> state = m_store->state(kind, id);
+    if (!titleField || !state)
         return id.left(8);
-    const QVariant title = record->value(spec->titleField);
+    const QVariant title =
+        schema::fromJson(*titleField, state->fields.value(spec->titleField).value).value;
     if (title.typeId() == QMetaType::QDateTime)
         return QLocale().toString(title.toDateTime().toLocalTime(), QLocale::ShortFormat);
     return title.toString().left(60);
@@ -98,11 +101,14 @@ void ConflictsPage::reload()
         QString fieldName = field ? field->displayLabel() : c.lost.field;
         if (!c.lost.element.isEmpty())
             fieldName += QStringLiteral(": ") + c.lost.element;
+        const bool deletion = c.lost.field == LocalStore::kDeletedField;
+        if (deletion)
+            fieldName = tr("The whole entry");
         const QStringList cells{kind ? kind->displaySingular() : c.kind,
                                 entryTitle(c.kind, c.recordId),
                                 fieldName,
-                                shown(c.lost.mine),
-                                shown(c.lost.theirs),
+                                deletion ? tr("Kept, with your edit") : shown(c.lost.mine),
+                                deletion ? tr("Deleted") : shown(c.lost.theirs),
                                 timeOf(c.lost.mineStamp),
                                 timeOf(c.lost.theirsStamp)};
         for (int column = 0; column < cells.size(); ++column)
@@ -120,8 +126,8 @@ void ConflictsPage::reload()
     }
     m_note->setText(m_list.isEmpty()
                         ? tr("No conflicts: no edit made here was overwritten by another device.")
-                        : tr("These edits made on this device were overwritten by a change "
-                             "made at the same time on another device."));
+                        : tr("These edits made on this device were overwritten, or hidden by a "
+                             "deletion, by a change made at the same time on another device."));
     updateButtons();
     emit countChanged(int(m_list.size()));
 }
@@ -141,14 +147,19 @@ void ConflictsPage::restoreSelected()
     if (row < 0 || row >= m_list.size())
         return;
     const Conflict c = m_list.at(row);
-    const KindSpec *kind = SchemaRegistry::instance().kind(c.kind);
-    const FieldSpec *field = kind ? kind->field(c.lost.field) : nullptr;
-    if (!field)
-        return;
-    const schema::Coerced value = schema::fromJson(*field, c.lost.mine);
-    const WriteResult written =
-        value.ok() ? m_store->update(c.kind, c.recordId, {{field->name, value.value}})
-                   : WriteResult{c.recordId, {}, value.error};
+    WriteResult written;
+    if (c.lost.field == LocalStore::kDeletedField) {
+        // Another device deleted what was edited here: bring the entry back.
+        written = m_store->restore(c.kind, c.recordId);
+    } else {
+        const KindSpec *kind = SchemaRegistry::instance().kind(c.kind);
+        const FieldSpec *field = kind ? kind->field(c.lost.field) : nullptr;
+        if (!field)
+            return;
+        const schema::Coerced value = schema::fromJson(*field, c.lost.mine);
+        written = value.ok() ? m_store->update(c.kind, c.recordId, {{field->name, value.value}})
+                             : WriteResult{c.recordId, {}, value.error};
+    }
     if (!written.ok()) {
         const QString why =
             !written.message.isEmpty() ? written.message : written.errors.first().message;

@@ -8,23 +8,30 @@ namespace hale::sync {
 
 namespace {
 
-// Two writes with equal stamps are the same write, so their values agree; the
-// value comparison only keeps merge deterministic if a corrupt peer disagrees.
 QByteArray canonical(const QJsonValue &v)
 {
     return QJsonDocument(QJsonArray{v}).toJson(QJsonDocument::Compact);
 }
 
-template <typename T> bool theirsWins(const T &ours, const T &theirs)
+// Which of two versions of a cell wins: the later stamp. Equal stamps are the
+// same write, unless a peer is corrupt; the rest of the content then decides,
+// all of it, so that the result never depends on which side is "ours".
+bool theirsWins(const Cell &ours, const Cell &theirs)
 {
     if (theirs.stamp != ours.stamp)
         return theirs.stamp > ours.stamp;
-    return canonical(theirs.value) > canonical(ours.value);
+    if (const QByteArray a = canonical(ours.value), b = canonical(theirs.value); a != b)
+        return b > a;
+    return theirs.base > ours.base;
 }
 
-bool sameCell(const Cell &a, const Cell &b)
+bool theirsWins(const Element &ours, const Element &theirs)
 {
-    return a.stamp == b.stamp && a.value == b.value;
+    if (theirs.stamp != ours.stamp)
+        return theirs.stamp > ours.stamp;
+    if (const QByteArray a = canonical(ours.value), b = canonical(theirs.value); a != b)
+        return b > a;
+    return theirs.removed && !ours.removed;
 }
 
 } // namespace
@@ -36,7 +43,7 @@ RecordState merge(const RecordState &ours, const RecordState &theirs, QList<Lost
         auto mine = out.fields.find(it.key());
         if (mine == out.fields.end()) {
             out.fields.insert(it.key(), it.value());
-        } else if (!sameCell(*mine, it.value()) && theirsWins(*mine, it.value())) {
+        } else if (!(*mine == it.value()) && theirsWins(*mine, it.value())) {
             // Overwritten by a write that had not seen ours: a conflict.
             if (lost && it->base < mine->stamp)
                 lost->append({it.key(), {}, mine->value, mine->stamp, it->value, it->stamp});
@@ -57,7 +64,7 @@ RecordState merge(const RecordState &ours, const RecordState &theirs, QList<Lost
             }
         }
     }
-    if (!sameCell(out.deleted, theirs.deleted) && theirsWins(out.deleted, theirs.deleted))
+    if (!(out.deleted == theirs.deleted) && theirsWins(out.deleted, theirs.deleted))
         out.deleted = theirs.deleted;
     return out;
 }

@@ -258,13 +258,23 @@ private slots:
             QCOMPARE(gone.fields.value(QStringLiteral("weight")).value.toDouble(), 82.0);
             QCOMPARE(d->status.pending, 0);
         }
-        // A's weight lost to B's later one: A lists the conflict, B does not.
+        // B's edit was hidden by A's deletion: B is told, and can bring it back.
+        bool listed = false;
+        for (const Conflict &c : b.store.conflicts())
+            listed = listed || (c.recordId == doomed && c.lost.field == LocalStore::kDeletedField);
+        QVERIFY2(listed, "the edit hidden by a deletion is not under Conflicts");
+        QVERIFY(b.store.restore(kMetric, doomed).ok());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        QCOMPARE(weightOf(a.store, doomed), 82.0);
+        // A's weight lost to B's later one: A lists the conflict; B lists
+        // only its edit that A's deletion hid.
         const QList<Conflict> conflicts = a.store.conflicts();
         QCOMPARE(conflicts.size(), 1);
         QCOMPARE(conflicts.first().lost.field, QStringLiteral("weight"));
         QCOMPARE(conflicts.first().lost.mine.toDouble(), 79.0);
         QCOMPARE(conflicts.first().lost.theirs.toDouble(), 78.0);
-        QVERIFY(b.store.conflicts().isEmpty());
+        QCOMPARE(b.store.conflicts().size(), 1);
     }
 
     void aDeviceWithItsClockBehindKeepsItsLaterEdits()

@@ -209,6 +209,32 @@ private slots:
         QCOMPARE(table->rowCount(), 0);
     }
 
+    void aDeletionThatHidMyEditIsUndoneFromTheConflictsPage()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        const QString id = store.create(kMetric, metric(70)).id;
+        QTest::qWait(5);
+        QVERIFY(store.update(kMetric, id, {{QStringLiteral("weight"), 72.0}}).ok());
+        sync::RecordState theirs = *store.state(kMetric, id);
+        theirs.deleted = {true, {theirs.deleted.stamp.millis + 1, 0, QStringLiteral("other")}, {}};
+        QCOMPARE(store.applyRemote({theirs}, 1).conflicts.size(), 1);
+        QVERIFY(store.record(kMetric, id)->deleted);
+
+        ConflictsPage page(&store);
+        page.show();
+        QTableWidget *table = page.conflictsTable();
+        QCOMPARE(table->rowCount(), 1);
+        QCOMPARE(table->item(0, 2)->text(), QStringLiteral("The whole entry"));
+        QCOMPARE(table->item(0, 4)->text(), QStringLiteral("Deleted"));
+        table->selectRow(0);
+        page.restoreSelected();
+        QVERIFY(!store.record(kMetric, id)->deleted);
+        QCOMPARE(store.record(kMetric, id)->value(QStringLiteral("weight")).toDouble(), 72.0);
+        QVERIFY(store.conflicts().isEmpty());
+    }
+
     void theWindowSyncsThroughItsThreadAndShowsOffline()
     {
         test::ServerProcess server;

@@ -414,6 +414,32 @@ private slots:
         QVERIFY2(removal.stamp > added, "the removal must order after the addition it saw");
     }
 
+    void aDeletionThatHidesAnEditMadeHereIsListed()
+    {
+        const QString id = m_store->create(kMetric, metric(70)).id;
+        m_wall += 1000;
+        QVERIFY(m_store->update(kMetric, id, {{QStringLiteral("weight"), 71}}).ok());
+        // Another device, which had not seen that edit, deletes the entry.
+        sync::RecordState theirs = *m_store->state(kMetric, id);
+        theirs.fields[QStringLiteral("weight")].value = 70.0;
+        theirs.fields[QStringLiteral("weight")].stamp = {kStart, 0, QStringLiteral("other")};
+        theirs.deleted = {true, {kStart + 500, 0, QStringLiteral("other")}, {}};
+        const RemoteApplyResult applied = m_store->applyRemote({theirs}, 3);
+        QVERIFY(applied.ok());
+        QCOMPARE(applied.conflicts.size(), 1);
+        QCOMPARE(applied.conflicts.first().lost.field, LocalStore::kDeletedField);
+        QVERIFY(m_store->record(kMetric, id)->deleted); // hidden, as everywhere
+        // Restoring brings the entry back with the edit made here.
+        QVERIFY(m_store->restore(kMetric, id).ok());
+        QCOMPARE(m_store->record(kMetric, id)->value(QStringLiteral("weight")).toDouble(), 71.0);
+
+        // A deletion of an entry this device only created is no conflict.
+        const QString other = m_store->create(kMetric, metric(60)).id;
+        sync::RecordState gone = *m_store->state(kMetric, other);
+        gone.deleted = {true, {m_wall + 5000, 0, QStringLiteral("other")}, {}};
+        QCOMPARE(m_store->applyRemote({gone}, 4).conflicts.size(), 0);
+    }
+
     void theClockSurvivesARestartWithTheWallClockBehind()
     {
         const QString id = m_store->create(kMetric, metric(70)).id;

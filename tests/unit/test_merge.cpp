@@ -78,6 +78,24 @@ private slots:
         }
     }
 
+    void equalStampsWithOtherContentStillMergeTheSameBothWays()
+    {
+        // Found by fuzzing: a corrupt peer's cell with our stamp and value
+        // but another base, or an element with our stamp and value but
+        // another removed flag, made the result depend on the argument order.
+        const HlcStamp t{5, 0, QStringLiteral("n")};
+        RecordState a;
+        a.kind = QStringLiteral("metric");
+        a.id = QStringLiteral("00000000-0000-0000-0000-000000000001");
+        RecordState b = a;
+        a.fields[QStringLiteral("weight")] = {70.0, t, HlcStamp{1, 0, QStringLiteral("n")}};
+        b.fields[QStringLiteral("weight")] = {70.0, t, HlcStamp{2, 0, QStringLiteral("n")}};
+        a.elements[QStringLiteral("side_effects")][QStringLiteral("x")] = {QJsonValue(), t, false};
+        b.elements[QStringLiteral("side_effects")][QStringLiteral("x")] = {QJsonValue(), t, true};
+        QCOMPARE(merge(a, b), merge(b, a));
+        QCOMPARE(merge(merge(a, b), a), merge(a, b));
+    }
+
     void laterStampWinsEachFieldIndependently()
     {
         RecordState mine;
