@@ -6,6 +6,7 @@
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
+#include <QRegularExpression>
 #include <QUuid>
 #include <utility>
 
@@ -426,9 +427,12 @@ bool validRecordKey(const QString &key)
 {
     const qsizetype slash = key.indexOf(QLatin1Char('/'));
     const QString id = key.mid(slash + 1);
-    // The kind is not looked up: a key the server does not know simply
-    // names no record it has, and the device is asked to start over.
-    return slash > 0 && slash <= 40 && id.size() == 36 && !QUuid::fromString(id).isNull();
+    // The kind is not looked up (a key the server does not know simply
+    // names no record it has, and the device is asked to start over), but it
+    // is a kind's name: the direct encoders write the key unescaped.
+    static const QRegularExpression kindName(QStringLiteral("^[a-z][a-z0-9_]{0,39}$"));
+    return slash > 0 && kindName.match(QStringView(key).left(slash)).hasMatch() &&
+           id.size() == 36 && !QUuid::fromString(id).isNull();
 }
 
 QJsonObject encodeSyncRequest(const SyncRequest &request)
@@ -561,8 +565,8 @@ std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownF
     // Only echoed back: a key of a kind this version does not know (from a
     // newer server) is kept as it is.
     response.cursorKey = json.value(QStringLiteral("cursor_key")).toString();
-    if (response.cursorKey.size() > 100) {
-        fail(error, tr("cursor_key is too long."));
+    if (!response.cursorKey.isEmpty() && !validRecordKey(response.cursorKey)) {
+        fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
         return std::nullopt;
     }
     return response;

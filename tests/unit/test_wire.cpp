@@ -192,6 +192,10 @@ private slots:
         QTest::newRow("cursor_key not a record key")
             << QByteArray("{\"cursor\": 3, \"cursor_key\": \"metric/not-a-uuid\"}") << QString()
             << "cursor_key";
+        QTest::newRow("cursor_key with a quote in its kind")
+            << QByteArray("{\"cursor\": 1, \"cursor_key\": "
+                          "\"a\\\"/6f1c2b5e-0d4a-4f7e-9a39-2f3f7c0e9d11\"}")
+            << QString() << "cursor_key";
         QTest::newRow("cursor_key without a kind")
             << QByteArray("{\"cursor\": 3, \"cursor_key\": "
                           "\"/6f1c1a3e-0d4b-4c36-9a8e-1f0b8f6f7a21\"}")
