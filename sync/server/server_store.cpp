@@ -303,6 +303,10 @@ bool ServerStore::migrate(QString *error)
             {QStringLiteral("ALTER TABLE devices ADD COLUMN session BIGINT NOT NULL DEFAULT 0"),
              QStringLiteral("CREATE INDEX refresh_tokens_by_device ON refresh_tokens "
                             "(user_id, device_id)")},
+            // The token that replaced a used one: a used token presented
+            // again while its successor is unused is a retry whose answer
+            // was lost, not a leak.
+            {QStringLiteral("ALTER TABLE refresh_tokens ADD COLUMN replaced_by TEXT")},
         };
         if (version > steps.size()) {
             *error = QStringLiteral("the database was written by a newer hale-server (schema %1)")
@@ -508,23 +512,47 @@ ServerStore::Refresh ServerStore::rotateRefreshToken(const QString &digest,
     *session = device.value(1).toLongLong();
     device.finish();
     // Read again under the lock: another refresh may have used it meanwhile.
-    QSqlQuery token =
-        prepare(db, QStringLiteral("SELECT expires_at, used FROM refresh_tokens WHERE digest = ?"),
-                {digest});
+    QSqlQuery token = prepare(
+        db,
+        QStringLiteral("SELECT expires_at, used, replaced_by FROM refresh_tokens WHERE digest = ?"),
+        {digest});
     run(token);
     if (!token.next())
         return Refresh::Unknown; // the device's sessions ended meanwhile
     const qint64 expires = token.value(0).toLongLong();
-    const bool used = token.value(1).toInt() != 0;
+    const int use = token.value(1).toInt();
+    const QString successor = token.value(2).toString();
     token.finish();
-    if (used) {
+    // used: 0 unused; 1 used, and `replaced_by` is what replaced it; 2
+    // replaced before it was ever used (see below).
+    bool retry = false;
+    if (use == 1) {
+        // Used before. If the token that replaced it was never used, the
+        // answer that carried it was lost on the way (a cut connection, a
+        // crash): the device is trying again, and gets a new token in place
+        // of the one it never saw, which is marked replaced.
+        QSqlQuery next = prepare(
+            db, QStringLiteral("SELECT used FROM refresh_tokens WHERE digest = ?"), {successor});
+        run(next);
+        retry = next.next() && next.value(0).toInt() == 0;
+    }
+    if (use == 2 || (use == 1 && !retry)) {
+        // Two parties hold this session (whoever got the token a retry
+        // replaced, or used a token after its successor was used): it
+        // leaked, and the device's sessions end.
         revokeLocked(db, *userId, *deviceId);
         tx.commit();
         return Refresh::Reused;
     }
+    if (retry) {
+        QSqlQuery replaced = prepare(
+            db, QStringLiteral("UPDATE refresh_tokens SET used = 2 WHERE digest = ?"), {successor});
+        run(replaced);
+    }
     // Used tokens are kept until they expire, to recognise a reuse.
     QSqlQuery spend = prepare(
-        db, QStringLiteral("UPDATE refresh_tokens SET used = 1 WHERE digest = ?"), {digest});
+        db, QStringLiteral("UPDATE refresh_tokens SET used = 1, replaced_by = ? WHERE digest = ?"),
+        {next.digest, digest});
     run(spend);
     QSqlQuery prune = prepare(db,
                               QStringLiteral("DELETE FROM refresh_tokens WHERE user_id = ? AND "

@@ -89,8 +89,10 @@ public:
     enum class Refresh { Ok, Unknown, Reused, Expired };
     // Trades a refresh token for `next`, in one transaction with the device's
     // row locked: the token is used up, the device checked and the new token
-    // stored together, so no new token outlives a revocation. A token
-    // presented twice means it leaked: the device's sessions are revoked.
+    // stored together, so no new token outlives a revocation. A used token
+    // presented again is a retry if the token that replaced it was never
+    // used (that one is replaced in turn), and a leak if it was: the
+    // device's sessions are then revoked.
     Refresh rotateRefreshToken(const QString &digest, const NewRefreshToken &next,
                                qint64 nowSeconds, QString *userId, QString *deviceId,
                                qint64 *session);

@@ -212,12 +212,20 @@ private slots:
                      .status,
                  401);
 
-        // A refresh token used twice ends that session (Ann signs in again below).
-        const QJsonObject refresh{{QStringLiteral("refresh_token"),
-                                   annSession.body.value(QStringLiteral("refresh_token"))}};
-        QCOMPARE(api.call("POST", QStringLiteral("/api/v1/auth/refresh"), refresh).status, 200);
-        QCOMPARE(api.call("POST", QStringLiteral("/api/v1/auth/refresh"), refresh).status, 401);
-        QCOMPARE(api.call("GET", kDevices, QByteArray(), ann).status, 401);
+        // A refresh token used again after its successor was used ends that
+        // session (Ann signs in again below).
+        const QJsonObject stolen{{QStringLiteral("refresh_token"),
+                                  annSession.body.value(QStringLiteral("refresh_token"))}};
+        const RawApi::Reply second =
+            api.call("POST", QStringLiteral("/api/v1/auth/refresh"), stolen);
+        QCOMPARE(second.status, 200);
+        const RawApi::Reply third =
+            api.call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                     QJsonObject{{QStringLiteral("refresh_token"),
+                                  second.body[QStringLiteral("refresh_token")]}});
+        QCOMPARE(third.status, 200);
+        QCOMPARE(api.call("POST", QStringLiteral("/api/v1/auth/refresh"), stolen).status, 401);
+        QCOMPARE(api.call("GET", kDevices, QByteArray(), tokenOf(third)).status, 401);
 
         // Password guessing is throttled (429 with Retry-After), never let through.
         bool throttled = false;

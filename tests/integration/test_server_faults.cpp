@@ -257,10 +257,23 @@ private slots:
                               .toString();
             }
         }
-        QVERIFY2(ok <= 1, "a refresh token was accepted more than once");
-        // The token was presented twice or more, so the device's sessions
-        // ended. Signing in again starts a new one; nothing issued in the
-        // race comes back with it.
+        // Each use after the first looks like a retry whose answer was lost
+        // (the token that replaced it is unused), so it is answered, and the
+        // token it replaces is marked: at most one of those issued works
+        // (presenting a replaced one ends the session).
+        QVERIFY(ok >= 1);
+        int working = 0;
+        for (const QString &token : std::as_const(issued))
+            working += api.call("POST", QStringLiteral("/api/v1/auth/refresh"), refreshBody(token))
+                           .status == 200;
+        QVERIFY2(working <= 1, qPrintable(QString::number(working)));
+        // Revoked from elsewhere and signed in again: nothing issued in the
+        // race comes back with the new session.
+        const QString desk = tokenOf(api.account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Desk")), false));
+        api.call("DELETE",
+                 QStringLiteral("/api/v1/devices/") + laptop.value(QStringLiteral("id")).toString(),
+                 QByteArray(), desk);
         const RawApi::Reply again = api.account(QStringLiteral("ann@example.org"), laptop, false);
         QCOMPARE(again.status, 200);
         for (const QString &token : std::as_const(issued))
