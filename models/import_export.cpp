@@ -1,6 +1,7 @@
 #include "models/import_export.h"
 
 #include "models/local_store.h"
+#include "sync/core/wire.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -616,6 +617,9 @@ ImportResult ImportExport::importJson(LocalStore &store, const QByteArray &data,
                        lineAt(data, bom + error.offset));
     if (!doc.isObject())
         return failure(tr("The file is not a Hale backup."));
+    if (!sync::isValidUnicode(data, doc.object()))
+        return failure(tr("The file holds text that is not valid Unicode (half of a surrogate "
+                          "pair)."));
     const QJsonObject root = doc.object();
     if (ImportResult r = checkJsonHeader(root); !r.ok)
         return r;

@@ -10,6 +10,10 @@ namespace {
 constexpr int kMillisWidth = 13;
 constexpr int kCounterWidth = 6;
 constexpr quint32 kMaxCounter = 999999;
+// The last millisecond a stamp may carry: a clock that receives it can still
+// count a million events per millisecond for another 1,000 seconds and stay
+// within the 13 digits of the text form (year 2286).
+constexpr qint64 kMaxMillis = 9'999'999'000'000;
 } // namespace
 
 QString HlcStamp::toString() const
@@ -35,7 +39,8 @@ std::optional<HlcStamp> HlcStamp::fromString(const QString &text)
     stamp.millis = text.left(first).toLongLong(&okMillis);
     stamp.counter = text.mid(first + 1, kCounterWidth).toUInt(&okCounter);
     stamp.node = text.mid(second + 1);
-    if (!okMillis || !okCounter || stamp.millis < 0 || stamp.node.isEmpty())
+    if (!okMillis || !okCounter || stamp.millis < 0 || stamp.millis > kMaxMillis ||
+        stamp.node.isEmpty())
         return std::nullopt;
     for (const QChar c : stamp.node) {
         if (!(c.isLetterOrNumber() || c == QLatin1Char('-')) || c.unicode() > 127)

@@ -8,6 +8,7 @@
 #include <QLocale>
 #include <QRegularExpression>
 #include <QUuid>
+#include <algorithm>
 #include <utility>
 
 namespace hale::sync {
@@ -100,6 +101,44 @@ bool checkElement(const FieldSpec &field, const QString &key, const QJsonValue &
 
 } // namespace
 
+namespace {
+bool validText(const QString &text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const QChar c = text.at(i);
+        if (c.isHighSurrogate() && i + 1 < text.size() && text.at(i + 1).isLowSurrogate())
+            ++i;
+        else if (c.isSurrogate())
+            return false;
+    }
+    return true;
+}
+} // namespace
+
+bool isValidUnicode(const QJsonValue &value)
+{
+    if (value.isString())
+        return validText(value.toString());
+    if (value.isArray()) {
+        const QJsonArray array = value.toArray();
+        return std::all_of(array.begin(), array.end(),
+                           [](const QJsonValue &v) { return isValidUnicode(v); });
+    }
+    if (value.isObject()) {
+        const QJsonObject object = value.toObject();
+        for (auto it = object.begin(); it != object.end(); ++it) {
+            if (!validText(it.key()) || !isValidUnicode(it.value()))
+                return false;
+        }
+    }
+    return true;
+}
+
+bool isValidUnicode(const QByteArray &text, const QJsonValue &parsed)
+{
+    return !text.contains("\\u") || isValidUnicode(parsed);
+}
+
 QString recordKey(const RecordState &state)
 {
     return state.kind + QLatin1Char('/') + state.id;
@@ -125,6 +164,11 @@ std::optional<QJsonObject> parseObject(const QByteArray &body, WireError *error)
     }
     if (!doc.isObject()) {
         fail(error, tr("The body must be a JSON object."));
+        return std::nullopt;
+    }
+    if (!isValidUnicode(body, doc.object())) {
+        fail(error, tr("The body holds text that is not valid Unicode (half of a surrogate "
+                       "pair)."));
         return std::nullopt;
     }
     return doc.object();
@@ -366,9 +410,12 @@ std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields un
                 fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
                 return std::nullopt;
             }
-            state.elements[it.key()].insert(
-                m.key(),
-                {removed ? QJsonValue() : cell.value(QStringLiteral("v")), *stamp, removed});
+            // A missing value is null, as for fields: every encoder then
+            // writes the state that was merged.
+            QJsonValue value = cell.value(QStringLiteral("v"));
+            if (removed || value.isUndefined())
+                value = QJsonValue::Null;
+            state.elements[it.key()].insert(m.key(), {value, *stamp, removed});
         }
     }
 

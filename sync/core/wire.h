@@ -74,6 +74,14 @@ struct SyncResponse
     bool hasMore = false;
 };
 
+// Whether every string and key in `value` is valid Unicode text. JSON's
+// "\ud800" escape can name half of a surrogate pair, which Qt's parser
+// accepts but no UTF-8 writer (nor SQLite) can keep: such text is refused.
+bool isValidUnicode(const QJsonValue &value);
+// The same for a parsed document's text, checked only if `text` holds a
+// "\u" escape (valid UTF-8 cannot carry a lone surrogate otherwise).
+bool isValidUnicode(const QByteArray &text, const QJsonValue &parsed);
+
 // Whether `key` has the shape "<kind>/<uuid>" (the kind is not looked up).
 bool validRecordKey(const QString &key);
 

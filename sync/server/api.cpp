@@ -322,8 +322,9 @@ HttpResponse Api::refresh(const HttpRequest &request)
     const QString presented = body->value(QStringLiteral("refresh_token")).toString();
     if (presented.isEmpty() || presented.size() > 200)
         return unauthorized(QStringLiteral("Sign in again."));
-    QString refreshToken;
-    const NewRefreshToken next = newRefreshToken(&refreshToken);
+    const QString refreshToken = crypto::successorToken(m_settings.signingSecret, presented);
+    const NewRefreshToken next{crypto::tokenDigest(refreshToken),
+                               m_settings.nowMs() / 1000 + m_settings.refreshTokenSeconds};
     QString userId;
     QString deviceId;
     qint64 session = 0;

@@ -51,6 +51,21 @@ QString randomToken(int bytes)
     return QString::fromLatin1(base64Url(raw));
 }
 
+QString successorToken(const QByteArray &secret, const QString &token)
+{
+    const QByteArray in = "hale-refresh-successor\n" + token.toUtf8();
+    unsigned char key[crypto_auth_hmacsha256_KEYBYTES] = {};
+    // A key of its own, derived from the signing secret.
+    crypto_generichash(key, sizeof key, reinterpret_cast<const unsigned char *>(secret.constData()),
+                       quint64(secret.size()), nullptr, 0);
+    unsigned char out[crypto_auth_hmacsha256_BYTES];
+    crypto_auth_hmacsha256(out, reinterpret_cast<const unsigned char *>(in.constData()),
+                           quint64(in.size()), key);
+    sodium_memzero(key, sizeof key);
+    return QString::fromLatin1(
+        base64Url(QByteArray(reinterpret_cast<const char *>(out), sizeof out)));
+}
+
 QString tokenDigest(const QString &token)
 {
     const QByteArray in = token.toUtf8();

@@ -17,6 +17,10 @@ bool verifyPassword(const QString &password, const QString &encodedHash);
 
 // Random bytes from libsodium, base64url without padding.
 QString randomToken(int bytes = 32);
+// The refresh token that follows `token`: HMAC-SHA-256 under `secret`,
+// base64url. Derived, not drawn, so that the same token presented twice (a
+// retried or duplicated request whose answer was lost) gets the same answer.
+QString successorToken(const QByteArray &secret, const QString &token);
 // How opaque tokens are stored: a keyed hash, never the token itself.
 QString tokenDigest(const QString &token);
 

@@ -520,34 +520,35 @@ ServerStore::Refresh ServerStore::rotateRefreshToken(const QString &digest,
     if (!token.next())
         return Refresh::Unknown; // the device's sessions ended meanwhile
     const qint64 expires = token.value(0).toLongLong();
-    const int use = token.value(1).toInt();
+    const bool used = token.value(1).toInt() != 0;
     const QString successor = token.value(2).toString();
     token.finish();
-    // used: 0 unused; 1 used, and `replaced_by` is what replaced it; 2
-    // replaced before it was ever used (see below).
-    bool retry = false;
-    if (use == 1) {
+    if (used) {
         // Used before. If the token that replaced it was never used, the
         // answer that carried it was lost on the way (a cut connection, a
-        // crash): the device is trying again, and gets a new token in place
-        // of the one it never saw, which is marked replaced.
-        QSqlQuery next = prepare(
+        // duplicated request, a crash): this is the device trying again, and
+        // it gets the same answer (`next` is derived from the token). If the
+        // successor was used, two parties hold this session: it leaked, and
+        // the device's sessions end.
+        QSqlQuery after = prepare(
             db, QStringLiteral("SELECT used FROM refresh_tokens WHERE digest = ?"), {successor});
-        run(next);
-        retry = next.next() && next.value(0).toInt() == 0;
-    }
-    if (use == 2 || (use == 1 && !retry)) {
-        // Two parties hold this session (whoever got the token a retry
-        // replaced, or used a token after its successor was used): it
-        // leaked, and the device's sessions end.
-        revokeLocked(db, *userId, *deviceId);
-        tx.commit();
-        return Refresh::Reused;
-    }
-    if (retry) {
-        QSqlQuery replaced = prepare(
-            db, QStringLiteral("UPDATE refresh_tokens SET used = 2 WHERE digest = ?"), {successor});
-        run(replaced);
+        run(after);
+        const bool retry = after.next() && after.value(0).toInt() == 0;
+        after.finish();
+        if (!retry) {
+            revokeLocked(db, *userId, *deviceId);
+            tx.commit();
+            return Refresh::Reused;
+        }
+        if (successor == next.digest) {
+            tx.commit();
+            return expires > nowSeconds ? Refresh::Ok : Refresh::Expired;
+        }
+        // A successor drawn at random (before successors were derived):
+        // replaced by the derived one.
+        QSqlQuery old =
+            prepare(db, QStringLiteral("DELETE FROM refresh_tokens WHERE digest = ?"), {successor});
+        run(old);
     }
     // Used tokens are kept until they expire, to recognise a reuse.
     QSqlQuery spend = prepare(

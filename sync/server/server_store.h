@@ -89,10 +89,11 @@ public:
     enum class Refresh { Ok, Unknown, Reused, Expired };
     // Trades a refresh token for `next`, in one transaction with the device's
     // row locked: the token is used up, the device checked and the new token
-    // stored together, so no new token outlives a revocation. A used token
-    // presented again is a retry if the token that replaced it was never
-    // used (that one is replaced in turn), and a leak if it was: the
-    // device's sessions are then revoked.
+    // stored together, so no new token outlives a revocation. `next` is
+    // derived from the token (crypto::successorToken), so a used token
+    // presented again while its successor is unused (a lost answer, a
+    // duplicated request) gets the same answer again; presented after its
+    // successor was used, it has leaked, and the device's sessions end.
     Refresh rotateRefreshToken(const QString &digest, const NewRefreshToken &next,
                                qint64 nowSeconds, QString *userId, QString *deviceId,
                                qint64 *session);

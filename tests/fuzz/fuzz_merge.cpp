@@ -111,9 +111,9 @@ QJsonValue elementValue(uint8_t b)
     case 4:
         return QJsonValue::Null; // a measurement cleared without being removed
     default:
-        // A measurement without "v", as decodeRecord keeps it. Known finding
-        // W1 (docs/reliability.md): unless HALE_FUZZ_STRICT is set, null.
-        return hale::fuzz::strict() ? QJsonValue(QJsonValue::Undefined) : QJsonValue::Null;
+        // A measurement without "v": decodeRecord makes it null (found by
+        // fuzzing, W1: it was kept undefined, which encoders wrote apart).
+        return QJsonValue::Null;
     }
 }
 

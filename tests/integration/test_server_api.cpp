@@ -373,29 +373,33 @@ private slots:
                 .status,
             200);
 
-        // The old token again: someone copied it. Its successor is unused,
-        // so this could be the device retrying a lost answer: it is served,
-        // and the successor the device holds is marked replaced...
-        const RawApi::Reply reused =
+        // The old token again while its successor is unused: a retry whose
+        // answer was lost, answered the same.
+        const RawApi::Reply retried =
             m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
                         QJsonObject{{QStringLiteral("refresh_token"), firstRefresh}});
-        QCOMPARE(reused.status, 200);
-        // ...so when the device refreshes with it, two holders are known and
-        // the device's session ends, the copier's with it.
+        QCOMPARE(retried.status, 200);
+        QCOMPARE(retried.body.value(QStringLiteral("refresh_token")),
+                 rotated.body.value(QStringLiteral("refresh_token")));
+        // The device moves on...
+        const RawApi::Reply next =
+            m_api->call("POST", QStringLiteral("/api/v1/auth/refresh"),
+                        QJsonObject{{QStringLiteral("refresh_token"),
+                                     rotated.body.value(QStringLiteral("refresh_token"))}});
+        QCOMPARE(next.status, 200);
+        // ...and the old token again: someone copied it. The session ends.
         QCOMPARE(m_api
                      ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
-                            QJsonObject{{QStringLiteral("refresh_token"),
-                                         rotated.body.value(QStringLiteral("refresh_token"))}})
+                            QJsonObject{{QStringLiteral("refresh_token"), firstRefresh}})
                      .status,
                  401);
-        QCOMPARE(
-            m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), tokenOf(rotated))
-                .status,
-            401);
+        QCOMPARE(m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), tokenOf(next))
+                     .status,
+                 401);
         QCOMPARE(m_api
                      ->call("POST", QStringLiteral("/api/v1/auth/refresh"),
                             QJsonObject{{QStringLiteral("refresh_token"),
-                                         reused.body.value(QStringLiteral("refresh_token"))}})
+                                         next.body.value(QStringLiteral("refresh_token"))}})
                      .status,
                  401);
     }

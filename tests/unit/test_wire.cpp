@@ -192,6 +192,9 @@ private slots:
         QTest::newRow("cursor_key not a record key")
             << QByteArray("{\"cursor\": 3, \"cursor_key\": \"metric/not-a-uuid\"}") << QString()
             << "cursor_key";
+        QTest::newRow("half a surrogate pair")
+            << QByteArray("{\"cursor\": 0, \"kinds\": [\"x\\ud800\"]}") << QString()
+            << "not valid Unicode";
         QTest::newRow("cursor_key with a quote in its kind")
             << QByteArray("{\"cursor\": 1, \"cursor_key\": "
                           "\"a\\\"/6f1c2b5e-0d4a-4f7e-9a39-2f3f7c0e9d11\"}")
