@@ -250,6 +250,12 @@ int HttpConnection::onHeadersComplete(http_parser *p)
     c->m_request.method = http_method_str(http_method(p->method));
     c->m_request.path = url.path();
     c->m_request.query = QUrlQuery(url);
+    // Only a path names a resource here ("*" and the like name none; found
+    // by fuzzing).
+    if (!c->m_request.path.startsWith(QLatin1Char('/'))) {
+        c->m_refusal = 400;
+        return -1;
+    }
     c->m_keepAlive = http_should_keep_alive(p) != 0;
     // Refuse an oversized body from its declared length, before reading it.
     if (c->m_request.headers.contains("content-length") &&

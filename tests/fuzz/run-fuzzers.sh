@@ -22,12 +22,12 @@ if ! [[ $seconds =~ ^[0-9]+$ ]] || [ "$seconds" -lt 1 ]; then
     exit 2
 fi
 shift $(($# > 0 ? 1 : 0))
-all_targets=(sync_request merge hlc json_import csv_import)
+all_targets=(sync_request merge hlc json_import csv_import http_request)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
 # Longest input each target gets: a few times its largest corpus file.
-declare -A max_len=([sync_request]=8192 [merge]=512 [hlc]=128 [json_import]=8192 [csv_import]=4096)
+declare -A max_len=([sync_request]=8192 [merge]=512 [hlc]=128 [json_import]=8192 [csv_import]=4096 [http_request]=8192)
 declare -A dict=([sync_request]=json.dict [json_import]=json.dict [csv_import]=csv.dict)
 for target in "${targets[@]}"; do
     if [ -z "${max_len[$target]:-}" ]; then
