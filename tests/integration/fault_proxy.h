@@ -33,6 +33,14 @@ public:
         });
     }
 
+    ~FaultProxy() override
+    {
+        // The sockets are children: destroyed after this, each would tell
+        // the handlers above that it closed, mid-destruction.
+        for (QTcpSocket *socket : findChildren<QTcpSocket *>())
+            socket->disconnect();
+    }
+
     quint16 port() const { return m_server.serverPort(); }
     QString baseUrl() const { return QStringLiteral("http://127.0.0.1:%1").arg(port()); }
     // The share of requests that meet a fault (0 = none, 1 = every one).
