@@ -22,7 +22,10 @@ check() { # description, then the test command
 }
 
 start_server() { # [port]
-    "$server_bin" --listen "127.0.0.1:${1:-0}" --data-dir server > server.out 2> server.err &
+    # The file exists before the server starts: the background job's own
+    # redirection may come after the first read below.
+    : > server.out
+    "$server_bin" --listen "127.0.0.1:${1:-0}" --data-dir server >> server.out 2> server.err &
     server_pid=$!
     for _ in $(seq 100); do
         port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' server.out)
