@@ -511,17 +511,12 @@ private slots:
 
     void aServerRestoredFromAnOlderBackupGetsEverythingBack()
     {
-        if (test::ServerProcess::usesPostgres())
-            QSKIP("the SQLite file is copied back here; PostgreSQL restores are the same case");
-        const QString db = m_server->dataDir() + QStringLiteral("/hale-server.sqlite");
-        const QString backup = m_server->dataDir() + QStringLiteral("/backup.sqlite");
         Device a(QStringLiteral("laptop"));
         QVERIFY(a.join(url(), m_email, true));
         QVERIFY(a.store.create(kMetric, metric(70)).ok());
         QVERIFY(a.sync());
         m_server->stop();
-        QVERIFY(QFile::copy(db, backup)); // with its write-ahead log, if any
-        QFile::copy(db + QStringLiteral("-wal"), backup + QStringLiteral("-wal"));
+        QVERIFY(m_server->backUp());
         QVERIFY(m_server->restart());
         QVERIFY(a.store.create(kMetric, metric(71)).ok());
         QVERIFY(a.store.create(kMetric, metric(72)).ok());
@@ -529,11 +524,7 @@ private slots:
 
         // The server comes back from the older copy; a new device writes.
         m_server->stop();
-        QVERIFY(QFile::remove(db));
-        QFile::remove(db + QStringLiteral("-wal"));
-        QFile::remove(db + QStringLiteral("-shm"));
-        QVERIFY(QFile::copy(backup, db));
-        QFile::copy(backup + QStringLiteral("-wal"), db + QStringLiteral("-wal"));
+        QVERIFY(m_server->restoreBackup());
         QVERIFY(m_server->restart());
         Device b(QStringLiteral("desktop"));
         QVERIFY(b.join(url(), m_email, false));

@@ -161,6 +161,36 @@ public:
         m_process.waitForFinished(2000);
     }
 
+    // A copy of the server's database (stop() it first), and the server's
+    // database put back to that copy, as an operator restoring a backup
+    // would: the SQLite file, or a PostgreSQL database made from a template.
+    bool backUp()
+    {
+        if (!m_database.isEmpty())
+            return postgresAdmin(
+                m_adminUrl,
+                QStringLiteral("CREATE DATABASE %1_backup TEMPLATE %1").arg(m_database));
+        const QString db = dataDir() + QStringLiteral("/hale-server.sqlite");
+        QFile::copy(db + QStringLiteral("-wal"), db + QStringLiteral(".backup-wal"));
+        return QFile::copy(db, db + QStringLiteral(".backup"));
+    }
+    bool restoreBackup()
+    {
+        if (!m_database.isEmpty())
+            return postgresAdmin(m_adminUrl,
+                                 QStringLiteral("DROP DATABASE %1 WITH (FORCE)").arg(m_database)) &&
+                   postgresAdmin(
+                       m_adminUrl,
+                       QStringLiteral("CREATE DATABASE %1 TEMPLATE %1_backup").arg(m_database)) &&
+                   postgresAdmin(m_adminUrl,
+                                 QStringLiteral("DROP DATABASE %1_backup").arg(m_database));
+        const QString db = dataDir() + QStringLiteral("/hale-server.sqlite");
+        for (const char *suffix : {"", "-wal", "-shm"})
+            QFile::remove(db + QLatin1String(suffix));
+        QFile::copy(db + QStringLiteral(".backup-wal"), db + QStringLiteral("-wal"));
+        return QFile::copy(db + QStringLiteral(".backup"), db);
+    }
+
     bool started() const { return m_port != 0; }
     // The server's data folder (its SQLite database and signing key).
     QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
