@@ -749,8 +749,7 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
     // The page of other writes since the device's cursor. The statement's
     // text depends only on how many kinds are asked for (the decoder
     // removes repeats; there are few kinds), so few variants are cached.
-    QString sql =
-        QStringLiteral("SELECT state, seq, kind, id FROM records WHERE user_id = ? AND seq > ?");
+    QString sql = QStringLiteral("SELECT state, seq FROM records WHERE user_id = ? AND seq > ?");
     QVariantList binds{userId, request.cursor};
     if (!request.kinds.isEmpty()) {
         QStringList marks;
@@ -768,7 +767,6 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
     QSqlQuery &page = cached(db, sql, binds);
     run(page);
     qint64 last = request.cursor;
-    QString lastKey = request.cursorKey;
     int rows = 0;
     while (page.next()) {
         if (++rows > request.pageSize) {
@@ -776,16 +774,17 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
             break;
         }
         last = page.value(1).toLongLong();
-        lastKey = page.value(2).toString() + QLatin1Char('/') + page.value(3).toString();
         if (ownSeqs.contains(last))
             continue; // the device has it already (or gets it in `merged`)
         *pageRecords << page.value(0).toString().toUtf8();
     }
     page.finish();
     response.cursor = response.hasMore ? last : std::max(last, seq);
-    // The record numbered `cursor`, which the device sends back with it.
-    if (response.cursor == last) {
-        response.cursorKey = lastKey;
+    // The record numbered `cursor`, which the device sends back with it:
+    // unchanged for a cursor that did not move (a no-op sync), one of this
+    // request's writes, or else looked up once per answer (not per row).
+    if (response.cursor == request.cursor) {
+        response.cursorKey = request.cursorKey;
     } else {
         for (auto it = toWrite.cbegin(); it != toWrite.cend(); ++it) {
             if (it.value() == response.cursor)
