@@ -1,9 +1,10 @@
 #pragma once
 
-#include "models/schema/schema.h"
+#include "models/store_migrations.h"
 #include "sync/core/hlc.h"
 #include "sync/core/merge.h"
 #include "sync/core/record_state.h"
+#include "sync/core/schema.h"
 
 #include <QDateTime>
 #include <QHash>
@@ -100,7 +101,7 @@ class LocalStore : public QObject
     Q_OBJECT
 
 public:
-    static constexpr int kSchemaVersion = 4;
+    static constexpr int kSchemaVersion = store::kLatestSchemaVersion;
     static constexpr const char *kFileName = "hale.sqlite";
 
     enum class OpenStatus { Ok, Corrupt, TooNew, Unwritable };
@@ -207,7 +208,6 @@ private:
                         QList<sync::LostWrite> *lost) const;
     struct Migration;
     OpenResult migrate();
-    bool ensureRegistryColumns();
     bool loadDeviceState();
     bool begin();
     bool commit();

@@ -1,7 +1,7 @@
 #pragma once
 
-#include "models/schema/schema.h"
 #include "sync/core/record_state.h"
+#include "sync/core/schema.h"
 
 #include <QVariantMap>
 

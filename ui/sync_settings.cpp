@@ -1,6 +1,6 @@
 #include "ui/sync_settings.h"
 
-#include "models/schema/schema.h"
+#include "sync/core/schema.h"
 #include "ui/sync_controller.h"
 
 #include <QCheckBox>

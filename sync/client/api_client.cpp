@@ -11,26 +11,6 @@ namespace {
 
 constexpr int kTimeoutMs = 60'000;
 
-std::optional<AuthTokens> tokensFrom(const QJsonObject &o)
-{
-    AuthTokens t;
-    t.userId = o.value(QStringLiteral("user_id")).toString();
-    t.deviceId = o.value(QStringLiteral("device_id")).toString();
-    t.accessToken = o.value(QStringLiteral("access_token")).toString();
-    t.refreshToken = o.value(QStringLiteral("refresh_token")).toString();
-    t.expiresInSeconds = qint64(o.value(QStringLiteral("expires_in")).toDouble());
-    if (t.accessToken.isEmpty() || t.refreshToken.isEmpty())
-        return std::nullopt;
-    return t;
-}
-
-QJsonObject deviceJson(const DeviceDescription &d)
-{
-    return {{QStringLiteral("id"), d.id},
-            {QStringLiteral("name"), d.name},
-            {QStringLiteral("platform"), d.platform}};
-}
-
 // For requests whose answer carries nothing beyond success.
 auto answered(ApiClient::Callback<bool> done)
 {
@@ -58,13 +38,13 @@ ApiError ApiClient::errorFrom(QNetworkReply *reply, const QJsonObject &body)
 {
     ApiError e;
     e.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    const QJsonObject error = body.value(QStringLiteral("error")).toObject();
-    e.code = error.value(QStringLiteral("code")).toString();
-    e.message = error.value(QStringLiteral("message")).toString();
-    const QJsonObject details = error.value(QStringLiteral("details")).toObject();
-    e.record = details.value(QStringLiteral("record")).toString();
-    e.field = details.value(QStringLiteral("field")).toString();
-    e.retryAfterSeconds = reply->rawHeader("Retry-After").toInt();
+    if (const auto error = decodeError(body)) {
+        e.code = error->code;
+        e.message = error->message;
+        e.record = error->record();
+        e.field = error->field();
+    }
+    e.retryAfterSeconds = reply->rawHeader(kRetryAfterHeader).toInt();
     if (e.status == 0) {
         e.kind = ApiError::Kind::Network;
         e.message = reply->errorString();
@@ -114,9 +94,9 @@ void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QBy
     url.setPath(url.path() + path);
     QNetworkRequest request(url);
     request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
-    request.setRawHeader("Hale-Protocol", QByteArray::number(kProtocolVersion));
+    request.setRawHeader(kProtocolHeader, QByteArray::number(kProtocolVersion));
     if (authenticated)
-        request.setRawHeader("Authorization", "Bearer " + m_accessToken.toLatin1());
+        request.setRawHeader(kAuthorizationHeader, kBearerPrefix + m_accessToken.toLatin1());
     request.setTransferTimeout(kTimeoutMs);
     m_bytesSent += payload.size();
     ++m_requests;
@@ -133,14 +113,11 @@ void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QBy
 void ApiClient::authenticate(const QString &path, const QString &email, const QString &password,
                              const DeviceDescription &device, Callback<AuthTokens> done)
 {
-    send("POST", path,
-         {{QStringLiteral("email"), email},
-          {QStringLiteral("password"), password},
-          {QStringLiteral("device"), deviceJson(device)}},
-         false, [this, done = std::move(done)](const QJsonObject &body, const ApiError &error) {
+    send("POST", path, encodeCredentials({email, password, device}), false,
+         [this, done = std::move(done)](const QJsonObject &body, const ApiError &error) {
              if (!error.ok())
                  return done(std::nullopt, error);
-             const auto tokens = tokensFrom(body);
+             const auto tokens = decodeTokens(body);
              if (tokens)
                  m_accessToken = tokens->accessToken;
              done(tokens, tokens ? ApiError{} : notTheProtocol());
@@ -150,23 +127,22 @@ void ApiClient::authenticate(const QString &path, const QString &email, const QS
 void ApiClient::signUp(const QString &email, const QString &password,
                        const DeviceDescription &device, Callback<AuthTokens> done)
 {
-    authenticate(QStringLiteral("/api/v1/auth/register"), email, password, device, std::move(done));
+    authenticate(routePath(route::kRegister), email, password, device, std::move(done));
 }
 
 void ApiClient::signIn(const QString &email, const QString &password,
                        const DeviceDescription &device, Callback<AuthTokens> done)
 {
-    authenticate(QStringLiteral("/api/v1/auth/login"), email, password, device, std::move(done));
+    authenticate(routePath(route::kLogin), email, password, device, std::move(done));
 }
 
 void ApiClient::refresh(const QString &refreshToken, Callback<AuthTokens> done)
 {
-    send("POST", QStringLiteral("/api/v1/auth/refresh"),
-         {{QStringLiteral("refresh_token"), refreshToken}}, false,
+    send("POST", routePath(route::kRefresh), encodeRefreshRequest(refreshToken), false,
          [this, done = std::move(done)](const QJsonObject &body, const ApiError &error) {
              if (!error.ok())
                  return done(std::nullopt, error);
-             const auto tokens = tokensFrom(body);
+             const auto tokens = decodeTokens(body);
              if (tokens)
                  m_accessToken = tokens->accessToken;
              done(tokens, tokens ? ApiError{} : notTheProtocol());
@@ -175,12 +151,12 @@ void ApiClient::refresh(const QString &refreshToken, Callback<AuthTokens> done)
 
 void ApiClient::signOut(Callback<bool> done)
 {
-    send("POST", QStringLiteral("/api/v1/auth/logout"), {}, true, answered(std::move(done)));
+    send("POST", routePath(route::kLogout), {}, true, answered(std::move(done)));
 }
 
 void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done)
 {
-    sendRaw("POST", QStringLiteral("/api/v1/sync"), encodeSyncRequestJson(request), true,
+    sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request), true,
             [done = std::move(done)](const QJsonObject &body, const ApiError &error) {
                 if (!error.ok())
                     return done(std::nullopt, error);
@@ -193,49 +169,40 @@ void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done)
 
 void ApiClient::devices(Callback<QList<DeviceDescription>> done)
 {
-    send("GET", QStringLiteral("/api/v1/devices"), {}, true,
+    send("GET", routePath(route::kDevices), {}, true,
          [done = std::move(done)](const QJsonObject &body, const ApiError &error) {
              if (!error.ok())
                  return done(std::nullopt, error);
-             QList<DeviceDescription> list;
-             for (const QJsonValue &v : body.value(QStringLiteral("devices")).toArray()) {
-                 const QJsonObject d = v.toObject();
-                 list.append({d.value(QStringLiteral("id")).toString(),
-                              d.value(QStringLiteral("name")).toString(),
-                              d.value(QStringLiteral("platform")).toString(),
-                              d.value(QStringLiteral("last_seen")).toString(),
-                              d.value(QStringLiteral("revoked")).toBool(),
-                              d.value(QStringLiteral("current")).toBool()});
-             }
-             done(list, {});
+             const auto list = decodeDeviceList(body);
+             done(list, list ? ApiError{} : notTheProtocol());
          });
 }
 
 void ApiClient::renameDevice(const QString &deviceId, const QString &name, Callback<bool> done)
 {
-    send("PATCH", QStringLiteral("/api/v1/devices/") + deviceId, {{QStringLiteral("name"), name}},
-         true, answered(std::move(done)));
+    send("PATCH", routePath(route::kDevice, deviceId), encodeRename(name), true,
+         answered(std::move(done)));
 }
 
 void ApiClient::revokeDevice(const QString &deviceId, Callback<bool> done)
 {
-    send("DELETE", QStringLiteral("/api/v1/devices/") + deviceId, {}, true,
-         answered(std::move(done)));
+    send("DELETE", routePath(route::kDevice, deviceId), {}, true, answered(std::move(done)));
 }
 
 void ApiClient::deleteKind(const QString &kind, Callback<int> done)
 {
-    send("DELETE", QStringLiteral("/api/v1/data/") + kind, {}, true,
+    send("DELETE", routePath(route::kKindData, kind), {}, true,
          [done = std::move(done)](const QJsonObject &body, const ApiError &error) {
              if (!error.ok())
                  return done(std::nullopt, error);
-             done(body.value(QStringLiteral("erased")).toInt(), {});
+             const auto erased = decodeErased(body);
+             done(erased, erased ? ApiError{} : notTheProtocol());
          });
 }
 
 void ApiClient::deleteAccount(Callback<bool> done)
 {
-    send("DELETE", QStringLiteral("/api/v1/account"), {}, true, answered(std::move(done)));
+    send("DELETE", routePath(route::kAccount), {}, true, answered(std::move(done)));
 }
 
 } // namespace hale::sync

@@ -1,6 +1,6 @@
 #pragma once
 
-#include "sync/core/wire.h"
+#include "sync/core/protocol.h"
 
 #include <QJsonObject>
 #include <QObject>
@@ -36,25 +36,6 @@ struct ApiError
     int retryAfterSeconds = 0;
 
     bool ok() const { return kind == Kind::None; }
-};
-
-struct AuthTokens
-{
-    QString userId;
-    QString deviceId;
-    QString accessToken;
-    QString refreshToken;
-    qint64 expiresInSeconds = 0;
-};
-
-struct DeviceDescription
-{
-    QString id;
-    QString name;
-    QString platform;
-    QString lastSeen;
-    bool revoked = false;
-    bool current = false;
 };
 
 // The app's client of hale-server's /api/v1: one method per endpoint, each

@@ -1,6 +1,6 @@
 #include "sync/core/wire.h"
 
-#include "models/schema/schema.h"
+#include "sync/core/schema.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,6 +1,7 @@
 #include "sync/server/api.h"
 
-#include "models/schema/schema.h"
+#include "sync/core/protocol.h"
+#include "sync/core/schema.h"
 #include "sync/server/crypto.h"
 
 #include <QDateTime>
@@ -15,21 +16,23 @@ namespace {
 constexpr int kMinPasswordLength = 8;
 constexpr int kMaxPasswordLength = 1024;
 
+namespace code = sync::errorcode;
+
 HttpResponse badRequest(const QString &message, const QJsonObject &details = {})
 {
-    return HttpResponse::error(400, QStringLiteral("validation"), message, details);
+    return HttpResponse::error(400, QLatin1String(code::kValidation), message, details);
 }
 
 HttpResponse unauthorized(const QString &message)
 {
-    HttpResponse r = HttpResponse::error(401, QStringLiteral("unauthorized"), message);
-    r.setHeader("WWW-Authenticate", "Bearer");
+    HttpResponse r = HttpResponse::error(401, QLatin1String(code::kUnauthorized), message);
+    r.setHeader(sync::kWwwAuthenticateHeader, "Bearer");
     return r;
 }
 
 HttpResponse serverError()
 {
-    return HttpResponse::error(500, QStringLiteral("internal"),
+    return HttpResponse::error(500, QLatin1String(code::kInternal),
                                QStringLiteral("The server could not complete the request."));
 }
 
@@ -38,10 +41,10 @@ HttpResponse serverError()
 HttpResponse unavailable()
 {
     HttpResponse r = HttpResponse::error(
-        503, QStringLiteral("unavailable"),
+        503, QLatin1String(code::kUnavailable),
         QStringLiteral("The server cannot reach its database just now; try again shortly."),
         {{QStringLiteral("retry_after"), Api::kUnavailableRetrySeconds}});
-    r.setHeader("Retry-After", QByteArray::number(Api::kUnavailableRetrySeconds));
+    r.setHeader(sync::kRetryAfterHeader, QByteArray::number(Api::kUnavailableRetrySeconds));
     return r;
 }
 
@@ -72,41 +75,25 @@ bool validEmail(const QString &email)
     return re.match(email).hasMatch();
 }
 
-// The device a sign-up or sign-in comes from: {"id": uuid, "name": ..., "platform": ...}.
-std::optional<DeviceInfo> deviceFrom(const QJsonObject &body, HttpResponse *refusal)
+// The device a sign-up or sign-in comes from, as the store keeps it.
+DeviceInfo signingUp(const sync::DeviceDescription &d)
 {
-    const QJsonObject d = body.value(QStringLiteral("device")).toObject();
-    DeviceInfo device;
-    device.id =
-        QUuid::fromString(d.value(QStringLiteral("id")).toString()).toString(QUuid::WithoutBraces);
-    device.name = d.value(QStringLiteral("name")).toString().trimmed();
-    device.platform = d.value(QStringLiteral("platform")).toString().trimmed();
-    if (QUuid::fromString(device.id).isNull() || device.name.isEmpty() ||
-        device.name.size() > 100 || device.platform.isEmpty() || device.platform.size() > 40) {
-        *refusal = badRequest(QStringLiteral("device needs an id (UUID), a name (1-100 characters) "
-                                             "and a platform (1-40 characters)."),
-                              {{QStringLiteral("field"), QStringLiteral("device")}});
-        return std::nullopt;
-    }
-    return device;
+    return {d.id, d.name, d.platform, {}, false};
 }
 
-QJsonObject deviceJson(const DeviceInfo &d, const QString &callerDevice)
+sync::DeviceDescription deviceDescription(const DeviceInfo &d, const QString &callerDevice)
 {
-    return {{QStringLiteral("id"), d.id},
-            {QStringLiteral("name"), d.name},
-            {QStringLiteral("platform"), d.platform},
-            {QStringLiteral("last_seen"), d.lastSeen.toString(Qt::ISODateWithMs)},
-            {QStringLiteral("revoked"), d.revoked},
-            {QStringLiteral("current"), d.id == callerDevice}};
+    return sync::DeviceDescription({d.id, d.name, d.platform,
+                                    d.lastSeen.toString(Qt::ISODateWithMs), d.revoked,
+                                    d.id == callerDevice});
 }
 
 HttpResponse tooManyRequests(int retryAfter)
 {
-    HttpResponse r = HttpResponse::error(429, QStringLiteral("rate_limited"),
+    HttpResponse r = HttpResponse::error(429, QLatin1String(code::kRateLimited),
                                          QStringLiteral("Too many requests; try again shortly."),
                                          {{QStringLiteral("retry_after"), retryAfter}});
-    r.setHeader("Retry-After", QByteArray::number(retryAfter));
+    r.setHeader(sync::kRetryAfterHeader, QByteArray::number(retryAfter));
     return r;
 }
 
@@ -128,30 +115,23 @@ Api::Api(ServerStore *store, Settings settings)
 void Api::addRoutes(Router &router)
 {
     using P = const QStringList &;
-    const auto add = [&router](const char *method, const QString &pattern, auto fn) {
-        router.add(method, pattern, guarded(std::move(fn)));
+    namespace route = sync::route;
+    const auto add = [&router](const char *method, const char *pattern, auto fn) {
+        router.add(method, QLatin1String(pattern), guarded(std::move(fn)));
     };
-    add("POST", QStringLiteral("/api/v1/auth/register"),
-        [this](const HttpRequest &r, P) { return registerAccount(r); });
-    add("POST", QStringLiteral("/api/v1/auth/login"),
-        [this](const HttpRequest &r, P) { return login(r); });
-    add("POST", QStringLiteral("/api/v1/auth/refresh"),
-        [this](const HttpRequest &r, P) { return refresh(r); });
-    add("POST", QStringLiteral("/api/v1/auth/logout"),
-        [this](const HttpRequest &r, P) { return logout(r); });
-    add("GET", QStringLiteral("/api/v1/devices"),
-        [this](const HttpRequest &r, P) { return listDevices(r); });
-    add("PATCH", QStringLiteral("/api/v1/devices/{}"),
+    add("POST", route::kRegister, [this](const HttpRequest &r, P) { return registerAccount(r); });
+    add("POST", route::kLogin, [this](const HttpRequest &r, P) { return login(r); });
+    add("POST", route::kRefresh, [this](const HttpRequest &r, P) { return refresh(r); });
+    add("POST", route::kLogout, [this](const HttpRequest &r, P) { return logout(r); });
+    add("GET", route::kDevices, [this](const HttpRequest &r, P) { return listDevices(r); });
+    add("PATCH", route::kDevice,
         [this](const HttpRequest &r, P p) { return renameDevice(r, p.first()); });
-    add("DELETE", QStringLiteral("/api/v1/devices/{}"),
+    add("DELETE", route::kDevice,
         [this](const HttpRequest &r, P p) { return revokeDevice(r, p.first()); });
-    add("POST", QStringLiteral("/api/v1/sync"),
-        [this](const HttpRequest &r, P) { return sync(r); });
-    add("GET", QStringLiteral("/api/v1/account/export"),
-        [this](const HttpRequest &r, P) { return exportAccount(r); });
-    add("DELETE", QStringLiteral("/api/v1/account"),
-        [this](const HttpRequest &r, P) { return deleteAccount(r); });
-    add("DELETE", QStringLiteral("/api/v1/data/{}"),
+    add("POST", route::kSync, [this](const HttpRequest &r, P) { return sync(r); });
+    add("GET", route::kAccountExport, [this](const HttpRequest &r, P) { return exportAccount(r); });
+    add("DELETE", route::kAccount, [this](const HttpRequest &r, P) { return deleteAccount(r); });
+    add("DELETE", route::kKindData,
         [this](const HttpRequest &r, P p) { return deleteKind(r, p.first()); });
     // Readiness, for load balancers: whether the database answers. (/healthz
     // is liveness: the process serves, whatever its database does.)
@@ -166,11 +146,11 @@ void Api::addRoutes(Router &router)
 std::optional<HttpResponse> Api::checkProtocol(const HttpRequest &request) const
 {
     bool ok = false;
-    const int version = request.header(kProtocolHeader).toInt(&ok);
+    const int version = request.header(sync::kProtocolHeader).toInt(&ok);
     if (ok && version >= sync::kProtocolVersion)
         return std::nullopt;
     return HttpResponse::error(
-        426, QStringLiteral("upgrade_required"),
+        426, QLatin1String(code::kUpgradeRequired),
         QStringLiteral("This version of Hale is too old to sync with this server. Please update "
                        "Hale."),
         {{QStringLiteral("min_protocol_version"), sync::kProtocolVersion}});
@@ -182,14 +162,14 @@ std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpRes
         *refusal = *tooOld;
         return std::nullopt;
     }
-    const QByteArray header = request.header("authorization");
-    if (!header.startsWith("Bearer ")) {
+    const QByteArray header = request.header(sync::kAuthorizationHeader);
+    if (!header.startsWith(sync::kBearerPrefix)) {
         *refusal = unauthorized(QStringLiteral("Sign in first."));
         return std::nullopt;
     }
-    const auto claims =
-        crypto::verifyJwt(QString::fromLatin1(header.mid(7)), m_settings.signingSecret,
-                          {QLatin1String(kAudience), m_settings.nowMs() / 1000});
+    const auto claims = crypto::verifyJwt(
+        QString::fromLatin1(header.mid(qstrlen(sync::kBearerPrefix))), m_settings.signingSecret,
+        {QLatin1String(kAudience), m_settings.nowMs() / 1000});
     if (!claims) {
         *refusal = unauthorized(QStringLiteral("The access token is not valid; refresh it."));
         return std::nullopt;
@@ -231,16 +211,12 @@ HttpResponse Api::tokenResponse(int status, const QString &userId, const QString
                          {QStringLiteral("iat"), nowSeconds},
                          {QStringLiteral("exp"), nowSeconds + m_settings.accessTokenSeconds}},
                         m_settings.signingSecret);
-    return HttpResponse::json(status,
-                              {{QStringLiteral("user_id"), userId},
-                               {QStringLiteral("device_id"), deviceId},
-                               {QStringLiteral("access_token"), access},
-                               {QStringLiteral("expires_in"), m_settings.accessTokenSeconds},
-                               {QStringLiteral("refresh_token"), refreshToken}});
+    return HttpResponse::json(status, sync::encodeTokens({userId, deviceId, access, refreshToken,
+                                                          m_settings.accessTokenSeconds}));
 }
 
-std::optional<Api::Credentials> Api::readCredentials(const HttpRequest &request,
-                                                     HttpResponse *refusal)
+std::optional<sync::Credentials> Api::readCredentials(const HttpRequest &request,
+                                                      HttpResponse *refusal)
 {
     if (auto tooOld = checkProtocol(request)) {
         *refusal = *tooOld;
@@ -249,16 +225,17 @@ std::optional<Api::Credentials> Api::readCredentials(const HttpRequest &request,
     const auto body = bodyObject(request, refusal);
     if (!body)
         return std::nullopt;
-    const auto device = deviceFrom(*body, refusal);
-    if (!device)
+    sync::WireError error;
+    auto credentials = sync::decodeCredentials(*body, &error);
+    if (!credentials) {
+        *refusal = badRequest(error.message, {{QStringLiteral("field"), error.field}});
         return std::nullopt;
-    Credentials c{body->value(QStringLiteral("email")).toString().trimmed().toLower(),
-                  body->value(QStringLiteral("password")).toString(), *device};
-    if (auto throttled = throttleSignIn(request, c.email)) {
+    }
+    if (auto throttled = throttleSignIn(request, credentials->email)) {
         *refusal = *throttled;
         return std::nullopt;
     }
-    return c;
+    return credentials;
 }
 
 HttpResponse Api::registerAccount(const HttpRequest &request)
@@ -281,9 +258,9 @@ HttpResponse Api::registerAccount(const HttpRequest &request)
     QString refreshToken;
     const NewRefreshToken token = newRefreshToken(&refreshToken);
     QString userId;
-    if (m_store->createAccount(credentials->email, hash, credentials->device, token, &userId) ==
-        ServerStore::Created::EmailTaken)
-        return HttpResponse::error(409, QStringLiteral("email_taken"),
+    if (m_store->createAccount(credentials->email, hash, signingUp(credentials->device), token,
+                               &userId) == ServerStore::Created::EmailTaken)
+        return HttpResponse::error(409, QLatin1String(code::kEmailTaken),
                                    QStringLiteral("An account with this email already exists."));
     // A new device's session is 0.
     return tokenResponse(201, userId, credentials->device.id, 0, refreshToken);
@@ -307,7 +284,7 @@ HttpResponse Api::login(const HttpRequest &request)
         return unauthorized(QStringLiteral("The email or the password is wrong."));
     QString refreshToken;
     const NewRefreshToken token = newRefreshToken(&refreshToken);
-    const qint64 session = m_store->signIn(account->id, credentials->device, token);
+    const qint64 session = m_store->signIn(account->id, signingUp(credentials->device), token);
     return tokenResponse(200, account->id, credentials->device.id, session, refreshToken);
 }
 
@@ -319,7 +296,7 @@ HttpResponse Api::refresh(const HttpRequest &request)
     const auto body = bodyObject(request, &refusal);
     if (!body)
         return refusal;
-    const QString presented = body->value(QStringLiteral("refresh_token")).toString();
+    const QString presented = sync::decodeRefreshRequest(*body);
     if (presented.isEmpty() || presented.size() > 200)
         return unauthorized(QStringLiteral("Sign in again."));
     const QString refreshToken = crypto::successorToken(m_settings.signingSecret, presented);
@@ -362,10 +339,10 @@ HttpResponse Api::listDevices(const HttpRequest &request)
     const auto caller = authenticate(request, &refusal);
     if (!caller)
         return refusal;
-    QJsonArray list;
+    QList<sync::DeviceDescription> list;
     for (const DeviceInfo &d : m_store->devices(caller->userId))
-        list.append(deviceJson(d, caller->deviceId));
-    return HttpResponse::json(200, {{QStringLiteral("devices"), list}});
+        list.append(deviceDescription(d, caller->deviceId));
+    return HttpResponse::json(200, sync::encodeDeviceList(list));
 }
 
 HttpResponse Api::renameDevice(const HttpRequest &request, const QString &deviceId)
@@ -377,13 +354,14 @@ HttpResponse Api::renameDevice(const HttpRequest &request, const QString &device
     const auto body = bodyObject(request, &refusal);
     if (!body)
         return refusal;
-    const QString name = body->value(QStringLiteral("name")).toString().trimmed();
-    if (name.isEmpty() || name.size() > 100)
-        return badRequest(QStringLiteral("name must have 1-100 characters."),
-                          {{QStringLiteral("field"), QStringLiteral("name")}});
+    const QString name = sync::decodeRename(*body);
+    if (name.isEmpty() || name.size() > sync::kMaxDeviceNameLength)
+        return badRequest(
+            QStringLiteral("name must have 1-%1 characters.").arg(sync::kMaxDeviceNameLength),
+            {{QStringLiteral("field"), QStringLiteral("name")}});
     // Another user's device is simply not found.
     if (!m_store->renameDevice(caller->userId, deviceId, name))
-        return HttpResponse::error(404, QStringLiteral("not_found"),
+        return HttpResponse::error(404, QLatin1String(code::kNotFound),
                                    QStringLiteral("No such device."));
     return HttpResponse::json(200,
                               {{QStringLiteral("id"), deviceId}, {QStringLiteral("name"), name}});
@@ -396,7 +374,7 @@ HttpResponse Api::revokeDevice(const HttpRequest &request, const QString &device
     if (!caller)
         return refusal;
     if (!m_store->revokeDevice(caller->userId, deviceId))
-        return HttpResponse::error(404, QStringLiteral("not_found"),
+        return HttpResponse::error(404, QLatin1String(code::kNotFound),
                                    QStringLiteral("No such device."));
     return HttpResponse::json(
         200, {{QStringLiteral("id"), deviceId}, {QStringLiteral("revoked"), true}});
@@ -430,7 +408,7 @@ HttpResponse Api::sync(const HttpRequest &request)
         return unauthorized(QStringLiteral("This account no longer exists."));
     case ServerStore::SyncOutcome::CursorAhead:
         return HttpResponse::error(
-            409, QStringLiteral("cursor_ahead"),
+            409, QLatin1String(code::kCursorAhead),
             QStringLiteral("The server has fewer changes than this device has seen (it was "
                            "restored from a backup): send everything again and pull from 0."),
             {{QStringLiteral("cursor"), syncRequest->cursor}});
@@ -464,7 +442,7 @@ HttpResponse Api::exportAccount(const HttpRequest &request)
         return refusal;
     QJsonArray devices;
     for (const DeviceInfo &d : m_store->devices(caller->userId))
-        devices.append(deviceJson(d, caller->deviceId));
+        devices.append(sync::encodeDevice(deviceDescription(d, caller->deviceId)));
     QJsonArray records;
     for (const sync::RecordState &state : m_store->allRecords(caller->userId))
         records.append(sync::encodeRecord(state));
@@ -493,11 +471,10 @@ HttpResponse Api::deleteKind(const HttpRequest &request, const QString &kind)
     if (!caller)
         return refusal;
     if (!SchemaRegistry::instance().kind(kind))
-        return HttpResponse::error(404, QStringLiteral("not_found"),
+        return HttpResponse::error(404, QLatin1String(code::kNotFound),
                                    QStringLiteral("No such kind of record."));
     const int erased = m_store->deleteKind(caller->userId, kind);
-    return HttpResponse::json(200,
-                              {{QStringLiteral("kind"), kind}, {QStringLiteral("erased"), erased}});
+    return HttpResponse::json(200, sync::encodeErased(kind, erased));
 }
 
 } // namespace hale::server

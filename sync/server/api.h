@@ -1,5 +1,6 @@
 #pragma once
 
+#include "sync/core/protocol.h"
 #include "sync/server/rate_limiter.h"
 #include "sync/server/router.h"
 #include "sync/server/server_store.h"
@@ -28,7 +29,6 @@ public:
     void addRoutes(Router &router);
 
     static constexpr const char *kAudience = "hale-sync";
-    static constexpr const char *kProtocolHeader = "hale-protocol";
     // How long clients wait before trying again when the database is down.
     static constexpr int kUnavailableRetrySeconds = 3;
 
@@ -38,15 +38,10 @@ private:
         QString userId;
         QString deviceId;
     };
-    struct Credentials
-    {
-        QString email; // trimmed, lower case
-        QString password;
-        DeviceInfo device;
-    };
     std::optional<HttpResponse> checkProtocol(const HttpRequest &request) const;
     // The body of a sign-up or sign-in, after the protocol check and throttling.
-    std::optional<Credentials> readCredentials(const HttpRequest &request, HttpResponse *refusal);
+    std::optional<sync::Credentials> readCredentials(const HttpRequest &request,
+                                                     HttpResponse *refusal);
     std::optional<Caller> authenticate(const HttpRequest &request, HttpResponse *refusal);
     // A new random refresh token (in `token`) and what the store keeps of it.
     NewRefreshToken newRefreshToken(QString *token) const;

@@ -1,5 +1,7 @@
 #include "sync/server/http_message.h"
 
+#include "sync/core/protocol.h"
+
 #include <QJsonDocument>
 
 namespace hale::server {
@@ -65,10 +67,7 @@ HttpResponse HttpResponse::json(int status, QByteArray body)
 HttpResponse HttpResponse::error(int status, const QString &code, const QString &message,
                                  const QJsonObject &details)
 {
-    QJsonObject error{{QStringLiteral("code"), code}, {QStringLiteral("message"), message}};
-    if (!details.isEmpty())
-        error.insert(QStringLiteral("details"), details);
-    return json(status, {{QStringLiteral("error"), error}});
+    return json(status, sync::encodeError({code, message, details}));
 }
 
 void HttpResponse::setHeader(const QByteArray &name, const QByteArray &value)

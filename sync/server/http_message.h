@@ -20,10 +20,7 @@ struct HttpRequest
     QByteArray body;
     QHostAddress peer;
 
-    QByteArray header(const QByteArray &lowerCaseName) const
-    {
-        return headers.value(lowerCaseName);
-    }
+    QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
 };
 
 struct HttpResponse

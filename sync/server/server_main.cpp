@@ -1,6 +1,6 @@
 // hale-server: the sync service. With no arguments it serves on
 // 127.0.0.1:8787 with its data in the per-user data folder.
-#include "models/schema/schema.h"
+#include "sync/core/schema.h"
 #include "sync/core/wire.h"
 #include "sync/server/api.h"
 #include "sync/server/crypto.h"

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "sync/core/protocol.h"
+#include "tests/integration/body_log.h"
+
 #include <QEventLoop>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -42,9 +45,10 @@ public:
         QNetworkRequest request(QUrl(m_base + path));
         request.setHeader(QNetworkRequest::ContentTypeHeader, QStringLiteral("application/json"));
         if (withProtocol)
-            request.setRawHeader("Hale-Protocol", "1");
+            request.setRawHeader(sync::kProtocolHeader, QByteArray::number(sync::kProtocolVersion));
         if (!token.isEmpty())
-            request.setRawHeader("Authorization", "Bearer " + token.toLatin1());
+            request.setRawHeader(sync::kAuthorizationHeader,
+                                 sync::kBearerPrefix + token.toLatin1());
         if (m_tls)
             request.setSslConfiguration(*m_tls);
         QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
@@ -55,8 +59,9 @@ public:
         Reply out;
         out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
         out.raw = reply->readAll();
-        out.retryAfter = reply->rawHeader("Retry-After");
+        out.retryAfter = reply->rawHeader(sync::kRetryAfterHeader);
         out.body = QJsonDocument::fromJson(out.raw).object();
+        logApiBodies(method, reply->url(), out.status, body, out.raw);
         delete reply;
         return out;
     }

@@ -2,9 +2,9 @@
 // with HALE_TEST_DATABASE=postgres): what the sync worker will see.
 #include "server_process.h"
 #include "sync/client/api_client.h"
+#include "tests/integration/body_log.h"
 
 #include <QEventLoop>
-#include <QNetworkAccessManager>
 #include <QTimer>
 
 using hale::test::ServerProcess;
@@ -67,7 +67,7 @@ class TestApiClient : public QObject
 
 private:
     std::unique_ptr<ServerProcess> m_server;
-    QNetworkAccessManager m_network;
+    hale::test::RecordingNetwork m_network; // logs the bodies (see body_log.h)
 
     std::unique_ptr<ApiClient> client()
     {

@@ -1,6 +1,8 @@
 #include "models/local_store.h"
+#include "models/store_migrations.h"
 
 #include <QFile>
+#include <QSet>
 #include <QSqlDatabase>
 #include <QSqlQuery>
 #include <QTemporaryDir>
@@ -35,6 +37,18 @@ bool writeFixture(const QString &dir, int version)
     }
     QSqlDatabase::removeDatabase(connection);
     return ok;
+}
+
+// The tables and indexes of a database, as SQLite keeps their DDL.
+QSet<QString> schemaOf(const QSqlDatabase &db)
+{
+    QSet<QString> ddl;
+    QSqlQuery q(db);
+    if (!q.exec(QStringLiteral("SELECT sql FROM sqlite_master WHERE sql IS NOT NULL")))
+        return ddl;
+    while (q.next())
+        ddl.insert(q.value(0).toString().simplified());
+    return ddl;
 }
 
 } // namespace
@@ -79,6 +93,40 @@ private slots:
             "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE '%_by_time'")));
         QVERIFY(q.next());
         QCOMPARE(q.value(0).toInt(), 6);
+    }
+
+    // Each step's DDL is frozen: steps 1..v on an empty file give exactly the
+    // schema of the dump that version left, whatever the registry holds today.
+    void stepsUpToEachVersionGiveThatVersionsSchema_data()
+    {
+        QTest::addColumn<int>("version");
+        for (int v = 1; v <= LocalStore::kSchemaVersion; ++v)
+            QTest::addRow("v%d", v) << v;
+    }
+    void stepsUpToEachVersionGiveThatVersionsSchema()
+    {
+        QFETCH(int, version);
+        QTemporaryDir fixtureDir;
+        QVERIFY2(writeFixture(fixtureDir.path(), version),
+                 "every schema version needs its frozen dump in tests/data");
+        QTemporaryDir stepsDir;
+        QSet<QString> expected, stepped;
+        for (const auto &[dir, out] :
+             {std::pair{fixtureDir.path(), &expected}, std::pair{stepsDir.path(), &stepped}}) {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), dir);
+            db.setDatabaseName(QDir(dir).filePath(QLatin1String(LocalStore::kFileName)));
+            QVERIFY(db.open());
+            if (out == &stepped) {
+                for (int step = 1; step <= version; ++step)
+                    QVERIFY2(store::runMigrationStep(db, step), qPrintable(QString::number(step)));
+            }
+            *out = schemaOf(db);
+            db.close();
+            db = {};
+            QSqlDatabase::removeDatabase(dir);
+        }
+        QVERIFY(!expected.isEmpty());
+        QCOMPARE(stepped, expected);
     }
 
     void aNewerDatabaseIsRefusedAndLeftUntouched()

@@ -1,4 +1,4 @@
-#include "models/schema/schema.h"
+#include "sync/core/schema.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>

@@ -1,0 +1,330 @@
+// LocalStore: writing records (each write stamped and queued for sync) and
+// reading them for the screens.
+#include "models/local_store.h"
+#include "models/record_codec.h"
+#include "models/store_sql.h"
+
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+#include <QUuid>
+
+namespace hale {
+
+using store::exec;
+using store::execPrepared;
+using store::storageError;
+
+namespace {
+
+QString escapeLike(QString text)
+{
+    text.replace(QLatin1Char('\\'), QStringLiteral("\\\\"));
+    text.replace(QLatin1Char('%'), QStringLiteral("\\%"));
+    text.replace(QLatin1Char('_'), QStringLiteral("\\_"));
+    return text;
+}
+
+} // namespace
+
+WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
+                                   const QDateTime &createdAt, Queue queue)
+{
+    WriteResult result;
+    result.id = state.id;
+    const RowValues row = codec::stateToRow(kind, state);
+    QStringList columns{QStringLiteral("deleted"), QStringLiteral("sync_meta"),
+                        QStringLiteral("extra"), QStringLiteral("updated_at")};
+    QVariantList values{
+        state.isDeleted() ? 1 : 0,
+        QString::fromUtf8(QJsonDocument(state.metaToJson()).toJson(QJsonDocument::Compact)),
+        row.extra, schema::formatDateTime(now())};
+    for (const FieldSpec &field : kind.fields) {
+        columns << field.name;
+        values << row.columns.value(field.name);
+    }
+
+    QString sql;
+    if (isNew) {
+        columns << QStringLiteral("id") << QStringLiteral("created_at");
+        values << state.id << schema::formatDateTime(createdAt);
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), columns.size());
+        sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+                  .arg(kind.table, columns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')));
+    } else {
+        sql = QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?")
+                  .arg(kind.table, columns.join(QStringLiteral(" = ?, ")));
+        values << state.id;
+    }
+    QSqlQuery &q = prepared(sql);
+    for (const QVariant &v : values)
+        q.addBindValue(v);
+
+    if (!begin()) {
+        result.message = storageError();
+        return result;
+    }
+    if (!execPrepared(q) || (queue == Queue::Push && !enqueue(kind.name, state.id))) {
+        rollback();
+        result.message = storageError();
+        return result;
+    }
+    if (!m_changedKinds.contains(kind.name))
+        m_changedKinds << kind.name;
+    if (!commit())
+        result.message = storageError();
+    return result;
+}
+
+WriteResult LocalStore::writeTransaction(const std::function<WriteResult()> &write)
+{
+    WriteResult result;
+    if (!begin()) {
+        result.message = storageError();
+        return result;
+    }
+    result = write();
+    // A refused write wrote nothing, so committing is harmless; a failed one
+    // has already marked the transaction to roll back.
+    if (!commit() && result.message.isEmpty())
+        result.message = storageError();
+    return result;
+}
+
+WriteResult LocalStore::create(const QString &kindName, const QVariantMap &values,
+                               const QString &requestedId)
+{
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        if (!kind) {
+            result.message = tr("Unknown kind of record: %1").arg(kindName);
+            return result;
+        }
+        result.errors = schema::validate(*kind, values, now());
+        if (!result.errors.isEmpty())
+            return result;
+        QString id = requestedId;
+        if (id.isEmpty()) {
+            id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        } else if (QUuid::fromString(id).isNull()) {
+            result.message = tr("%1 is not a valid record id.").arg(id);
+            return result;
+        }
+        // The id is the identity: creating the same record twice never duplicates it.
+        if (state(kindName, id)) {
+            result.id = id;
+            result.message = tr("A record with id %1 already exists.").arg(id);
+            return result;
+        }
+        const sync::HlcStamp stamp = m_clock->send();
+        const sync::RecordState st = codec::stateFromValues(*kind, id, values, stamp);
+        return writeState(*kind, st, true, now());
+    });
+}
+
+WriteResult LocalStore::update(const QString &kindName, const QString &id,
+                               const QVariantMap &changes)
+{
+    // Read, stamp and write in one transaction: nothing (the sync worker
+    // merging pulled changes, say) can come between the read and the write.
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        result.id = id;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        const auto current = kind ? record(kindName, id) : std::nullopt;
+        if (!current || current->deleted) {
+            result.message = tr("The record no longer exists.");
+            return result;
+        }
+        QVariantMap merged = current->values;
+        for (auto it = changes.cbegin(); it != changes.cend(); ++it)
+            merged.insert(it.key(), it.value());
+        result.errors = schema::validate(*kind, merged, now());
+        if (!result.errors.isEmpty())
+            return result;
+
+        sync::RecordState st = *state(kindName, id);
+        const sync::HlcStamp stamp = m_clock->send();
+        if (!codec::applyChanges(*kind, st, current->values, changes, stamp))
+            return result; // nothing changed: nothing to store or sync
+        return writeState(*kind, st, false, current->createdAt);
+    });
+}
+
+WriteResult LocalStore::remove(const QString &kindName, const QString &id)
+{
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        result.id = id;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        auto st = kind ? state(kindName, id) : std::nullopt;
+        if (!st || st->isDeleted()) {
+            result.message = tr("The record no longer exists.");
+            return result;
+        }
+        st->deleted = {true, m_clock->send()};
+        return writeState(*kind, *st, false, {});
+    });
+}
+
+WriteResult LocalStore::restore(const QString &kindName, const QString &id)
+{
+    return writeTransaction([&]() -> WriteResult {
+        WriteResult result;
+        result.id = id;
+        const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+        auto st = kind ? state(kindName, id) : std::nullopt;
+        if (!st) {
+            result.message = tr("The record no longer exists.");
+            return result;
+        }
+        if (!st->isDeleted())
+            return result;
+        st->deleted = {false, m_clock->send()};
+        return writeState(*kind, *st, false, {});
+    });
+}
+
+std::optional<Record> LocalStore::rowToRecord(const KindSpec &kind, const QSqlQuery &q) const
+{
+    Record r;
+    r.kind = kind.name;
+    r.id = q.value(0).toString();
+    r.deleted = q.value(1).toBool();
+    r.createdAt = schema::parseDateTime(q.value(2).toString());
+    r.updatedAt = schema::parseDateTime(q.value(3).toString());
+    for (int i = 0; i < kind.fields.size(); ++i) {
+        const FieldSpec &field = kind.fields.at(i);
+        const QVariant v = schema::fromSql(field, q.value(4 + i));
+        if (!v.isNull())
+            r.values.insert(field.name, v);
+    }
+    return r;
+}
+
+namespace {
+QString selectColumns(const KindSpec &kind)
+{
+    QStringList columns{QStringLiteral("id"), QStringLiteral("deleted"),
+                        QStringLiteral("created_at"), QStringLiteral("updated_at")};
+    for (const FieldSpec &field : kind.fields)
+        columns << field.name;
+    return columns.join(QLatin1Char(','));
+}
+} // namespace
+
+std::optional<Record> LocalStore::record(const QString &kindName, const QString &id) const
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return std::nullopt;
+    QSqlQuery &q = prepared(
+        QStringLiteral("SELECT %1 FROM %2 WHERE id = ?").arg(selectColumns(*kind), kind->table));
+    q.addBindValue(id);
+    if (!execPrepared(q) || !q.next())
+        return std::nullopt;
+    auto rec = rowToRecord(*kind, q);
+    q.finish();
+    return rec;
+}
+
+std::optional<sync::RecordState> LocalStore::state(const QString &kindName, const QString &id) const
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return std::nullopt;
+    QSqlQuery &q =
+        prepared(QStringLiteral("SELECT deleted, sync_meta, extra, %1 FROM %2 WHERE id = ?")
+                     .arg(selectColumns(*kind).section(QLatin1Char(','), 4), kind->table));
+    q.addBindValue(id);
+    if (!execPrepared(q) || !q.next())
+        return std::nullopt;
+    RowValues row;
+    row.deleted = q.value(0).toBool();
+    row.extra = q.value(2);
+    for (int i = 0; i < kind->fields.size(); ++i)
+        row.columns.insert(kind->fields.at(i).name, q.value(3 + i));
+    const QJsonObject meta = QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object();
+    q.finish();
+    return codec::stateFromRow(*kind, id, row, meta);
+}
+
+QString LocalStore::whereClause(const KindSpec &kind, const RecordFilter &filter,
+                                QVariantList &binds) const
+{
+    QStringList conditions{QStringLiteral("deleted = 0")};
+    const FieldSpec *time = kind.field(kind.timeField);
+    auto bound = [time](const QDateTime &dt) -> QVariant {
+        return time->type == FieldType::Date
+                   ? QVariant(dt.toLocalTime().date().toString(Qt::ISODate))
+                   : QVariant(schema::formatDateTime(dt));
+    };
+    if (filter.from.isValid()) {
+        conditions << kind.timeField + QStringLiteral(" >= ?");
+        binds << bound(filter.from);
+    }
+    if (filter.to.isValid()) {
+        conditions << kind.timeField + QStringLiteral(" < ?");
+        binds << bound(filter.to);
+    }
+    if (!filter.search.trimmed().isEmpty()) {
+        QStringList any;
+        const QString pattern =
+            QLatin1Char('%') + escapeLike(filter.search.trimmed()) + QLatin1Char('%');
+        for (const FieldSpec &field : kind.fields) {
+            if (field.type == FieldType::Text || field.type == FieldType::LongText ||
+                field.type == FieldType::Enum || field.type == FieldType::StringSet) {
+                any << field.name + QStringLiteral(" LIKE ? ESCAPE '\\'");
+                binds << pattern;
+            }
+        }
+        if (!any.isEmpty())
+            conditions << QLatin1Char('(') + any.join(QStringLiteral(" OR ")) + QLatin1Char(')');
+    }
+    return conditions.join(QStringLiteral(" AND "));
+}
+
+QList<Record> LocalStore::records(const QString &kindName, const RecordFilter &filter) const
+{
+    QList<Record> out;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return out;
+    QVariantList binds;
+    const QString where = whereClause(*kind, filter, binds);
+    const QString order = kind->field(filter.orderBy) ? filter.orderBy : kind->timeField;
+    const QString direction = filter.descending ? QStringLiteral("DESC") : QStringLiteral("ASC");
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE %3 ORDER BY %4 %5, id %5 LIMIT %6 OFFSET %7")
+                  .arg(selectColumns(*kind), kind->table, where, order, direction)
+                  .arg(filter.limit)
+                  .arg(filter.offset));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (!execPrepared(q))
+        return out;
+    while (q.next())
+        out.append(*rowToRecord(*kind, q));
+    return out;
+}
+
+int LocalStore::count(const QString &kindName, const RecordFilter &filter) const
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return 0;
+    QVariantList binds;
+    const QString where = whereClause(*kind, filter, binds);
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT count(*) FROM %1 WHERE %2").arg(kind->table, where));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (!execPrepared(q) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+} // namespace hale

@@ -1,0 +1,325 @@
+// LocalStore: the sync side: the outbox of local changes, states pulled
+// from the server, and the conflicts this device lost.
+#include "models/local_store.h"
+#include "models/record_codec.h"
+#include "models/store_sql.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QSqlError>
+#include <QSqlQuery>
+
+namespace hale {
+
+using store::exec;
+using store::execPrepared;
+using store::storageError;
+
+bool LocalStore::enqueue(const QString &kind, const QString &id)
+{
+    QSqlQuery &q =
+        prepared(QStringLiteral("INSERT INTO outbox (kind, record_id, revision, queued_at) "
+                                "VALUES (?, ?, 1, ?) ON CONFLICT(kind, record_id) DO UPDATE SET "
+                                "revision = revision + 1, queued_at = excluded.queued_at, "
+                                "rejected = NULL"));
+    q.addBindValue(kind);
+    q.addBindValue(id);
+    q.addBindValue(schema::formatDateTime(now()));
+    return execPrepared(q);
+}
+
+namespace {
+
+// "AND kind IN (?, ...)" for a list of kinds, or nothing for all kinds.
+QString kindFilter(const QStringList &kinds, QVariantList &binds)
+{
+    if (kinds.isEmpty())
+        return {};
+    QStringList marks;
+    for (const QString &kind : kinds) {
+        marks << QStringLiteral("?");
+        binds << kind;
+    }
+    // "+kind": not through the primary key's index, so that the outbox is
+    // read oldest first through outbox_by_age, stopping at the limit,
+    // instead of sorting every queued change for each batch.
+    return QStringLiteral(" AND +kind IN (%1)").arg(marks.join(QLatin1Char(',')));
+}
+
+} // namespace
+
+int LocalStore::pendingChangeCount(const QStringList &kinds) const
+{
+    QVariantList binds;
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("SELECT count(*) FROM outbox WHERE rejected IS NULL") +
+              kindFilter(kinds, binds));
+    for (const QVariant &v : std::as_const(binds))
+        q.addBindValue(v);
+    if (!execPrepared(q) || !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+QList<OutboxEntry> LocalStore::pendingChanges(int limit, const QStringList &kinds) const
+{
+    QList<OutboxEntry> out;
+    QVariantList binds;
+    QSqlQuery q(database());
+    q.prepare(
+        QStringLiteral("SELECT kind, record_id, revision FROM outbox WHERE rejected IS NULL") +
+        kindFilter(kinds, binds) + QStringLiteral(" ORDER BY queued_at, rowid LIMIT ?"));
+    for (const QVariant &v : std::as_const(binds))
+        q.addBindValue(v);
+    q.addBindValue(limit);
+    if (!execPrepared(q))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toLongLong()});
+    return out;
+}
+
+QList<LocalStore::PendingState> LocalStore::pendingStates(int limit, const QStringList &kinds) const
+{
+    // One read transaction (deferred: it never holds up the other
+    // connection's writes) instead of one per statement.
+    QSqlQuery q(database());
+    const bool inTransaction = m_transactionDepth == 0 && exec(q, QStringLiteral("BEGIN"));
+    QList<PendingState> out;
+    for (const OutboxEntry &entry : pendingChanges(limit, kinds))
+        out.append({entry, state(entry.kind, entry.recordId)});
+    if (inTransaction)
+        exec(q, QStringLiteral("COMMIT"));
+    return out;
+}
+
+bool LocalStore::acknowledge(const OutboxEntry &entry)
+{
+    return acknowledgeAll({entry}) == 1;
+}
+
+int LocalStore::acknowledgeAll(const QList<OutboxEntry> &entries)
+{
+    int removed = 0;
+    const bool ok = runInTransaction([&] {
+        for (const OutboxEntry &entry : entries) {
+            QSqlQuery &q = prepared(QStringLiteral(
+                "DELETE FROM outbox WHERE kind = ? AND record_id = ? AND revision = ?"));
+            q.addBindValue(entry.kind);
+            q.addBindValue(entry.recordId);
+            q.addBindValue(entry.revision);
+            if (!execPrepared(q))
+                return false;
+            removed += q.numRowsAffected();
+        }
+        return true;
+    });
+    return ok ? removed : -1;
+}
+
+bool LocalStore::setAside(const OutboxEntry &entry, const QString &reason)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral(
+        "UPDATE outbox SET rejected = ? WHERE kind = ? AND record_id = ? AND revision = ?"));
+    q.addBindValue(reason);
+    q.addBindValue(entry.kind);
+    q.addBindValue(entry.recordId);
+    q.addBindValue(entry.revision);
+    return execPrepared(q);
+}
+
+int LocalStore::rejectedChangeCount() const
+{
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT count(*) FROM outbox WHERE rejected IS NOT NULL")) ||
+        !q.next())
+        return 0;
+    return q.value(0).toInt();
+}
+
+QList<RejectedChange> LocalStore::rejectedChanges() const
+{
+    QList<RejectedChange> out;
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT kind, record_id, rejected FROM outbox "
+                                "WHERE rejected IS NOT NULL ORDER BY queued_at, rowid")))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
+    return out;
+}
+
+bool LocalStore::requeueAll(const QStringList &kinds)
+{
+    const QString queuedAt = schema::formatDateTime(now());
+    return runInTransaction([&] {
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            if (!kinds.isEmpty() && !kinds.contains(kind.name))
+                continue;
+            QSqlQuery q(database());
+            q.prepare(QStringLiteral("INSERT INTO outbox (kind, record_id, revision, queued_at) "
+                                     "SELECT ?, id, 1, ? FROM %1 WHERE true "
+                                     "ON CONFLICT(kind, record_id) DO UPDATE SET "
+                                     "revision = revision + 1, rejected = NULL")
+                          .arg(kind.table));
+            q.addBindValue(kind.name);
+            q.addBindValue(queuedAt);
+            if (!execPrepared(q))
+                return false;
+        }
+        return setSetting(QStringLiteral("cursor"), QStringLiteral("0")) &&
+               setSetting(QStringLiteral("cursor_key"), QString());
+    });
+}
+
+namespace {
+
+QString cellJson(const QJsonValue &value)
+{
+    return QString::fromUtf8(QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact));
+}
+
+QJsonValue cellFromJson(const QString &text)
+{
+    return QJsonDocument::fromJson(text.toUtf8()).array().at(0);
+}
+
+} // namespace
+
+void LocalStore::noteHiddenEdit(const sync::RecordState &local, const sync::RecordState &merged,
+                                QList<sync::LostWrite> *lost) const
+{
+    // Another device's deletion hides a record edited here since it was
+    // created or last restored: that edit would vanish without a word. It
+    // is listed like a lost write of the tombstone, and restoring it brings
+    // the entry back with every value it holds.
+    if (local.isDeleted() || !merged.isDeleted() || merged.deleted.stamp.node == m_deviceId)
+        return;
+    // Edits are what came after the record was created (its oldest stamp:
+    // a creation stamps every field alike) or last restored.
+    std::optional<sync::HlcStamp> oldest;
+    std::optional<sync::HlcStamp> newest;
+    const auto consider = [&](const sync::HlcStamp &stamp) {
+        if (!oldest || stamp < *oldest)
+            oldest = stamp;
+        if (stamp.node == m_deviceId && (!newest || *newest < stamp))
+            newest = stamp;
+    };
+    for (const sync::Cell &cell : local.fields)
+        consider(cell.stamp);
+    for (const auto &field : local.elements) {
+        for (const sync::Element &element : field)
+            consider(element.stamp);
+    }
+    if (!newest) // nothing here was written on this device
+        return;
+    if (std::max(*oldest, local.deleted.stamp) < *newest)
+        lost->append({kDeletedField, {}, false, *newest, true, merged.deleted.stamp});
+}
+
+RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
+                                          const QString &cursorKey)
+{
+    RemoteApplyResult result;
+    const auto fail = [&] {
+        rollback();
+        result = {};
+        result.message = storageError();
+        return result;
+    };
+    if (!begin()) {
+        result.message = storageError();
+        return result;
+    }
+    const QString detectedAt = schema::formatDateTime(now());
+    for (const sync::RecordState &remote : states) {
+        const KindSpec *kind = SchemaRegistry::instance().kind(remote.kind);
+        if (!kind)
+            continue; // a kind from a newer version; the server keeps it
+        // Every stamp, set elements' too: folding in the newest covers them all.
+        m_clock->receive(remote.latestStamp());
+        const std::optional<sync::RecordState> local = state(kind->name, remote.id);
+        QList<sync::LostWrite> lost;
+        const sync::RecordState merged = local ? sync::merge(*local, remote, &lost) : remote;
+        if (local && merged == *local)
+            continue;
+        if (local)
+            noteHiddenEdit(*local, merged, &lost);
+        if (!writeState(*kind, merged, !local, now(), Queue::DoNotPush).ok())
+            return fail();
+        ++result.changed;
+        for (const sync::LostWrite &write : std::as_const(lost)) {
+            if (write.mineStamp.node != m_deviceId)
+                continue; // another device's write, replaced by a later one
+            QSqlQuery &q = prepared(QStringLiteral(
+                "INSERT INTO conflicts (kind, record_id, field, element, mine, mine_stamp, "
+                "theirs, theirs_stamp, detected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+            for (const QVariant &v :
+                 {QVariant(kind->name), QVariant(remote.id), QVariant(write.field),
+                  QVariant(write.element.isNull() ? QStringLiteral("") : write.element),
+                  QVariant(cellJson(write.mine)), QVariant(write.mineStamp.toString()),
+                  QVariant(cellJson(write.theirs)), QVariant(write.theirsStamp.toString()),
+                  QVariant(detectedAt)})
+                q.addBindValue(v);
+            if (!execPrepared(q))
+                return fail();
+            result.conflicts.append({q.lastInsertId().toLongLong(), kind->name, remote.id, write,
+                                     schema::parseDateTime(detectedAt)});
+        }
+    }
+    if (!setSetting(QStringLiteral("cursor"), QString::number(cursor)) ||
+        !setSetting(QStringLiteral("cursor_key"), cursorKey))
+        return fail();
+    if (!commit()) {
+        result = {};
+        result.message = storageError();
+    }
+    return result;
+}
+
+QString LocalStore::syncCursorKey() const
+{
+    return setting(QStringLiteral("cursor_key"));
+}
+
+qint64 LocalStore::syncCursor() const
+{
+    return setting(QStringLiteral("cursor")).toLongLong();
+}
+
+QList<Conflict> LocalStore::conflicts() const
+{
+    QList<Conflict> out;
+    QSqlQuery q(database());
+    if (!exec(q, QStringLiteral("SELECT id, kind, record_id, field, element, mine, mine_stamp, "
+                                "theirs, theirs_stamp, detected_at FROM conflicts ORDER BY id")))
+        return out;
+    while (q.next()) {
+        Conflict c;
+        c.id = q.value(0).toLongLong();
+        c.kind = q.value(1).toString();
+        c.recordId = q.value(2).toString();
+        c.lost.field = q.value(3).toString();
+        c.lost.element = q.value(4).toString();
+        c.lost.mine = cellFromJson(q.value(5).toString());
+        c.lost.mineStamp =
+            sync::HlcStamp::fromString(q.value(6).toString()).value_or(sync::HlcStamp{});
+        c.lost.theirs = cellFromJson(q.value(7).toString());
+        c.lost.theirsStamp =
+            sync::HlcStamp::fromString(q.value(8).toString()).value_or(sync::HlcStamp{});
+        c.detectedAt = schema::parseDateTime(q.value(9).toString());
+        out.append(c);
+    }
+    return out;
+}
+
+bool LocalStore::dismissConflict(qint64 id)
+{
+    QSqlQuery q(database());
+    q.prepare(QStringLiteral("DELETE FROM conflicts WHERE id = ?"));
+    q.addBindValue(id);
+    return execPrepared(q) && q.numRowsAffected() == 1;
+}
+
+} // namespace hale
