@@ -100,6 +100,7 @@ void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QBy
     request.setTransferTimeout(kTimeoutMs);
     m_bytesSent += payload.size();
     ++m_requests;
+    ++m_inFlight;
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
     connect(reply, &QNetworkReply::finished, this, [this, reply, handler = std::move(handler)] {
         reply->deleteLater();
@@ -107,6 +108,8 @@ void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QBy
         m_bytesReceived += raw.size();
         const QJsonObject json = QJsonDocument::fromJson(raw).object();
         handler(json, errorFrom(reply, json));
+        if (--m_inFlight == 0)
+            emit idle();
     });
 }
 

@@ -58,6 +58,8 @@ public:
     qint64 bytesSent() const { return m_bytesSent; }
     qint64 bytesReceived() const { return m_bytesReceived; }
     qint64 requestsSent() const { return m_requests; }
+    // Requests whose answer has not reached its callback yet.
+    int requestsInFlight() const { return m_inFlight; }
 
     void signUp(const QString &email, const QString &password, const DeviceDescription &device,
                 Callback<AuthTokens> done);
@@ -71,6 +73,10 @@ public:
     void revokeDevice(const QString &deviceId, Callback<bool> done);
     void deleteKind(const QString &kind, Callback<int> done);
     void deleteAccount(Callback<bool> done);
+
+signals:
+    // The last request in flight was answered (its callback has run).
+    void idle();
 
 private:
     using Handler = std::function<void(const QJsonObject &body, const ApiError &error)>;
@@ -88,6 +94,7 @@ private:
     qint64 m_bytesSent = 0;
     qint64 m_bytesReceived = 0;
     qint64 m_requests = 0;
+    int m_inFlight = 0;
 };
 
 } // namespace hale::sync

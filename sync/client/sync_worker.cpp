@@ -123,8 +123,8 @@ void SyncWorker::start(bool firstCycle)
     }
     m_store = std::move(store);
     connect(m_store.get(), &LocalStore::recordsChanged, this, &SyncWorker::recordsChanged);
-    m_network = new QNetworkAccessManager(this);
-    m_tokens = new TokenStore(this);
+    m_network = m_options.network ? m_options.network(this) : new QNetworkAccessManager(this);
+    m_tokens = m_options.tokenStore ? m_options.tokenStore(this) : new TokenStore(this);
     m_status.account = m_store->setting(settings::kAccount);
     m_status.pending = pendingCount();
     m_status.rejected = m_store->rejectedChangeCount();
@@ -156,12 +156,22 @@ bool SyncWorker::ensureApi()
 
 void SyncWorker::adoptApi(ApiClient *api)
 {
-    // The previous client stays alive (a child of the worker): a reply it
-    // is still waiting for must reach its callback, or a cycle would never
-    // end.
-    if (m_api)
-        m_retiredRequests += m_api->requestsSent();
-    m_api = api;
+    // The previous client lives until its last reply has reached its
+    // callback (or a cycle would never end), and no longer.
+    if (ApiClient *retired = std::exchange(m_api, api); retired && retired != api) {
+        m_retiredRequests += retired->requestsSent();
+        if (retired->requestsInFlight() == 0)
+            retired->deleteLater();
+        else
+            connect(retired, &ApiClient::idle, retired, &QObject::deleteLater);
+    }
+}
+
+QDateTime SyncWorker::now() const
+{
+    return m_options.physicalClock
+               ? QDateTime::fromMSecsSinceEpoch(m_options.physicalClock(), Qt::UTC)
+               : QDateTime::currentDateTimeUtc();
 }
 
 void SyncWorker::setEnabled(bool enabled)
@@ -387,7 +397,7 @@ void SyncWorker::resetCursor(const QStringList &kinds)
 void SyncWorker::finishSynced()
 {
     m_backoff.reset();
-    m_status.lastSynced = QDateTime::currentDateTimeUtc();
+    m_status.lastSynced = now();
     m_store->setSetting(settings::kLastSynced, m_status.lastSynced.toString(Qt::ISODateWithMs));
     endCycle(SyncState::Synced, {});
 }

@@ -82,8 +82,14 @@ public:
         int periodicMs = 5 * 60 * 1000; // while idle
         Backoff::Policy backoff;
         QString deviceName; // defaults to the host name
-        // Test seam: the wall clock of the worker's store (see LocalStore).
+        // Test seams. The wall clock of the worker and its store (see
+        // LocalStore); the transport (a QNetworkAccessManager whose
+        // createRequest a test overrides to answer without a server); the
+        // keychain. Each is made on the worker's thread, in start(), as the
+        // worker's child.
         HybridLogicalClock::PhysicalClock physicalClock;
+        std::function<QNetworkAccessManager *(QObject *parent)> network;
+        std::function<TokenStore *(QObject *parent)> tokenStore;
     };
 
     explicit SyncWorker(QString dataDir, QObject *parent = nullptr);
@@ -98,6 +104,9 @@ public:
     bool isEnabled() const;
     // Whether start() opened the data folder (if not, status() says why).
     bool isReady() const { return m_store != nullptr; }
+    // When the worker tries again by itself after a failure, in ms from now;
+    // -1 if no retry is scheduled.
+    qint64 retryInMs() const { return m_retry.isActive() ? m_retry.remainingTime() : -1; }
 
 public slots:
     // Opens the store and, if sync is on and `firstCycle`, starts a cycle.
@@ -140,6 +149,7 @@ private:
     void accountAction(const QString &action, std::function<void(Report)> call,
                        bool renewed = false);
     void adoptApi(ApiClient *api);
+    QDateTime now() const;
     void finishSynced();
     int pendingCount() const;
     void beginCycle();

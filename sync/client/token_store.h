@@ -30,10 +30,11 @@ public:
 
     // `account` names the entry; one per device (data folder), so that
     // several installations on one machine keep their own sessions.
-    void read(const QString &account, Callback done);
-    void write(const QString &account, const QString &token, Callback done);
+    // Virtual so that tests can stand in a keychain that fails.
+    virtual void read(const QString &account, Callback done);
+    virtual void write(const QString &account, const QString &token, Callback done);
     // Removing an entry that does not exist succeeds.
-    void remove(const QString &account, Callback done);
+    virtual void remove(const QString &account, Callback done);
 
     static QString serviceName();
 };
