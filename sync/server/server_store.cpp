@@ -188,8 +188,8 @@ QSqlDatabase ServerStore::connection()
         // A bulk push dirties index pages all over the random-UUID primary
         // key. A 32 MiB page cache and a checkpoint every ~40 MiB of WAL
         // (not every 4 MiB) write each page out once per checkpoint rather
-        // than once per commit: a 100k push went from 5.3 s to 4.2 s. The
-        // WAL file is truncated back to 64 MiB after a checkpoint.
+        // than once per commit (docs/benchmarks.md, "Choices the numbers
+        // made"). The WAL file is truncated back to 64 MiB after a checkpoint.
         run(q, QStringLiteral("PRAGMA cache_size=-32768"));
         run(q, QStringLiteral("PRAGMA wal_autocheckpoint=10000"));
         run(q, QStringLiteral("PRAGMA journal_size_limit=67108864"));
@@ -217,8 +217,8 @@ QSqlQuery &ServerStore::cached(const QSqlDatabase &db, const QString &sql,
         }
     }
     // Reused, a PostgreSQL prepared statement falls back to a generic plan
-    // that got slower with every batch (a 20k push: 8.8 s instead of 3.3 s),
-    // so there it is prepared afresh and planned for its parameters.
+    // that got slower with every batch (docs/benchmarks.md), so there it is
+    // prepared afresh and planned for its parameters.
     if ((created || m_postgres) && !query->prepare(sql))
         unavailable(query->lastError());
     for (const QVariant &b : binds)
@@ -289,9 +289,10 @@ bool ServerStore::migrate(QString *error)
                              "ALTER TABLE records DROP CONSTRAINT IF EXISTS records_user_id_fkey")}
                        : QStringList{},
             // PostgreSQL keeps the record key's UUIDs as uuid, not text: 16-byte
-            // compares in the primary key instead of collated strings (inserting
-            // 1,000 records into 100k: 26 ms -> 19 ms). Every stored id is a
-            // UUID: the server makes user ids and validates record ids.
+            // compares in the primary key instead of collated strings, which
+            // inserts faster into a large table (docs/benchmarks.md). Every
+            // stored id is a UUID: the server makes user ids and validates
+            // record ids.
             m_postgres ? QStringList{QStringLiteral(
                              "ALTER TABLE records ALTER COLUMN user_id TYPE uuid USING "
                              "user_id::uuid, ALTER COLUMN id TYPE uuid USING id::uuid")}
