@@ -56,7 +56,7 @@ QString readPassword()
     }
 #endif
     QTextStream in(stdin);
-    const QString password = in.readLine();
+    QString password = in.readLine();
 #if defined(Q_OS_UNIX)
     if (terminal) {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
@@ -76,7 +76,7 @@ int addRecord(LocalStore &store, const QStringList &args)
 {
     if (args.size() < 2)
         return fail(QStringLiteral("usage: hale add KIND field=value ..."), Usage);
-    const QString kind = args.at(0);
+    const QString &kind = args.at(0);
     if (!SchemaRegistry::instance().kind(kind))
         return fail(QStringLiteral("unknown kind \"%1\"").arg(kind), Usage);
     // One CSV row through the CSV importer: the same parsing of numbers,

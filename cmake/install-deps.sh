@@ -5,11 +5,12 @@
 set -euo pipefail
 
 HALE_PACKAGES=(
-    build-essential cmake ninja-build ccache pkg-config clang-format
+    build-essential cmake ninja-build ccache pkg-config clang-format clang-tidy
     qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev
     qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev libxkbcommon-dev
     libhttp-parser-dev libsodium-dev libpq-dev openssl postgresql libqt6sql6-psql python3-yaml
     xvfb xauth dbus fonts-dejavu-core time librsvg2-bin qtkeychain-qt6-dev gnome-keyring
+    nodejs npm python3-jsonschema
 )
 # Only for building and checking the installers (installer/check-packages.sh).
 HALE_PACKAGING_PACKAGES=(
@@ -22,9 +23,15 @@ HALE_FUZZ_PACKAGES=(
 )
 
 hale_missing_packages() { # [extra packages...]
-    local pkg missing=()
+    local pkg missing=() provided
+    # What installed packages provide counts as there: a nodejs build that
+    # brings its own npm provides (and conflicts with) Debian's npm package.
+    provided=" $(dpkg-query -W -f='${db:Status-Abbrev}|${Provides}\n' 2>/dev/null |
+        awk -F'|' '$1 ~ /^ii/ && $2 != "" {print $2}' | tr ',' '\n' |
+        sed 's/([^)]*)//; s/[[:space:]]//g' | sort -u | tr '\n' ' ') "
     for pkg in "${HALE_PACKAGES[@]}" "$@"; do
-        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+        if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" &&
+            [[ "$provided" != *" $pkg "* ]]; then
             missing+=("$pkg")
         fi
     done

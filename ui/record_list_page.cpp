@@ -233,7 +233,7 @@ void RecordListPage::newEntry()
     const QString kind = m_model->kind().name;
     QString id;
     const bool saved = runEditor({}, [&](const QVariantMap &values) {
-        const WriteResult r = m_store->create(kind, values);
+        WriteResult r = m_store->create(kind, values);
         id = r.id;
         return r;
     });

@@ -51,9 +51,9 @@ std::optional<HlcStamp> HlcStamp::fromString(const QString &text)
 
 std::strong_ordering operator<=>(const HlcStamp &a, const HlcStamp &b)
 {
-    if (auto c = a.millis <=> b.millis; c != 0)
+    if (auto c = a.millis <=> b.millis; std::is_neq(c))
         return c;
-    if (auto c = a.counter <=> b.counter; c != 0)
+    if (auto c = a.counter <=> b.counter; std::is_neq(c))
         return c;
     const int byNode = a.node.compare(b.node);
     return byNode < 0 ? std::strong_ordering::less

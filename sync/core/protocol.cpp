@@ -115,7 +115,7 @@ std::optional<QList<DeviceDescription>> decodeDeviceList(const QJsonObject &body
     if (!devices.isArray())
         return std::nullopt;
     QList<DeviceDescription> list;
-    for (const QJsonValue &v : devices.toArray()) {
+    for (const QJsonValue v : devices.toArray()) {
         const QJsonObject d = v.toObject();
         if (!isUuid(text(d, "id")))
             return std::nullopt;

@@ -447,7 +447,7 @@ bool decodeAll(const QJsonValue &json, UnknownFields unknown, QList<RecordState>
 {
     if (!json.isUndefined() && !json.isArray())
         return fail(error, tr("Changes must be a list."));
-    for (const QJsonValue &item : json.toArray()) {
+    for (const QJsonValue item : json.toArray()) {
         auto state = decodeRecord(item, unknown, error);
         if (!state)
             return false;
@@ -540,7 +540,7 @@ std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFie
             return std::nullopt;
         }
     }
-    for (const QJsonValue &kind : json.value(QStringLiteral("kinds")).toArray()) {
+    for (const QJsonValue kind : json.value(QStringLiteral("kinds")).toArray()) {
         if (!SchemaRegistry::instance().kind(kind.toString())) {
             fail(error, tr("Unknown kind of record \"%1\".").arg(kind.toString().left(40)));
             return std::nullopt;
@@ -602,7 +602,7 @@ std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownF
                                                WireError *error)
 {
     SyncResponse response;
-    for (const QJsonValue &key : json.value(QStringLiteral("applied")).toArray())
+    for (const QJsonValue key : json.value(QStringLiteral("applied")).toArray())
         response.applied << key.toString();
     if (!readCursor(json.value(QStringLiteral("cursor")), &response.cursor, error) ||
         !decodeAll(json.value(QStringLiteral("merged")), unknown, &response.merged, error) ||

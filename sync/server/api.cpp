@@ -168,8 +168,8 @@ std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpRes
         return std::nullopt;
     }
     const auto claims = crypto::verifyJwt(
-        QString::fromLatin1(header.mid(qstrlen(sync::kBearerPrefix))), m_settings.signingSecret,
-        {QLatin1String(kAudience), m_settings.nowMs() / 1000});
+        QString::fromLatin1(header.mid(qsizetype(qstrlen(sync::kBearerPrefix)))),
+        m_settings.signingSecret, {QLatin1String(kAudience), m_settings.nowMs() / 1000});
     if (!claims) {
         *refusal = unauthorized(QStringLiteral("The access token is not valid; refresh it."));
         return std::nullopt;

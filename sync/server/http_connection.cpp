@@ -131,7 +131,7 @@ void HttpConnection::drained()
         QMetaObject::invokeMethod(this, &HttpConnection::readAvailable, Qt::QueuedConnection);
 }
 
-void HttpConnection::feed(QByteArray data)
+void HttpConnection::feed(const QByteArray &data)
 {
     if (data.isEmpty())
         return;

@@ -49,7 +49,7 @@ private:
     bool readingPaused() const;
     void sent(const QByteArray &bytes);
     void drained();
-    void feed(QByteArray data);
+    void feed(const QByteArray &data);
     bool countHeaderBytes(size_t length);
     void finishHeader();
     void refuse(int status, const QString &code, const QString &message);

@@ -132,7 +132,7 @@ void HttpServer::dispatch(HttpConnection *connection, const HttpRequest &request
     const Router::Match match = m_router->match(request.method, request.path);
     auto finish = [this, clock, method = request.method,
                    route = match.route ? match.route->pattern : QStringLiteral("(unmatched)")](
-                      QPointer<HttpConnection> target, const HttpResponse &response) {
+                      const QPointer<HttpConnection> &target, const HttpResponse &response) {
         if (target)
             target->respond(response);
         const double millis = double(clock.nsecsElapsed()) / 1e6;
