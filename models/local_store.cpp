@@ -303,7 +303,7 @@ QString LocalStore::setting(const QString &key, const QString &fallback) const
     q.addBindValue(key);
     if (!execPrepared(q) || !q.next())
         return fallback;
-    const QString value = q.value(0).toString();
+    QString value = q.value(0).toString();
     q.finish();
     return value;
 }

@@ -594,7 +594,7 @@ void SyncWorker::signOut()
         [finish](const ApiError &) { finish(); });
 }
 
-void SyncWorker::accountAction(const QString &action, std::function<void(Report)> call,
+void SyncWorker::accountAction(const QString &action, std::function<void(const Report &)> call,
                                bool renewed)
 {
     Report report = [this, action, call, renewed](const ApiError &error, const QString &message) {
@@ -613,7 +613,7 @@ void SyncWorker::accountAction(const QString &action, std::function<void(Report)
 
 void SyncWorker::deleteAccount()
 {
-    accountAction(QStringLiteral("delete-account"), [this](Report report) {
+    accountAction(QStringLiteral("delete-account"), [this](const Report &report) {
         m_api->deleteAccount([this, report](std::optional<bool>, const ApiError &error) {
             if (error.ok()) {
                 // Nothing of this account is left on the server; every
@@ -653,9 +653,9 @@ void SyncWorker::eraseFromServer(const QStringList &kinds)
     // One kind after another, reported once: the total, or the first failure.
     // The step holds itself only weakly (a strong self-reference would never
     // be freed); the request in flight holds it strongly.
-    auto eraseNext = std::make_shared<std::function<void(Report, qsizetype, int)>>();
-    *eraseNext = [this, kinds, weak = std::weak_ptr(eraseNext)](Report report, qsizetype index,
-                                                                int total) {
+    auto eraseNext = std::make_shared<std::function<void(const Report &, qsizetype, int)>>();
+    *eraseNext = [this, kinds, weak = std::weak_ptr(eraseNext)](const Report &report,
+                                                                qsizetype index, int total) {
         if (index == kinds.size())
             return report({}, tr("%n records erased from the server.", "", total));
         m_api->deleteKind(kinds.at(index), [report, index, total, self = weak.lock()](
@@ -666,12 +666,12 @@ void SyncWorker::eraseFromServer(const QStringList &kinds)
         });
     };
     accountAction(QStringLiteral("erase"),
-                  [eraseNext](Report report) { (*eraseNext)(report, 0, 0); });
+                  [eraseNext](const Report &report) { (*eraseNext)(report, 0, 0); });
 }
 
 void SyncWorker::refreshDevices()
 {
-    accountAction(QStringLiteral("devices"), [this](Report report) {
+    accountAction(QStringLiteral("devices"), [this](const Report &report) {
         m_api->devices(
             [this, report](std::optional<QList<DeviceDescription>> devices, const ApiError &error) {
                 if (devices)
@@ -683,7 +683,7 @@ void SyncWorker::refreshDevices()
 
 void SyncWorker::renameDevice(const QString &deviceId, const QString &name)
 {
-    accountAction(QStringLiteral("rename-device"), [this, deviceId, name](Report report) {
+    accountAction(QStringLiteral("rename-device"), [this, deviceId, name](const Report &report) {
         m_api->renameDevice(deviceId, name,
                             [this, report](std::optional<bool>, const ApiError &error) {
                                 report(error, {});
@@ -695,7 +695,7 @@ void SyncWorker::renameDevice(const QString &deviceId, const QString &name)
 
 void SyncWorker::revokeDevice(const QString &deviceId)
 {
-    accountAction(QStringLiteral("revoke-device"), [this, deviceId](Report report) {
+    accountAction(QStringLiteral("revoke-device"), [this, deviceId](const Report &report) {
         m_api->revokeDevice(deviceId, [this, report](std::optional<bool>, const ApiError &error) {
             report(error, {});
             if (error.ok())

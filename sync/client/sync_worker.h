@@ -146,7 +146,7 @@ private:
     void authenticate(bool signUp, const QString &serverUrl, const QString &email,
                       const QString &password);
     void adoptSession(const AuthTokens &tokens, const QString &email);
-    void accountAction(const QString &action, std::function<void(Report)> call,
+    void accountAction(const QString &action, std::function<void(const Report &)> call,
                        bool renewed = false);
     void adoptApi(ApiClient *api);
     QDateTime now() const;

@@ -88,6 +88,14 @@ struct Rig
         return {200, encodeSyncResponseJson(response, {}), {}, false};
     }
 
+    // Every sync request gets `answer`; the other routes are served as usual.
+    void answerSyncWith(const FakeAnswer &answer)
+    {
+        handler = [this, answer](const FakeRequest &r) {
+            return r.path == QLatin1String(route::kSync) ? answer : serve(r);
+        };
+    }
+
     QList<qsizetype> pushedBatchSizes() const
     {
         QList<qsizetype> sizes;
@@ -209,12 +217,8 @@ private slots:
     {
         Rig rig;
         QVERIFY(rig.setUp(1));
-        rig.handler = [&rig](const FakeRequest &r) {
-            if (r.path == QLatin1String(route::kSync))
-                return FakeAnswer::error(426, errorcode::kUpgradeRequired,
-                                         QStringLiteral("Please update Hale."));
-            return rig.serve(r);
-        };
+        rig.answerSyncWith(FakeAnswer::error(426, errorcode::kUpgradeRequired,
+                                             QStringLiteral("Please update Hale.")));
         QVERIFY(rig.runCycle());
         QCOMPARE(rig.worker->status().state, SyncState::Error);
         QCOMPARE(rig.worker->status().message, QStringLiteral("Please update Hale."));
@@ -241,14 +245,10 @@ private slots:
         // The backoff alone would wait at most 10 ms. (The timer runs while
         // the test checks it: half a second of slack.)
         QVERIFY(rig.setUp(1, withBackoff(1, 10)));
-        rig.handler = [&rig, status, retryAfter](const FakeRequest &r) {
-            if (r.path != QLatin1String(route::kSync))
-                return rig.serve(r);
-            FakeAnswer a =
-                FakeAnswer::error(status, errorcode::kRateLimited, QStringLiteral("Wait."));
-            a.headers.append({kRetryAfterHeader, QByteArray::number(retryAfter)});
-            return a;
-        };
+        FakeAnswer wait =
+            FakeAnswer::error(status, errorcode::kRateLimited, QStringLiteral("Wait."));
+        wait.headers.append({kRetryAfterHeader, QByteArray::number(retryAfter)});
+        rig.answerSyncWith(wait);
         QVERIFY(rig.runCycle());
         QCOMPARE(int(rig.worker->status().state), state);
         QVERIFY2(rig.worker->retryInMs() >= retryAfter * 1000 - 500,
@@ -282,12 +282,8 @@ private slots:
     {
         Rig rig;
         QVERIFY(rig.setUp(1));
-        rig.handler = [&rig](const FakeRequest &r) {
-            if (r.path == QLatin1String(route::kSync))
-                return FakeAnswer::error(401, errorcode::kUnauthorized,
-                                         QStringLiteral("This device was signed out."));
-            return rig.serve(r);
-        };
+        rig.answerSyncWith(FakeAnswer::error(401, errorcode::kUnauthorized,
+                                             QStringLiteral("This device was signed out.")));
         QVERIFY(rig.runCycle());
         QCOMPARE(rig.worker->status().state, SyncState::SignInNeeded);
         QCOMPARE(rig.refreshes, 2);
