@@ -11,12 +11,20 @@ shift
 if [ $# -gt 0 ]; then
     files=("$@")
 else
-    mapfile -t files < <(cd "$root" && git ls-files 'app/*.cpp' 'models/*.cpp' 'sync/*.cpp' 'ui/*.cpp')
+    mapfile -t files < <(cd "$root" && git ls-files 'app/*.cpp' 'models/*.cpp' 'sync/*.cpp' 'ui/*.cpp' |
+        sed "s|^|$root/|")
 fi
 [ "${#files[@]}" -gt 0 ] || { echo "no sources to check" >&2; exit 1; }
+# Each file as an exact pattern; one the build does not compile would match
+# nothing and pass unchecked, so it is refused.
 patterns=()
 for f in "${files[@]}"; do
-    patterns+=("^$root/${f#"$root"/}\$")
+    abs=$(realpath -m "$f")
+    if ! grep -qF "\"file\": \"$abs\"" "$build/compile_commands.json"; then
+        echo "run-clang-tidy: $f is not a source of $build" >&2
+        exit 1
+    fi
+    patterns+=("^$(printf '%s' "$abs" | sed 's/[][\.^$*+?(){}|]/\\&/g')\$")
 done
 cd "$root"
 run-clang-tidy -quiet -p "$build" -j "$(nproc)" "${patterns[@]}" >"$build/clang-tidy.log" 2>&1 || {

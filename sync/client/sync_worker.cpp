@@ -29,8 +29,6 @@ const QString kKeychainFailure = QStringLiteral("keychain");
 
 } // namespace
 
-const QString kCursorAhead = QStringLiteral("cursor_ahead");
-
 // The state of the running cycle.
 struct SyncWorker::Cycle
 {
@@ -333,8 +331,8 @@ void SyncWorker::exchange()
                 return withAccess([this] { exchange(); },
                                   [this](const ApiError &e) { handleFailure(e); });
             }
-            if (error.kind == ApiError::Kind::Conflict && error.code == kCursorAhead &&
-                !m_cycle->startedOver) {
+            if (error.kind == ApiError::Kind::Conflict &&
+                error.code == QLatin1String(errorcode::kCursorAhead) && !m_cycle->startedOver) {
                 // The server was restored from an older copy: it lacks what
                 // this device sent since, and numbers new changes below our
                 // cursor. Send everything again and pull from the start.

@@ -1,7 +1,6 @@
 #include "sync/core/protocol.h"
 
 #include <QJsonArray>
-#include <QUrl>
 #include <QUuid>
 
 namespace hale::sync {
@@ -23,7 +22,7 @@ bool isUuid(const QString &id)
 QString routePath(const char *route, const QString &segment)
 {
     QString path = QLatin1String(route);
-    path.replace(QLatin1String("{}"), QString::fromLatin1(QUrl::toPercentEncoding(segment)));
+    path.replace(QLatin1String("{}"), segment);
     return path;
 }
 
@@ -159,12 +158,12 @@ QJsonObject encodeError(const ErrorBody &e)
 
 std::optional<ErrorBody> decodeError(const QJsonObject &body)
 {
-    const QJsonObject error = body.value(QStringLiteral("error")).toObject();
-    ErrorBody e{text(error, "code"), text(error, "message"),
-                error.value(QStringLiteral("details")).toObject()};
-    if (e.code.isEmpty())
+    const QJsonValue value = body.value(QStringLiteral("error"));
+    if (!value.isObject())
         return std::nullopt;
-    return e;
+    const QJsonObject error = value.toObject();
+    return ErrorBody{text(error, "code"), text(error, "message"),
+                     error.value(QStringLiteral("details")).toObject()};
 }
 
 } // namespace hale::sync

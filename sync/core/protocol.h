@@ -25,6 +25,10 @@ inline constexpr char kWwwAuthenticateHeader[] = "WWW-Authenticate";
 // The routes, below the server's base URL; "{}" stands for one path segment
 // (routePath fills it in).
 namespace route {
+inline constexpr char kHealth[] = "/healthz";
+inline constexpr char kReady[] = "/readyz";
+inline constexpr char kMetrics[] = "/metrics";
+inline constexpr char kInfo[] = "/api/v1/info";
 inline constexpr char kRegister[] = "/api/v1/auth/register";
 inline constexpr char kLogin[] = "/api/v1/auth/login";
 inline constexpr char kRefresh[] = "/api/v1/auth/refresh";
@@ -36,6 +40,8 @@ inline constexpr char kAccount[] = "/api/v1/account";
 inline constexpr char kAccountExport[] = "/api/v1/account/export";
 inline constexpr char kKindData[] = "/api/v1/data/{}";
 } // namespace route
+// A route with its "{}" filled in. The segment is a UUID or a kind name,
+// which need no escaping; QUrl encodes the path as a whole.
 QString routePath(const char *route, const QString &segment = {});
 
 // The machine-readable codes of error bodies ({"error": {"code": ...}}).
@@ -49,6 +55,13 @@ inline constexpr char kUpgradeRequired[] = "upgrade_required";
 inline constexpr char kRateLimited[] = "rate_limited";
 inline constexpr char kUnavailable[] = "unavailable";
 inline constexpr char kInternal[] = "internal";
+// Refusals of the HTTP layer, before a route sees the request.
+inline constexpr char kRequestTimeout[] = "request_timeout";
+inline constexpr char kBodyTooLarge[] = "body_too_large";
+inline constexpr char kHeadersTooLarge[] = "headers_too_large";
+inline constexpr char kMalformedHttp[] = "malformed_http";
+inline constexpr char kBusy[] = "busy";
+inline constexpr char kMethodNotAllowed[] = "method_not_allowed";
 } // namespace errorcode
 
 // A device as a sign-up or sign-in names it, and as the device list shows it.
@@ -120,7 +133,8 @@ struct ErrorBody
     QString field() const { return details.value(QStringLiteral("field")).toString(); }
 };
 QJsonObject encodeError(const ErrorBody &error);
-// Empty if the body is not an error body.
+// Empty if the body has no "error" object (code and message may be empty:
+// a proxy's or an older server's answer still shows what it says).
 std::optional<ErrorBody> decodeError(const QJsonObject &body);
 
 } // namespace hale::sync

@@ -135,7 +135,7 @@ void Api::addRoutes(Router &router)
         [this](const HttpRequest &r, P p) { return deleteKind(r, p.first()); });
     // Readiness, for load balancers: whether the database answers. (/healthz
     // is liveness: the process serves, whatever its database does.)
-    router.add("GET", QStringLiteral("/readyz"), [this](const HttpRequest &, P) {
+    router.add("GET", QLatin1String(sync::route::kReady), [this](const HttpRequest &, P) {
         if (m_store->ping())
             return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ready")},
                                             {QStringLiteral("database"), QStringLiteral("ok")}});

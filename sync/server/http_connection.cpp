@@ -1,5 +1,7 @@
 #include "sync/server/http_connection.h"
 
+#include "sync/core/protocol.h"
+
 #include <QCoreApplication>
 #include <QSslSocket>
 #include <QTcpSocket>
@@ -97,7 +99,7 @@ void HttpConnection::timedOut()
         m_socket->disconnectFromHost();
         return;
     }
-    refuse(408, QStringLiteral("request_timeout"),
+    refuse(408, QLatin1String(sync::errorcode::kRequestTimeout),
            QStringLiteral("The request did not arrive in time."));
 }
 
@@ -145,15 +147,15 @@ void HttpConnection::feed(const QByteArray &data)
     }
     if (error != HPE_OK) {
         if (m_refusal == 413)
-            refuse(413, QStringLiteral("body_too_large"),
+            refuse(413, QLatin1String(sync::errorcode::kBodyTooLarge),
                    QStringLiteral("The request body is larger than %1 bytes.")
                        .arg(m_limits.maxBodyBytes));
         else if (m_refusal == 431 || error == HPE_HEADER_OVERFLOW)
-            refuse(431, QStringLiteral("headers_too_large"),
+            refuse(431, QLatin1String(sync::errorcode::kHeadersTooLarge),
                    QStringLiteral("The request headers are larger than %1 bytes.")
                        .arg(m_limits.maxHeaderBytes));
         else
-            refuse(400, QStringLiteral("malformed_http"),
+            refuse(400, QLatin1String(sync::errorcode::kMalformedHttp),
                    QStringLiteral("The request is not valid HTTP/1.1."));
     }
 }

@@ -1,5 +1,6 @@
 #include "sync/server/http_server.h"
 
+#include "sync/core/protocol.h"
 #include "sync/server/http_connection.h"
 
 #include <QDateTime>
@@ -100,7 +101,7 @@ void HttpServer::incomingConnection(qintptr handle)
         // Answered and closed at once: a full server stays responsive, and
         // a client that does not read the answer does not keep the socket.
         socket->setParent(this);
-        socket->write(HttpResponse::error(503, QStringLiteral("busy"),
+        socket->write(HttpResponse::error(503, QLatin1String(sync::errorcode::kBusy),
                                           QStringLiteral("Too many open connections."))
                           .serialize(false));
         socket->disconnectFromHost();
@@ -151,9 +152,9 @@ void HttpServer::dispatch(HttpConnection *connection, const HttpRequest &request
     if (!match.route) {
         HttpResponse response =
             match.allowed.isEmpty()
-                ? HttpResponse::error(404, QStringLiteral("not_found"),
+                ? HttpResponse::error(404, QLatin1String(sync::errorcode::kNotFound),
                                       QStringLiteral("There is nothing at this address."))
-                : HttpResponse::error(405, QStringLiteral("method_not_allowed"),
+                : HttpResponse::error(405, QLatin1String(sync::errorcode::kMethodNotAllowed),
                                       QStringLiteral("This address does not take %1.")
                                           .arg(QString::fromLatin1(request.method)));
         if (!match.allowed.isEmpty())
@@ -169,7 +170,7 @@ void HttpServer::dispatch(HttpConnection *connection, const HttpRequest &request
             response = route->handler(request, params);
         } catch (const std::exception &e) {
             qCCritical(lcHttp) << "handler failed:" << e.what();
-            response = HttpResponse::error(500, QStringLiteral("internal"),
+            response = HttpResponse::error(500, QLatin1String(sync::errorcode::kInternal),
                                            QStringLiteral("The server failed to answer."));
         }
         QMetaObject::invokeMethod(

@@ -1,5 +1,7 @@
 #include "sync/server/metrics.h"
 
+#include "sync/core/protocol.h"
+
 #include <QMutexLocker>
 #include <QStringList>
 
@@ -11,7 +13,7 @@ void Metrics::recordRequest(const QByteArray &method, const QString &route, int 
     QMutexLocker lock(&m_mutex);
     ++m_requests[QString::fromLatin1(method) + QLatin1Char('\t') + route + QLatin1Char('\t') +
                  QString::number(status)];
-    if (route == QLatin1String("/api/v1/sync")) {
+    if (route == QLatin1String(sync::route::kSync)) {
         ++m_syncCount;
         m_syncSumMs += millis;
         for (size_t i = 0; i < kBucketsMs.size(); ++i) {

@@ -1,5 +1,6 @@
 // hale-server: the sync service. With no arguments it serves on
 // 127.0.0.1:8787 with its data in the per-user data folder.
+#include "sync/core/protocol.h"
 #include "sync/core/schema.h"
 #include "sync/core/wire.h"
 #include "sync/server/api.h"
@@ -21,16 +22,19 @@ namespace {
 
 void addRoutes(Router &router)
 {
-    router.add("GET", QStringLiteral("/healthz"), [](const HttpRequest &, const QStringList &) {
-        return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
-    });
-    router.add("GET", QStringLiteral("/api/v1/info"), [](const HttpRequest &, const QStringList &) {
-        return HttpResponse::json(
-            200, {{QStringLiteral("server_version"), QStringLiteral(HALE_VERSION)},
-                  {QStringLiteral("protocol_version"), hale::sync::kProtocolVersion},
-                  {QStringLiteral("min_protocol_version"), hale::sync::kProtocolVersion},
-                  {QStringLiteral("schema_version"), hale::SchemaRegistry::kVersion}});
-    });
+    router.add(
+        "GET", QLatin1String(hale::sync::route::kHealth),
+        [](const HttpRequest &, const QStringList &) {
+            return HttpResponse::json(200, {{QStringLiteral("status"), QStringLiteral("ok")}});
+        });
+    router.add("GET", QLatin1String(hale::sync::route::kInfo),
+               [](const HttpRequest &, const QStringList &) {
+                   return HttpResponse::json(
+                       200, {{QStringLiteral("server_version"), QStringLiteral(HALE_VERSION)},
+                             {QStringLiteral("protocol_version"), hale::sync::kProtocolVersion},
+                             {QStringLiteral("min_protocol_version"), hale::sync::kProtocolVersion},
+                             {QStringLiteral("schema_version"), hale::SchemaRegistry::kVersion}});
+               });
 }
 
 } // namespace
@@ -52,7 +56,7 @@ int main(int argc, char **argv)
         Router router;
         addRoutes(router);
         Api(nullptr, {}).addRoutes(router);
-        router.add("GET", QStringLiteral("/metrics"), {});
+        router.add("GET", QLatin1String(hale::sync::route::kMetrics), {});
         for (const Router::Route &route : router.routes())
             std::printf("%s %s\n", route.method.constData(), qPrintable(route.pattern));
         return 0;
@@ -81,7 +85,7 @@ int main(int argc, char **argv)
     Router router;
     addRoutes(router);
     api.addRoutes(router);
-    router.add("GET", QStringLiteral("/metrics"),
+    router.add("GET", QLatin1String(hale::sync::route::kMetrics),
                [&metrics](const HttpRequest &, const QStringList &) {
                    HttpResponse r;
                    r.body = metrics.render();

@@ -82,6 +82,25 @@ private slots:
         // above, and an error for each refusal.
         QVERIFY(decoded >= 12 + 60);
     }
+
+    void routesAreFilledIn()
+    {
+        const QString id = QStringLiteral("0b8e7a52-5f0c-4a43-8f7e-3a1d2c4b5e6f");
+        QCOMPARE(routePath(route::kDevice, id), QStringLiteral("/api/v1/devices/") + id);
+        QCOMPARE(routePath(route::kKindData, QStringLiteral("meal")),
+                 QStringLiteral("/api/v1/data/meal"));
+        QCOMPARE(routePath(route::kSync), QStringLiteral("/api/v1/sync"));
+    }
+
+    void anErrorBodyWithoutACodeStillCarriesItsMessage()
+    {
+        const auto error =
+            decodeError({{QStringLiteral("error"),
+                          QJsonObject{{QStringLiteral("message"), QStringLiteral("Down.")}}}});
+        QVERIFY(error);
+        QCOMPARE(error->message, QStringLiteral("Down."));
+        QVERIFY(!decodeError({{QStringLiteral("status"), QStringLiteral("ok")}}));
+    }
 };
 
 QTEST_GUILESS_MAIN(TestProtocolExamples)

@@ -183,7 +183,8 @@ private slots:
         rig.handler = [&rig](const FakeRequest &r) {
             if (r.path == QLatin1String(route::kSync) &&
                 r.body.value(QStringLiteral("changes")).toArray().size() > 2)
-                return FakeAnswer::error(413, "too_large", QStringLiteral("Too large."));
+                return FakeAnswer::error(413, errorcode::kBodyTooLarge,
+                                         QStringLiteral("Too large."));
             return rig.serve(r);
         };
         QVERIFY(rig.runCycle());
@@ -203,7 +204,8 @@ private slots:
         rig.handler = [&rig, big](const FakeRequest &r) {
             const QString body = QString::fromUtf8(QJsonDocument(r.body).toJson());
             if (r.path == QLatin1String(route::kSync) && body.contains(big))
-                return FakeAnswer::error(413, "too_large", QStringLiteral("Too large."));
+                return FakeAnswer::error(413, errorcode::kBodyTooLarge,
+                                         QStringLiteral("Too large."));
             return rig.serve(r);
         };
         QVERIFY(rig.runCycle());
@@ -222,8 +224,7 @@ private slots:
         QVERIFY(rig.runCycle());
         QCOMPARE(rig.worker->status().state, SyncState::Error);
         QCOMPARE(rig.worker->status().message, QStringLiteral("Please update Hale."));
-        QCOMPARE(rig.worker->retryInMs(), -1);
-        QTest::qWait(50);
+        QCOMPARE(rig.worker->retryInMs(), -1); // nothing will try again by itself
         QCOMPARE(rig.server->requestsTo(route::kSync).size(), 1);
         QCOMPARE(rig.localCount("pending"), 1); // kept for an updated app
     }
@@ -232,21 +233,24 @@ private slots:
     {
         QTest::addColumn<int>("status");
         QTest::addColumn<int>("retryAfter");
+        QTest::addColumn<QByteArray>("code");
         QTest::addColumn<int>("state");
-        QTest::newRow("429") << 429 << 120 << int(SyncState::Error);
-        QTest::newRow("503") << 503 << 3 << int(SyncState::Unavailable);
+        QTest::newRow("429") << 429 << 120 << QByteArray(errorcode::kRateLimited)
+                             << int(SyncState::Error);
+        QTest::newRow("503") << 503 << 3 << QByteArray(errorcode::kUnavailable)
+                             << int(SyncState::Unavailable);
     }
     void retryAfterIsAFloorOnTheBackoff()
     {
         QFETCH(int, status);
         QFETCH(int, retryAfter);
+        QFETCH(QByteArray, code);
         QFETCH(int, state);
         Rig rig;
         // The backoff alone would wait at most 10 ms. (The timer runs while
         // the test checks it: half a second of slack.)
         QVERIFY(rig.setUp(1, withBackoff(1, 10)));
-        FakeAnswer wait =
-            FakeAnswer::error(status, errorcode::kRateLimited, QStringLiteral("Wait."));
+        FakeAnswer wait = FakeAnswer::error(status, code.constData(), QStringLiteral("Wait."));
         wait.headers.append({kRetryAfterHeader, QByteArray::number(retryAfter)});
         rig.answerSyncWith(wait);
         QVERIFY(rig.runCycle());
