@@ -182,11 +182,25 @@ public:
                          });
     }
 
-    // The first cycle's outcome, as the exit status.
+    // The first cycle's outcome, as the exit status. A server that asks to
+    // be asked again later (429, 503 with Retry-After) is waited for, as the
+    // app does, up to kMaxWaitSeconds in all.
     int awaitCycle()
     {
-        await(m_cycle);
-        return exitFor(m_cycle->first, m_cycle->second);
+        int waited = 0;
+        for (;;) {
+            await(m_cycle);
+            const sync::SyncStatus s = worker.status();
+            const qint64 retryMs = worker.retryInMs();
+            if (m_cycle->first || s.retryAfterSeconds <= 0 || retryMs < 0 ||
+                waited + retryMs / 1000 > kMaxWaitSeconds)
+                return exitFor(m_cycle->first, m_cycle->second);
+            fail(QStringLiteral("%1 Trying again in %2 s.")
+                     .arg(m_cycle->second)
+                     .arg((retryMs + 999) / 1000));
+            waited += int((retryMs + 999) / 1000);
+            m_cycle.reset(); // the worker's retry timer starts the next cycle
+        }
     }
 
     std::pair<bool, QString> awaitAction()
@@ -199,6 +213,7 @@ public:
 
 private:
     using Outcome = std::optional<std::pair<bool, QString>>;
+    static constexpr int kMaxWaitSeconds = 15 * 60;
 
     static void await(const Outcome &outcome)
     {

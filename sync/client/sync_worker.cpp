@@ -230,6 +230,7 @@ void SyncWorker::beginCycle()
     m_status.message.clear();
     m_status.pushed = 0;
     m_status.pulled = 0;
+    m_status.retryAfterSeconds = 0;
     m_status.pending = pendingCount();
     publish();
     withAccess([this] { exchange(); }, [this](const ApiError &e) { handleFailure(e); });
@@ -446,6 +447,7 @@ void SyncWorker::handleFailure(const ApiError &error)
                             tr("Without it this device cannot keep its sign-in, so it does not "
                                "sync; it tries again later."));
     }
+    m_status.retryAfterSeconds = error.retryAfterSeconds;
     const qint64 wait = m_backoff.nextDelayMs(qint64(error.retryAfterSeconds) * 1000);
     m_retry.start(int(std::min<qint64>(wait, std::numeric_limits<int>::max())));
     qCInfo(lcSync) << "sync failed:" << error.message << "- next try in" << wait << "ms";

@@ -44,6 +44,7 @@ struct SyncStatus
     QString account;      // the email signed in, if any
     qint64 bytesSent = 0; // request and response bodies since start
     qint64 bytesReceived = 0;
+    int retryAfterSeconds = 0; // the wait the server asked for (429, 503) at the last failure
 };
 
 // The keys of the device settings the worker keeps in the local database.

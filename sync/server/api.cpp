@@ -15,6 +15,8 @@ namespace {
 
 constexpr int kMinPasswordLength = 8;
 constexpr int kMaxPasswordLength = 1024;
+// A push of at least this many records is part of a transfer in progress.
+constexpr int kTransferBatch = 100;
 
 namespace code = sync::errorcode;
 
@@ -101,6 +103,7 @@ HttpResponse tooManyRequests(int retryAfter)
 
 Api::Api(ServerStore *store, Settings settings)
     : m_store(store), m_settings(std::move(settings)), m_perUser(m_settings.requestsPerMinute),
+      m_transfersPerUser(m_settings.requestsPerMinute * m_settings.transferRequestsFactor),
       m_signInsPerAccount(m_settings.signInsPerMinute),
       m_signInsPerAddress(m_settings.signInsPerMinute * 3)
 {
@@ -156,7 +159,17 @@ std::optional<HttpResponse> Api::checkProtocol(const HttpRequest &request) const
         {{QStringLiteral("min_protocol_version"), sync::kProtocolVersion}});
 }
 
-std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpResponse *refusal)
+std::optional<HttpResponse> Api::admit(const QString &userId, bool continuesTransfer)
+{
+    int retryAfter = 0;
+    RateLimiter &limit = continuesTransfer ? m_transfersPerUser : m_perUser;
+    if (!limit.take(userId, m_settings.nowMs(), &retryAfter))
+        return tooManyRequests(retryAfter);
+    return std::nullopt;
+}
+
+std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpResponse *refusal,
+                                             bool countLater)
 {
     if (auto tooOld = checkProtocol(request)) {
         *refusal = *tooOld;
@@ -178,10 +191,11 @@ std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpRes
                   claims->value(QStringLiteral("dev")).toString()};
     // Tokens from before sessions were numbered carry none: session 0.
     const qint64 session = claims->value(QStringLiteral("ses")).toInteger();
-    int retryAfter = 0;
-    if (!m_perUser.take(caller.userId, m_settings.nowMs(), &retryAfter)) {
-        *refusal = tooManyRequests(retryAfter);
-        return std::nullopt;
+    if (!countLater) {
+        if (auto limited = admit(caller.userId, false)) {
+            *refusal = *limited;
+            return std::nullopt;
+        }
     }
     // A revoked device's token stops working at once, not when it expires,
     // and stays dead when the device signs in again (a new session).
@@ -383,11 +397,18 @@ HttpResponse Api::revokeDevice(const HttpRequest &request, const QString &device
 HttpResponse Api::sync(const HttpRequest &request)
 {
     HttpResponse refusal;
-    const auto caller = authenticate(request, &refusal);
+    const auto caller = authenticate(request, &refusal, true);
     if (!caller)
         return refusal;
     sync::WireError error;
     const auto json = sync::parseObject(request.body, &error);
+    // Counted once its cursor tells whether it continues a transfer, and
+    // before the records in it are checked.
+    const QString device = caller->userId + QLatin1Char('/') + caller->deviceId;
+    const qint64 cursor = json ? json->value(QStringLiteral("cursor")).toInteger(-1) : -1;
+    if (auto limited =
+            admit(caller->userId, m_transfers.continues(device, cursor, m_settings.nowMs())))
+        return *limited;
     const auto syncRequest =
         json ? sync::decodeSyncRequest(*json, sync::UnknownFields::Refuse, &error) : std::nullopt;
     if (!syncRequest)
@@ -415,6 +436,9 @@ HttpResponse Api::sync(const HttpRequest &request)
     case ServerStore::SyncOutcome::Ok:
         break;
     }
+    // More pages behind this one, or a large batch pushed (more may follow).
+    if (response.hasMore || syncRequest->changes.size() >= kTransferBatch)
+        m_transfers.expect(device, response.cursor, m_settings.nowMs());
     return HttpResponse::json(200, sync::encodeSyncResponseJson(response, changes));
 }
 

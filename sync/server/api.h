@@ -4,6 +4,7 @@
 #include "sync/server/rate_limiter.h"
 #include "sync/server/router.h"
 #include "sync/server/server_store.h"
+#include "sync/server/transfer_tracker.h"
 
 #include <functional>
 
@@ -22,7 +23,11 @@ public:
         qint64 maxClockSkewMs = 5 * 60 * 1000; // stamps further ahead are refused
         std::function<qint64()> nowMs;         // injectable for tests
         int requestsPerMinute = 100;           // per user
-        int signInsPerMinute = 10;             // per account, and 3x that per address
+        // The requests that continue a transfer in progress (TransferTracker)
+        // are counted apart, at this many times requestsPerMinute: enough
+        // for 3,000 pages of 1,000 records a minute, still a bound.
+        int transferRequestsFactor = 30;
+        int signInsPerMinute = 10; // per account, and 3x that per address
     };
 
     Api(ServerStore *store, Settings settings);
@@ -42,7 +47,12 @@ private:
     // The body of a sign-up or sign-in, after the protocol check and throttling.
     std::optional<sync::Credentials> readCredentials(const HttpRequest &request,
                                                      HttpResponse *refusal);
-    std::optional<Caller> authenticate(const HttpRequest &request, HttpResponse *refusal);
+    // Checks the protocol version, the access token and the session; counts
+    // the request against the user's rate limit unless `countLater` (the
+    // route then calls admit() once it knows what the request is).
+    std::optional<Caller> authenticate(const HttpRequest &request, HttpResponse *refusal,
+                                       bool countLater = false);
+    std::optional<HttpResponse> admit(const QString &userId, bool continuesTransfer);
     // A new random refresh token (in `token`) and what the store keeps of it.
     NewRefreshToken newRefreshToken(QString *token) const;
     HttpResponse tokenResponse(int status, const QString &userId, const QString &deviceId,
@@ -64,6 +74,8 @@ private:
     ServerStore *m_store;
     Settings m_settings;
     RateLimiter m_perUser;
+    RateLimiter m_transfersPerUser;
+    TransferTracker m_transfers;
     RateLimiter m_signInsPerAccount;
     RateLimiter m_signInsPerAddress;
     // Checked when a sign-in names no account, so that it costs what a

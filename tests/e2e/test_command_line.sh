@@ -98,5 +98,43 @@ for kind in metric meal exercise medication dose journal; do
 done
 check "4000 entries in all" test "$(for k in metric meal exercise medication dose journal; do "$hale" --data-dir f list "$k"; done | wc -l)" = 4000
 
+# A busy server's 429 with Retry-After is waited out, as the app does. A
+# second server with a bucket of 60 requests a minute (Retry-After 1 s once
+# empty); another device of the account empties it first.
+kill "$server_pid"; wait "$server_pid" 2>/dev/null || true; server_pid=""
+printf '[rate_limit]\nrequests_per_minute = 60\n' > busy.ini
+: > server.out
+"$server_bin" --listen 127.0.0.1:0 --data-dir busy --config busy.ini >> server.out 2> server.err &
+server_pid=$!
+for _ in $(seq 100); do
+    port=$(sed -n 's/.*listening on http:\/\/127.0.0.1:\([0-9]*\).*/\1/p' server.out)
+    [ -n "$port" ] && break
+    sleep 0.1
+done
+url="http://127.0.0.1:$port"
+check "signup (device g)" test "$(status "$hale" --data-dir g account signup --server "$url" --email busy@example.org)" = 0
+"$hale" --data-dir g add metric recorded_at=2026-11-22T08:00:00Z weight=70 > /dev/null
+python3 - "$url" <<'PY'
+import json, sys, urllib.error, urllib.request, uuid
+url = sys.argv[1]
+def call(method, path, body=None, token=None):
+    request = urllib.request.Request(url + path, method=method,
+        data=json.dumps(body).encode() if body is not None else None,
+        headers={"Content-Type": "application/json", "Hale-Protocol": "1",
+                 **({"Authorization": "Bearer " + token} if token else {})})
+    try:
+        return urllib.request.urlopen(request).status
+    except urllib.error.HTTPError as e:
+        return e.code
+login = json.load(urllib.request.urlopen(urllib.request.Request(url + "/api/v1/auth/login",
+    data=json.dumps({"email": "busy@example.org", "password": "correct horse battery",
+                     "device": {"id": str(uuid.uuid4()), "name": "script", "platform": "test"}}).encode(),
+    headers={"Content-Type": "application/json", "Hale-Protocol": "1"})))
+statuses = [call("GET", "/api/v1/devices", token=login["access_token"]) for _ in range(70)]
+assert 429 in statuses, statuses
+PY
+check "sync waits out the server's Retry-After" test "$(status "$hale" --data-dir g sync)" = 0
+check "and says it is waiting" grep -q "Trying again in" err.txt
+
 echo "$failures failed"
 [ "$failures" -eq 0 ]

@@ -530,6 +530,52 @@ private slots:
         // Another user is not affected.
         QCOMPARE(api.call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), bob).status, 200);
     }
+
+    // The pages of a transfer in progress are not abuse: with a bucket of 5
+    // requests a minute, a device pushes 300 records in batches of 100 and
+    // another pulls them in 30 pages, each without a 429. Requests that do
+    // not continue a transfer are still counted as before.
+    void thePagesOfATransferInProgressAreCountedApart()
+    {
+        ServerProcess server(QStringLiteral("[rate_limit]\nrequests_per_minute=5\n"));
+        QVERIFY(server.started());
+        RawApi api(server.baseUrl());
+        const QString email = QStringLiteral("cat@example.org");
+        const RawApi::Reply signedUp = api.account(email, RawApi::device(QStringLiteral("a")));
+        const QString a = tokenOf(signedUp);
+        const QString node = signedUp.body.value(QStringLiteral("device_id")).toString();
+        qint64 cursor = 0;
+        for (int batch = 0; batch < 3; ++batch) {
+            QList<RecordState> changes;
+            for (int i = 0; i < 100; ++i)
+                changes.append(metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 70 + i,
+                                      stampAt(kNow - 1000 + batch, node)));
+            const RawApi::Reply pushed =
+                api.call("POST", QStringLiteral("/api/v1/sync"), syncBody(cursor, changes), a);
+            QCOMPARE(pushed.status, 200);
+            cursor = decoded(pushed).cursor;
+        }
+        const QString b = tokenOf(api.account(email, RawApi::device(QStringLiteral("b")), false));
+        cursor = 0;
+        int pages = 0;
+        bool more = true;
+        while (more) {
+            const RawApi::Reply page =
+                api.call("POST", QStringLiteral("/api/v1/sync"), syncBody(cursor, {}, 10), b);
+            QCOMPARE(page.status, 200);
+            cursor = decoded(page).cursor;
+            more = decoded(page).hasMore;
+            QVERIFY(++pages <= 31);
+        }
+        QCOMPARE(pages, 30);
+        // Starting over is not a continuation: the ordinary bucket (5, of
+        // which the pull's first page took 1) runs out.
+        int status = 200;
+        for (int i = 0; i < 6 && status == 200; ++i)
+            status =
+                api.call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}, 10), b).status;
+        QCOMPARE(status, 429);
+    }
 };
 
 int main(int argc, char **argv)
