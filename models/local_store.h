@@ -218,6 +218,15 @@ private:
                            const QDateTime &createdAt, Queue queue = Queue::Push);
     bool enqueue(const QString &kind, const QString &id);
     std::optional<Record> rowToRecord(const KindSpec &kind, const QSqlQuery &q) const;
+    const QString &writeSql(const KindSpec &kind, bool isNew) const;
+    // The replicated state from a row of "deleted, sync_meta, extra, <fields>"
+    // starting at column `first`.
+    static sync::RecordState stateFromQuery(const KindSpec &kind, const QString &id,
+                                            const QSqlQuery &q, int first);
+    // The states this device holds of `ids` (those it has), in a few reads;
+    // empty if the database could not be read.
+    std::optional<QHash<QString, sync::RecordState>> statesOf(const KindSpec &kind,
+                                                              const QStringList &ids) const;
     QString whereClause(const KindSpec &kind, const RecordFilter &filter,
                         QVariantList &binds) const;
     QDateTime now() const;
@@ -232,6 +241,7 @@ private:
     bool m_transactionFailed = false;
     QStringList m_changedKinds;
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
+    mutable QHash<QString, QString> m_writeSql; // see writeSql()
 };
 
 } // namespace hale

@@ -33,31 +33,15 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
     WriteResult result;
     result.id = state.id;
     const RowValues row = codec::stateToRow(kind, state);
-    QStringList columns{QStringLiteral("deleted"), QStringLiteral("sync_meta"),
-                        QStringLiteral("extra"), QStringLiteral("updated_at")};
-    QVariantList values{
-        state.isDeleted() ? 1 : 0,
-        QString::fromUtf8(QJsonDocument(state.metaToJson()).toJson(QJsonDocument::Compact)),
-        row.extra, schema::formatDateTime(now())};
-    for (const FieldSpec &field : kind.fields) {
-        columns << field.name;
+    QVariantList values{state.isDeleted() ? 1 : 0, QString::fromUtf8(state.metaToJson()), row.extra,
+                        schema::formatDateTime(now())};
+    for (const FieldSpec &field : kind.fields)
         values << row.columns.value(field.name);
-    }
-
-    QString sql;
-    if (isNew) {
-        columns << QStringLiteral("id") << QStringLiteral("created_at");
+    if (isNew)
         values << state.id << schema::formatDateTime(createdAt);
-        QStringList marks;
-        marks.fill(QStringLiteral("?"), columns.size());
-        sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
-                  .arg(kind.table, columns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')));
-    } else {
-        sql = QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?")
-                  .arg(kind.table, columns.join(QStringLiteral(" = ?, ")));
+    else
         values << state.id;
-    }
-    QSqlQuery &q = prepared(sql);
+    QSqlQuery &q = prepared(writeSql(kind, isNew));
     for (const QVariant &v : values)
         q.addBindValue(v);
 
@@ -75,6 +59,30 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
     if (!commit())
         result.message = storageError();
     return result;
+}
+
+// The INSERT or UPDATE of a whole row, built once per kind (its columns are
+// the registry's, in writeState's order).
+const QString &LocalStore::writeSql(const KindSpec &kind, bool isNew) const
+{
+    QString &sql = m_writeSql[kind.name + (isNew ? QLatin1Char('+') : QLatin1Char('='))];
+    if (!sql.isEmpty())
+        return sql;
+    QStringList columns{QStringLiteral("deleted"), QStringLiteral("sync_meta"),
+                        QStringLiteral("extra"), QStringLiteral("updated_at")};
+    for (const FieldSpec &field : kind.fields)
+        columns << field.name;
+    if (isNew) {
+        columns << QStringLiteral("id") << QStringLiteral("created_at");
+        QStringList marks;
+        marks.fill(QStringLiteral("?"), columns.size());
+        sql = QStringLiteral("INSERT INTO %1 (%2) VALUES (%3)")
+                  .arg(kind.table, columns.join(QLatin1Char(',')), marks.join(QLatin1Char(',')));
+    } else {
+        sql = QStringLiteral("UPDATE %1 SET %2 = ? WHERE id = ?")
+                  .arg(kind.table, columns.join(QStringLiteral(" = ?, ")));
+    }
+    return sql;
 }
 
 WriteResult LocalStore::writeTransaction(const std::function<WriteResult()> &write)
@@ -241,14 +249,52 @@ std::optional<sync::RecordState> LocalStore::state(const QString &kindName, cons
     q.addBindValue(id);
     if (!execPrepared(q) || !q.next())
         return std::nullopt;
-    RowValues row;
-    row.deleted = q.value(0).toBool();
-    row.extra = q.value(2);
-    for (int i = 0; i < kind->fields.size(); ++i)
-        row.columns.insert(kind->fields.at(i).name, q.value(3 + i));
-    const QJsonObject meta = QJsonDocument::fromJson(q.value(1).toString().toUtf8()).object();
+    sync::RecordState state = stateFromQuery(*kind, id, q, 0);
     q.finish();
-    return codec::stateFromRow(*kind, id, row, meta);
+    return state;
+}
+
+sync::RecordState LocalStore::stateFromQuery(const KindSpec &kind, const QString &id,
+                                             const QSqlQuery &q, int first)
+{
+    RowValues row;
+    row.deleted = q.value(first).toBool();
+    row.extra = q.value(first + 2);
+    for (int i = 0; i < kind.fields.size(); ++i)
+        row.columns.insert(kind.fields.at(i).name, q.value(first + 3 + i));
+    const QJsonObject meta =
+        QJsonDocument::fromJson(q.value(first + 1).toString().toUtf8()).object();
+    return codec::stateFromRow(kind, id, row, meta);
+}
+
+std::optional<QHash<QString, sync::RecordState>> LocalStore::statesOf(const KindSpec &kind,
+                                                                      const QStringList &ids) const
+{
+    // One read per 500 ids instead of one per record: a page of 1,000
+    // pulled records is mostly new to this device, and each lookup of a
+    // missing row cost as much as storing one.
+    constexpr qsizetype kChunk = 500;
+    QHash<QString, sync::RecordState> held;
+    const QString columns = QStringLiteral("deleted, sync_meta, extra, ") +
+                            selectColumns(kind).section(QLatin1Char(','), 4);
+    // Always kChunk marks (the rest bound to no id), so that one prepared
+    // statement per kind serves every read.
+    QStringList marks;
+    marks.fill(QStringLiteral("?"), kChunk);
+    QSqlQuery &q = prepared(QStringLiteral("SELECT id, %1 FROM %2 WHERE id IN (%3)")
+                                .arg(columns, kind.table, marks.join(QLatin1Char(','))));
+    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
+        for (qsizetype i = from; i < from + kChunk; ++i)
+            q.addBindValue(i < ids.size() ? QVariant(ids.at(i)) : QVariant(QString()));
+        if (!execPrepared(q))
+            return std::nullopt;
+        while (q.next()) {
+            const QString id = q.value(0).toString();
+            held.insert(id, stateFromQuery(kind, id, q, 1));
+        }
+        q.finish();
+    }
+    return held;
 }
 
 QString LocalStore::whereClause(const KindSpec &kind, const RecordFilter &filter,

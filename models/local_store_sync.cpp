@@ -233,13 +233,30 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
         return result;
     }
     const QString detectedAt = schema::formatDateTime(now());
+    // What this device holds of these records, read per kind in one go.
+    QHash<QString, QStringList> idsByKind;
+    for (const sync::RecordState &remote : states)
+        idsByKind[remote.kind].append(remote.id);
+    QHash<QString, QHash<QString, sync::RecordState>> held;
+    for (auto it = idsByKind.cbegin(); it != idsByKind.cend(); ++it) {
+        const KindSpec *kind = SchemaRegistry::instance().kind(it.key());
+        if (!kind)
+            continue;
+        auto ofKind = statesOf(*kind, it.value());
+        if (!ofKind)
+            return fail();
+        held.insert(it.key(), *ofKind);
+    }
     for (const sync::RecordState &remote : states) {
         const KindSpec *kind = SchemaRegistry::instance().kind(remote.kind);
         if (!kind)
             continue; // a kind from a newer version; the server keeps it
         // Every stamp, set elements' too: folding in the newest covers them all.
         m_clock->receive(remote.latestStamp());
-        const std::optional<sync::RecordState> local = state(kind->name, remote.id);
+        QHash<QString, sync::RecordState> &mine = held[kind->name];
+        const auto heldIt = mine.constFind(remote.id);
+        const std::optional<sync::RecordState> local =
+            heldIt != mine.cend() ? std::optional(*heldIt) : std::nullopt;
         QList<sync::LostWrite> lost;
         const sync::RecordState merged = local ? sync::merge(*local, remote, &lost) : remote;
         if (local && merged == *local)
@@ -248,6 +265,7 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
             noteHiddenEdit(*local, merged, &lost);
         if (!writeState(*kind, merged, !local, now(), Queue::DoNotPush).ok())
             return fail();
+        mine.insert(remote.id, merged); // the same record may come twice in a page
         ++result.changed;
         for (const sync::LostWrite &write : std::as_const(lost)) {
             if (write.mineStamp.node != m_deviceId)

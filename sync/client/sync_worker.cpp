@@ -3,6 +3,7 @@
 #include "models/local_store.h"
 #include "sync/client/token_store.h"
 
+#include <QElapsedTimer>
 #include <QLoggingCategory>
 #include <QNetworkAccessManager>
 #include <QSet>
@@ -35,6 +36,12 @@ struct SyncWorker::Cycle
     int batch = 0;            // records per push; halved to isolate a refused one
     bool refreshed = false;   // the access token was renewed once already
     bool startedOver = false; // the server asked to send everything again
+    // Where the cycle's time went (logged at its end, category hale.sync, debug).
+    QElapsedTimer clock;
+    qint64 requests = 0;
+    qint64 prepareNs = 0; // reading the outbox
+    qint64 waitNs = 0;    // encoding, the server, the network, decoding the answer
+    qint64 applyNs = 0;   // storing what came back
 };
 
 SyncWorker::SyncWorker(QString dataDir, QObject *parent)
@@ -225,6 +232,7 @@ void SyncWorker::beginCycle()
         return;
     }
     m_cycle = std::make_unique<Cycle>();
+    m_cycle->clock.start();
     m_cycle->batch = m_options.pushBatch;
     m_status.state = SyncState::Syncing;
     m_status.message.clear();
@@ -294,6 +302,7 @@ void SyncWorker::exchange()
     const QStringList kinds = syncedKinds();
     if (kinds.isEmpty()) // nothing is chosen to sync: nothing to send or fetch
         return finishSynced();
+    const qint64 preparingFromNs = m_cycle->clock.nsecsElapsed();
     SyncRequest request;
     request.cursor = m_store->syncCursor();
     request.cursorKey = m_store->syncCursorKey();
@@ -313,10 +322,15 @@ void SyncWorker::exchange()
         inFlight.append(pending.entry);
     }
     const bool fullBatch = queued.size() == m_cycle->batch;
-    m_api->sync(request, [this, inFlight, fullBatch, generation = m_cursorGeneration](
+    ++m_cycle->requests;
+    const qint64 sentAtNs = m_cycle->clock.nsecsElapsed();
+    m_cycle->prepareNs += sentAtNs - preparingFromNs;
+    m_api->sync(request, [this, inFlight, fullBatch, sentAtNs, generation = m_cursorGeneration](
                              std::optional<SyncResponse> response, const ApiError &error) {
         if (!m_cycle)
             return;
+        const qint64 answeredAtNs = m_cycle->clock.nsecsElapsed();
+        m_cycle->waitNs += answeredAtNs - sentAtNs;
         if (generation != m_cursorGeneration) {
             // The cursor was reset while this was in flight: its page and
             // cursor are from before. Its pushed records were requeued by
@@ -356,6 +370,7 @@ void SyncWorker::exchange()
         incoming += response->changes;
         const RemoteApplyResult applied =
             m_store->applyRemote(incoming, response->cursor, response->cursorKey);
+        m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - answeredAtNs;
         if (!applied.ok())
             return endCycle(SyncState::Error, applied.message);
         if (!applied.conflicts.isEmpty())
@@ -395,6 +410,11 @@ void SyncWorker::resetCursor(const QStringList &kinds)
 
 void SyncWorker::finishSynced()
 {
+    qCDebug(lcSync).nospace() << "cycle: " << m_cycle->clock.elapsed() << " ms, "
+                              << m_cycle->requests << " requests; preparing "
+                              << m_cycle->prepareNs / 1'000'000 << " ms, waiting "
+                              << m_cycle->waitNs / 1'000'000 << " ms, storing "
+                              << m_cycle->applyNs / 1'000'000 << " ms";
     m_backoff.reset();
     m_status.lastSynced = now();
     m_store->setSetting(settings::kLastSynced, m_status.lastSynced.toString(Qt::ISODateWithMs));

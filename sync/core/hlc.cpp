@@ -3,6 +3,7 @@
 #include <QDateTime>
 #include <QStringList>
 #include <algorithm>
+#include <cstdio>
 
 namespace hale::sync {
 
@@ -18,10 +19,16 @@ constexpr qint64 kMaxMillis = 9'999'999'000'000;
 
 QString HlcStamp::toString() const
 {
-    return QStringLiteral("%1-%2-%3")
-        .arg(millis, kMillisWidth, 10, QLatin1Char('0'))
-        .arg(counter, kCounterWidth, 10, QLatin1Char('0'))
-        .arg(node);
+    // snprintf rather than QString::arg: stamps are written by the hundred
+    // thousand when a device syncs for the first time.
+    char head[48];
+    const int n = std::snprintf(head, sizeof head, "%0*lld-%0*u-", kMillisWidth,
+                                static_cast<long long>(millis), kCounterWidth, unsigned(counter));
+    QString text;
+    text.reserve(n + node.size());
+    text.append(QLatin1String(head, n));
+    text.append(node);
+    return text;
 }
 
 std::optional<HlcStamp> HlcStamp::fromString(const QString &text)

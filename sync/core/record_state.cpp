@@ -1,5 +1,7 @@
 #include "sync/core/record_state.h"
 
+#include "sync/core/json_text.h"
+
 #include <QJsonArray>
 
 namespace hale::sync {
@@ -23,30 +25,59 @@ HlcStamp RecordState::latestStamp() const
 // {"f": {"weight": "<stamp>"}, "b": {"weight": "<base stamp>"},
 //  "e": {"side_effects": {"nausea": ["<stamp>", value, removed]}}, "d": "<stamp>"}
 // -- field values of last-writer-wins fields live in the row's columns.
-QJsonObject RecordState::metaToJson() const
+// {"f": {field: stamp}, "e": {field: {element: [stamp, value, removed]}},
+//  "b": {field: base stamp}?, "d": deletion stamp?}, written directly: this
+// runs for every record stored, 100,000 times in a first sync.
+QByteArray RecordState::metaToJson() const
 {
-    QJsonObject f;
-    for (auto it = fields.cbegin(); it != fields.cend(); ++it)
-        f.insert(it.key(), it.value().stamp.toString());
-    QJsonObject e;
-    for (auto it = elements.cbegin(); it != elements.cend(); ++it) {
-        QJsonObject members;
-        for (auto m = it.value().cbegin(); m != it.value().cend(); ++m)
-            members.insert(m.key(), QJsonArray{m.value().stamp.toString(), m.value().value,
-                                               m.value().removed});
-        e.insert(it.key(), members);
-    }
-    QJsonObject meta{{QStringLiteral("f"), f}, {QStringLiteral("e"), e}};
-    QJsonObject b;
+    using json::appendString;
+    QByteArray out;
+    out.reserve(64 + 80 * (fields.size() + elements.size()));
+    out += "{\"f\":{";
     for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
-        if (!it.value().base.isNull())
-            b.insert(it.key(), it.value().base.toString());
+        if (it != fields.cbegin())
+            out += ',';
+        appendString(out, it.key());
+        out += ':';
+        appendString(out, it.value().stamp.toString());
     }
-    if (!b.isEmpty())
-        meta.insert(QStringLiteral("b"), b);
-    if (!deleted.stamp.isNull())
-        meta.insert(QStringLiteral("d"), deleted.stamp.toString());
-    return meta;
+    out += "},\"e\":{";
+    for (auto it = elements.cbegin(); it != elements.cend(); ++it) {
+        if (it != elements.cbegin())
+            out += ',';
+        appendString(out, it.key());
+        out += ":{";
+        for (auto m = it.value().cbegin(); m != it.value().cend(); ++m) {
+            if (m != it.value().cbegin())
+                out += ',';
+            appendString(out, m.key());
+            out += ":[";
+            appendString(out, m.value().stamp.toString());
+            out += ',';
+            json::appendValue(out, m.value().value);
+            out += m.value().removed ? ",true]" : ",false]";
+        }
+        out += '}';
+    }
+    out += '}';
+    bool anyBase = false;
+    for (auto it = fields.cbegin(); it != fields.cend(); ++it) {
+        if (it.value().base.isNull())
+            continue;
+        out += anyBase ? "," : ",\"b\":{";
+        anyBase = true;
+        appendString(out, it.key());
+        out += ':';
+        appendString(out, it.value().base.toString());
+    }
+    if (anyBase)
+        out += '}';
+    if (!deleted.stamp.isNull()) {
+        out += ",\"d\":";
+        appendString(out, deleted.stamp.toString());
+    }
+    out += '}';
+    return out;
 }
 
 bool RecordState::metaFromJson(const QJsonObject &meta, RecordState &into)

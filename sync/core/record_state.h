@@ -50,7 +50,7 @@ struct RecordState
     HlcStamp latestStamp() const;
 
     // Stamps and element states as stored beside a row's typed columns.
-    QJsonObject metaToJson() const;
+    QByteArray metaToJson() const; // compact JSON text
     static bool metaFromJson(const QJsonObject &meta, RecordState &into);
 
     friend bool operator==(const RecordState &, const RecordState &) = default;

@@ -8,6 +8,7 @@
 #include <QTime>
 #include <QUuid>
 #include <cmath>
+#include <cstdio>
 
 namespace hale {
 
@@ -321,7 +322,17 @@ Coerced fail(const QString &message)
 
 QString formatDateTime(const QDateTime &utc)
 {
-    return utc.toUTC().toString(QStringLiteral("yyyy-MM-ddTHH:mm:ss.zzzZ"));
+    // By hand rather than QDateTime::toString(format), which parses its
+    // format on every call: this runs for every record stored.
+    if (!utc.isValid())
+        return {};
+    const QDateTime u = utc.toUTC();
+    const QDate d = u.date();
+    const QTime t = u.time();
+    char text[40];
+    const int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", d.year(),
+                                d.month(), d.day(), t.hour(), t.minute(), t.second(), t.msec());
+    return QString::fromLatin1(text, n);
 }
 
 QDateTime parseDateTime(const QString &text)

@@ -1,5 +1,6 @@
 #include "sync/core/wire.h"
 
+#include "sync/core/json_text.h"
 #include "sync/core/schema.h"
 
 #include <QCoreApplication>
@@ -206,44 +207,8 @@ QJsonObject encodeRecord(const RecordState &state)
 
 namespace {
 
-// JSON string escaping on the UTF-8 bytes: multi-byte sequences (all bytes
-// >= 0x80) pass through untouched.
-void appendString(QByteArray &out, const QString &text)
-{
-    out += '"';
-    for (const char c : text.toUtf8()) {
-        if (c == '"')
-            out += "\\\"";
-        else if (c == '\\')
-            out += "\\\\";
-        else if (static_cast<unsigned char>(c) < 0x20)
-            out += "\\u00" + QByteArray::number(int(c), 16).rightJustified(2, '0');
-        else
-            out += c;
-    }
-    out += '"';
-}
-
-void appendValue(QByteArray &out, const QJsonValue &value)
-{
-    switch (value.type()) {
-    case QJsonValue::Bool:
-        out += value.toBool() ? "true" : "false";
-        break;
-    case QJsonValue::Double:
-        out += QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
-        break;
-    case QJsonValue::String:
-        appendString(out, value.toString());
-        break;
-    case QJsonValue::Null:
-    case QJsonValue::Undefined:
-        out += "null";
-        break;
-    default: // arrays and objects (fields a newer version wrote): rare, let Qt write them
-        out += QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
-    }
-}
+using json::appendString;
+using json::appendValue;
 
 void appendCell(QByteArray &out, const QJsonValue &value, const HlcStamp &stamp,
                 const HlcStamp &base = {})

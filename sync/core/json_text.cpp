@@ -1,0 +1,58 @@
+#include "sync/core/json_text.h"
+
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLocale>
+#include <algorithm>
+
+namespace hale::sync::json {
+
+// Escaping on the UTF-8 bytes: multi-byte sequences (all bytes >= 0x80) pass
+// through untouched.
+void appendString(QByteArray &out, const QString &text)
+{
+    out += '"';
+    const QByteArray utf8 = text.toUtf8();
+    const bool plain = std::none_of(utf8.cbegin(), utf8.cend(), [](char c) {
+        return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;
+    });
+    if (plain) { // nearly always: ids, stamps, field names
+        out += utf8;
+        out += '"';
+        return;
+    }
+    for (const char c : utf8) {
+        if (c == '"')
+            out += "\\\"";
+        else if (c == '\\')
+            out += "\\\\";
+        else if (static_cast<unsigned char>(c) < 0x20)
+            out += "\\u00" + QByteArray::number(int(c), 16).rightJustified(2, '0');
+        else
+            out += c;
+    }
+    out += '"';
+}
+
+void appendValue(QByteArray &out, const QJsonValue &value)
+{
+    switch (value.type()) {
+    case QJsonValue::Bool:
+        out += value.toBool() ? "true" : "false";
+        break;
+    case QJsonValue::Double:
+        out += QByteArray::number(value.toDouble(), 'g', QLocale::FloatingPointShortest);
+        break;
+    case QJsonValue::String:
+        appendString(out, value.toString());
+        break;
+    case QJsonValue::Null:
+    case QJsonValue::Undefined:
+        out += "null";
+        break;
+    default:
+        out += QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact).mid(1).chopped(1);
+    }
+}
+
+} // namespace hale::sync::json
