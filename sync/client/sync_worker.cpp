@@ -232,6 +232,7 @@ void SyncWorker::beginCycle()
         return;
     }
     m_cycle = std::make_unique<Cycle>();
+    ++m_cycleSerial;
     m_cycle->clock.start();
     m_cycle->batch = m_options.pushBatch;
     m_status.state = SyncState::Syncing;
@@ -322,83 +323,109 @@ void SyncWorker::exchange()
         inFlight.append(pending.entry);
     }
     const bool fullBatch = queued.size() == m_cycle->batch;
+    m_cycle->prepareNs += m_cycle->clock.nsecsElapsed() - preparingFromNs;
+    send(request, inFlight, fullBatch);
+}
+
+void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFlight,
+                      bool fullBatch)
+{
     ++m_cycle->requests;
-    const qint64 sentAtNs = m_cycle->clock.nsecsElapsed();
-    m_cycle->prepareNs += sentAtNs - preparingFromNs;
-    m_api->sync(request, [this, inFlight, fullBatch, sentAtNs, generation = m_cursorGeneration](
-                             std::optional<SyncResponse> response, const ApiError &error) {
-        if (!m_cycle)
-            return;
-        const qint64 answeredAtNs = m_cycle->clock.nsecsElapsed();
-        m_cycle->waitNs += answeredAtNs - sentAtNs;
-        if (generation != m_cursorGeneration) {
-            // The cursor was reset while this was in flight: its page and
-            // cursor are from before. Its pushed records were requeued by
-            // the reset and go again (merging makes that harmless).
+    const Sent sent{inFlight,           fullBatch,     m_cycle->clock.nsecsElapsed(),
+                    m_cursorGeneration, m_cycleSerial, request.kinds,
+                    request.pageSize};
+    m_api->sync(request, [this, sent](const std::optional<SyncResponse> &response,
+                                      const ApiError &error) { onReply(sent, response, error); });
+}
+
+void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &response,
+                         const ApiError &error)
+{
+    if (!m_cycle || sent.cycle != m_cycleSerial)
+        return;
+    const qint64 answeredAtNs = m_cycle->clock.nsecsElapsed();
+    m_cycle->waitNs += answeredAtNs - sent.atNs;
+    if (sent.generation != m_cursorGeneration) {
+        // The cursor was reset while this was in flight: its page and
+        // cursor are from before. Its pushed records were requeued by
+        // the reset and go again (merging makes that harmless).
+        QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
+        return;
+    }
+    if (!response) {
+        if (error.kind == ApiError::Kind::Unauthorized && !m_cycle->refreshed) {
+            // The access token expired: renew it once, then carry on.
+            m_cycle->refreshed = true;
+            m_hasAccess = false;
+            return withAccess([this] { exchange(); },
+                              [this](const ApiError &e) { handleFailure(e); });
+        }
+        if (error.kind == ApiError::Kind::Conflict &&
+            error.code == QLatin1String(errorcode::kCursorAhead) && !m_cycle->startedOver) {
+            // The server was restored from an older copy: it lacks what
+            // this device sent since, and numbers new changes below our
+            // cursor. Send everything again and pull from the start.
+            qCWarning(lcSync) << "the server is behind this device's cursor; starting over";
+            m_cycle->startedOver = true;
+            resetCursor();
+            m_status.pending = pendingCount();
             QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
             return;
         }
-        if (!response) {
-            if (error.kind == ApiError::Kind::Unauthorized && !m_cycle->refreshed) {
-                // The access token expired: renew it once, then carry on.
-                m_cycle->refreshed = true;
-                m_hasAccess = false;
-                return withAccess([this] { exchange(); },
-                                  [this](const ApiError &e) { handleFailure(e); });
-            }
-            if (error.kind == ApiError::Kind::Conflict &&
-                error.code == QLatin1String(errorcode::kCursorAhead) && !m_cycle->startedOver) {
-                // The server was restored from an older copy: it lacks what
-                // this device sent since, and numbers new changes below our
-                // cursor. Send everything again and pull from the start.
-                qCWarning(lcSync) << "the server is behind this device's cursor; starting over";
-                m_cycle->startedOver = true;
-                resetCursor();
-                m_status.pending = pendingCount();
-                QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
-                return;
-            }
-            // A record the server names, or a body too large: find the
-            // change at fault. Any other 400 is about the request itself and
-            // no reason to blame the records in it.
-            if (error.kind == ApiError::Kind::Invalid && !inFlight.isEmpty() &&
-                (!error.record.isEmpty() || error.status == 413))
-                return setAsideRefused(inFlight, error);
-            return handleFailure(error);
-        }
-        QList<RecordState> incoming = response->merged;
-        incoming += response->changes;
-        const RemoteApplyResult applied =
-            m_store->applyRemote(incoming, response->cursor, response->cursorKey);
-        m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - answeredAtNs;
-        if (!applied.ok())
-            return endCycle(SyncState::Error, applied.message);
-        if (!applied.conflicts.isEmpty())
-            emit conflictsAdded(int(applied.conflicts.size()));
-        const QSet<QString> taken(response->applied.cbegin(), response->applied.cend());
-        QList<OutboxEntry> done;
-        for (const OutboxEntry &entry : inFlight) {
-            if (taken.contains(entry.kind + QLatin1Char('/') + entry.recordId))
-                done.append(entry);
-        }
-        const int removed = m_store->acknowledgeAll(done);
-        if (removed < 0)
-            return endCycle(SyncState::Error, tr("The local database could not be written."));
-        m_status.pushed += inFlight.size();
-        m_status.pulled += response->changes.size();
-        // Counted once per cycle (at its end); counting a large outbox after
-        // every batch would cost more than the batch.
-        m_status.pending = std::max(0, m_status.pending - removed);
-        publish();
-        // More to pull, or a full batch pushed (more may wait). A batch that
-        // removed nothing is not sent again in this cycle: its records were
-        // all written again meanwhile and go in the next cycle.
-        if (response->hasMore || (fullBatch && removed > 0)) {
+        // A record the server names, or a body too large: find the
+        // change at fault. Any other 400 is about the request itself and
+        // no reason to blame the records in it.
+        if (error.kind == ApiError::Kind::Invalid && !sent.inFlight.isEmpty() &&
+            (!error.record.isEmpty() || error.status == 413))
+            return setAsideRefused(sent.inFlight, error);
+        return handleFailure(error);
+    }
+    // A page of a pull with more behind it: ask for the next one now, so
+    // that it travels and the server reads it while this one is stored. Its
+    // answer is handled after this one (one thread); if storing this one
+    // fails, the cycle ends and that answer is dropped.
+    const bool prefetched = response->hasMore && sent.inFlight.isEmpty();
+    if (prefetched) {
+        SyncRequest next;
+        next.cursor = response->cursor;
+        next.cursorKey = response->cursorKey;
+        next.kinds = sent.kinds;
+        next.pageSize = sent.pageSize;
+        send(next, {}, false);
+    }
+    QList<RecordState> incoming = response->merged;
+    incoming += response->changes;
+    const RemoteApplyResult applied =
+        m_store->applyRemote(incoming, response->cursor, response->cursorKey);
+    m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - answeredAtNs;
+    if (!applied.ok())
+        return endCycle(SyncState::Error, applied.message);
+    if (!applied.conflicts.isEmpty())
+        emit conflictsAdded(int(applied.conflicts.size()));
+    const QSet<QString> taken(response->applied.cbegin(), response->applied.cend());
+    QList<OutboxEntry> done;
+    for (const OutboxEntry &entry : sent.inFlight) {
+        if (taken.contains(entry.kind + QLatin1Char('/') + entry.recordId))
+            done.append(entry);
+    }
+    const int removed = m_store->acknowledgeAll(done);
+    if (removed < 0)
+        return endCycle(SyncState::Error, tr("The local database could not be written."));
+    m_status.pushed += sent.inFlight.size();
+    m_status.pulled += response->changes.size();
+    // Counted once per cycle (at its end); counting a large outbox after
+    // every batch would cost more than the batch.
+    m_status.pending = std::max(0, m_status.pending - removed);
+    publish();
+    // More to pull, or a full batch pushed (more may wait). A batch that
+    // removed nothing is not sent again in this cycle: its records were
+    // all written again meanwhile and go in the next cycle.
+    if (response->hasMore || (sent.fullBatch && removed > 0)) {
+        if (!prefetched)
             QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
-            return;
-        }
-        finishSynced();
-    });
+        return;
+    }
+    finishSynced();
 }
 
 void SyncWorker::resetCursor(const QStringList &kinds)

@@ -158,6 +158,20 @@ private:
     // refresh token first if needed; `fail` gets why it could not.
     void withAccess(std::function<void()> next, std::function<void(const ApiError &)> fail);
     void exchange();
+    // A sync request on the wire, and what its answer is checked against.
+    struct Sent
+    {
+        QList<OutboxEntry> inFlight; // the outbox entries it pushes
+        bool fullBatch = false;
+        qint64 atNs = 0;        // on the cycle's clock
+        quint64 generation = 0; // m_cursorGeneration when sent
+        quint64 cycle = 0;      // m_cycleSerial when sent
+        QStringList kinds;      // as requested (for the next page)
+        int pageSize = 0;
+    };
+    void send(const SyncRequest &request, const QList<OutboxEntry> &inFlight, bool fullBatch);
+    void onReply(const Sent &sent, const std::optional<SyncResponse> &response,
+                 const ApiError &error);
     void setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiError &error);
     void handleFailure(const ApiError &error);
     void endCycle(SyncState state, const QString &message);
@@ -189,6 +203,8 @@ private:
     // Bumped by every cursor reset: a reply to a request sent before one
     // carries a cursor of before, and is dropped rather than applied.
     quint64 m_cursorGeneration = 0;
+    // Numbers the cycles: a reply to a request of an ended cycle is dropped.
+    quint64 m_cycleSerial = 0;
 };
 
 } // namespace hale::sync

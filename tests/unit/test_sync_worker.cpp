@@ -165,6 +165,8 @@ struct Rig
             return store.pendingChangeCount();
         if (qstrcmp(what, "rejected") == 0)
             return store.rejectedChangeCount();
+        if (qstrcmp(what, "metrics") == 0)
+            return store.count(kMetric);
         return int(store.syncCursor());
     }
 };
@@ -364,6 +366,40 @@ private slots:
         QVERIFY(store.open(rig.dir.path()).ok());
         QVERIFY(!store.record(kMetric, stale.id));
         QCOMPARE(store.syncCursor(), rig.cursor);
+    }
+
+    // A pull's next page is asked for as soon as a page arrives, so it is
+    // on the wire while the page is stored; answers are still stored in order.
+    void theNextPageIsRequestedWhileAPageIsStored()
+    {
+        Rig rig;
+        QVERIFY(rig.setUp(0));
+        QList<RecordState> remote; // six records of another device, two a page
+        {
+            QTemporaryDir otherDir;
+            LocalStore other;
+            QVERIFY(other.open(otherDir.path()).ok());
+            for (int i = 0; i < 6; ++i)
+                remote.append(*other.state(kMetric, other.create(kMetric, metric(60 + i)).id));
+        }
+        QList<int> storedWhenAsked;
+        rig.handler = [&](const FakeRequest &r) {
+            if (r.path != QLatin1String(route::kSync))
+                return rig.serve(r);
+            const int page = int(r.body.value(QStringLiteral("cursor")).toInteger() / 2);
+            storedWhenAsked.append(rig.localCount("metrics"));
+            SyncResponse response;
+            response.changes = remote.mid(page * 2, 2);
+            response.cursor = page * 2 + 2;
+            response.hasMore = page < 2;
+            return FakeAnswer{200, encodeSyncResponseJson(response, {}), {}, false};
+        };
+        QVERIFY(rig.runCycle());
+        QCOMPARE(rig.worker->status().state, SyncState::Synced);
+        // Page 2 was asked for before page 1 was stored, page 3 before page 2.
+        QCOMPARE(storedWhenAsked, (QList<int>{0, 0, 2}));
+        QCOMPARE(rig.localCount("metrics"), 6);
+        QCOMPARE(rig.localCount("cursor"), 6);
     }
 
     // A client replaced by one for another server address is freed once its
