@@ -9,7 +9,7 @@
 #include <QSet>
 #include <QSysInfo>
 
-Q_LOGGING_CATEGORY(lcSync, "hale.sync")
+Q_LOGGING_CATEGORY(lcSync, "hale.sync", QtInfoMsg) // debug: where cycles spend their time
 
 namespace hale::sync {
 
