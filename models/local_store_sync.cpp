@@ -85,9 +85,31 @@ QList<LocalStore::PendingState> LocalStore::pendingStates(int limit, const QStri
     // connection's writes) instead of one per statement.
     QSqlQuery q(database());
     const bool inTransaction = m_transactionDepth == 0 && exec(q, QStringLiteral("BEGIN"));
+    const QList<OutboxEntry> entries = pendingChanges(limit, kinds);
+    // The states read per kind in one statement each, not one per record.
+    QHash<QString, QStringList> idsByKind;
+    for (const OutboxEntry &entry : entries)
+        idsByKind[entry.kind].append(entry.recordId);
+    QHash<QString, QHash<QString, sync::RecordState>> held;
+    for (auto it = idsByKind.cbegin(); it != idsByKind.cend(); ++it) {
+        const KindSpec *kind = SchemaRegistry::instance().kind(it.key());
+        if (!kind)
+            continue;
+        const auto ofKind = statesOf(*kind, it.value());
+        if (!ofKind) { // unreadable now: send nothing rather than take rows for gone
+            if (inTransaction)
+                exec(q, QStringLiteral("COMMIT"));
+            return {};
+        }
+        held.insert(it.key(), *ofKind);
+    }
     QList<PendingState> out;
-    for (const OutboxEntry &entry : pendingChanges(limit, kinds))
-        out.append({entry, state(entry.kind, entry.recordId)});
+    out.reserve(entries.size());
+    for (const OutboxEntry &entry : entries) {
+        const auto &ofKind = held[entry.kind];
+        const auto found = ofKind.constFind(entry.recordId);
+        out.append({entry, found != ofKind.cend() ? std::optional(*found) : std::nullopt});
+    }
     if (inTransaction)
         exec(q, QStringLiteral("COMMIT"));
     return out;
