@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/sqlite_statements.h"
 #include "models/store_migrations.h"
 #include "sync/core/hlc.h"
 #include "sync/core/merge.h"
@@ -242,6 +243,7 @@ private:
     QStringList m_changedKinds;
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     mutable QHash<QString, QString> m_writeSql; // see writeSql()
+    store::SqliteStatements m_rowWrites;        // the INSERTs and UPDATEs of writeState
 };
 
 } // namespace hale

@@ -41,15 +41,12 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
         values << state.id << schema::formatDateTime(createdAt);
     else
         values << state.id;
-    QSqlQuery &q = prepared(writeSql(kind, isNew));
-    for (const QVariant &v : values)
-        q.addBindValue(v);
-
     if (!begin()) {
         result.message = storageError();
         return result;
     }
-    if (!execPrepared(q) || (queue == Queue::Push && !enqueue(kind.name, state.id))) {
+    if (!m_rowWrites.run(database(), writeSql(kind, isNew), values) ||
+        (queue == Queue::Push && !enqueue(kind.name, state.id))) {
         rollback();
         result.message = storageError();
         return result;

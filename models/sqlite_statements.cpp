@@ -1,0 +1,84 @@
+#include "models/sqlite_statements.h"
+
+#include "models/store_sql.h"
+
+#include <QSqlDatabase>
+#include <QSqlDriver>
+#include <sqlite3.h>
+
+namespace hale::store {
+
+namespace {
+
+sqlite3 *handleOf(const QSqlDatabase &db)
+{
+    const QVariant handle = db.driver() ? db.driver()->handle() : QVariant();
+    if (!handle.isValid() || qstrcmp(handle.typeName(), "sqlite3*") != 0)
+        return nullptr;
+    return *static_cast<sqlite3 *const *>(handle.constData());
+}
+
+int bind(sqlite3_stmt *statement, int index, const QVariant &value)
+{
+    if (value.isNull())
+        return sqlite3_bind_null(statement, index);
+    switch (value.typeId()) {
+    case QMetaType::Bool:
+    case QMetaType::Int:
+    case QMetaType::UInt:
+    case QMetaType::LongLong:
+    case QMetaType::ULongLong:
+        return sqlite3_bind_int64(statement, index, value.toLongLong());
+    case QMetaType::Double:
+    case QMetaType::Float:
+        return sqlite3_bind_double(statement, index, value.toDouble());
+    default: {
+        const QString text = value.toString();
+        return sqlite3_bind_text16(statement, index, text.utf16(),
+                                   int(text.size() * qsizetype(sizeof(char16_t))),
+                                   SQLITE_TRANSIENT);
+    }
+    }
+}
+
+} // namespace
+
+void SqliteStatements::clear()
+{
+    for (auto &[sql, statement] : m_statements)
+        sqlite3_finalize(statement);
+    m_statements.clear();
+    m_db = nullptr;
+}
+
+bool SqliteStatements::run(const QSqlDatabase &db, const QString &sql, const QVariantList &values)
+{
+    sqlite3 *handle = handleOf(db);
+    if (!handle) {
+        qCWarning(lcStore) << "no SQLite connection for a row write";
+        return false;
+    }
+    if (handle != m_db) { // another connection than the statements were made on
+        clear();
+        m_db = handle;
+    }
+    sqlite3_stmt *&statement = m_statements[sql];
+    if (!statement &&
+        sqlite3_prepare_v3(handle, reinterpret_cast<const char *>(sql.toUtf8().constData()), -1,
+                           SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+        qCWarning(lcStore) << "SQL prepare failed:" << sqlite3_errmsg(handle);
+        m_statements.erase(sql);
+        return false;
+    }
+    bool ok = sqlite3_bind_parameter_count(statement) == values.size();
+    for (int i = 0; ok && i < values.size(); ++i)
+        ok = bind(statement, i + 1, values.at(i)) == SQLITE_OK;
+    ok = ok && sqlite3_step(statement) == SQLITE_DONE;
+    if (!ok)
+        qCWarning(lcStore) << "SQL failed:" << sqlite3_errmsg(handle);
+    sqlite3_reset(statement);
+    sqlite3_clear_bindings(statement);
+    return ok;
+}
+
+} // namespace hale::store
