@@ -224,8 +224,11 @@ private:
     // starting at column `first`.
     static sync::RecordState stateFromQuery(const KindSpec &kind, const QString &id,
                                             const QSqlQuery &q, int first);
-    // The states this device holds of `ids` (those it has), in a few reads;
-    // empty if the database could not be read.
+    // The states this device holds of these records (ids by kind), by kind
+    // and id, read in a few statements instead of one per record; empty if
+    // the database could not be read.
+    using HeldStates = QHash<QString, QHash<QString, sync::RecordState>>;
+    std::optional<HeldStates> heldStates(const QHash<QString, QStringList> &idsByKind) const;
     std::optional<QHash<QString, sync::RecordState>> statesOf(const KindSpec &kind,
                                                               const QStringList &ids) const;
     QString whereClause(const KindSpec &kind, const RecordFilter &filter,

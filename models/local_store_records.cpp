@@ -264,6 +264,22 @@ sync::RecordState LocalStore::stateFromQuery(const KindSpec &kind, const QString
     return codec::stateFromRow(kind, id, row, meta);
 }
 
+std::optional<LocalStore::HeldStates>
+LocalStore::heldStates(const QHash<QString, QStringList> &idsByKind) const
+{
+    HeldStates held;
+    for (auto it = idsByKind.cbegin(); it != idsByKind.cend(); ++it) {
+        const KindSpec *kind = SchemaRegistry::instance().kind(it.key());
+        if (!kind)
+            continue; // a kind from a newer version
+        const auto ofKind = statesOf(*kind, it.value());
+        if (!ofKind)
+            return std::nullopt;
+        held.insert(it.key(), *ofKind);
+    }
+    return held;
+}
+
 std::optional<QHash<QString, sync::RecordState>> LocalStore::statesOf(const KindSpec &kind,
                                                                       const QStringList &ids) const
 {

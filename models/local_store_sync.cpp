@@ -86,27 +86,19 @@ QList<LocalStore::PendingState> LocalStore::pendingStates(int limit, const QStri
     QSqlQuery q(database());
     const bool inTransaction = m_transactionDepth == 0 && exec(q, QStringLiteral("BEGIN"));
     const QList<OutboxEntry> entries = pendingChanges(limit, kinds);
-    // The states read per kind in one statement each, not one per record.
     QHash<QString, QStringList> idsByKind;
     for (const OutboxEntry &entry : entries)
         idsByKind[entry.kind].append(entry.recordId);
-    QHash<QString, QHash<QString, sync::RecordState>> held;
-    for (auto it = idsByKind.cbegin(); it != idsByKind.cend(); ++it) {
-        const KindSpec *kind = SchemaRegistry::instance().kind(it.key());
-        if (!kind)
-            continue;
-        const auto ofKind = statesOf(*kind, it.value());
-        if (!ofKind) { // unreadable now: send nothing rather than take rows for gone
-            if (inTransaction)
-                exec(q, QStringLiteral("COMMIT"));
-            return {};
-        }
-        held.insert(it.key(), *ofKind);
+    const auto held = heldStates(idsByKind);
+    if (!held) { // unreadable now: send nothing rather than take rows for gone
+        if (inTransaction)
+            exec(q, QStringLiteral("COMMIT"));
+        return {};
     }
     QList<PendingState> out;
     out.reserve(entries.size());
     for (const OutboxEntry &entry : entries) {
-        const auto &ofKind = held[entry.kind];
+        const auto ofKind = held->value(entry.kind);
         const auto found = ofKind.constFind(entry.recordId);
         out.append({entry, found != ofKind.cend() ? std::optional(*found) : std::nullopt});
     }
@@ -259,23 +251,16 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
     QHash<QString, QStringList> idsByKind;
     for (const sync::RecordState &remote : states)
         idsByKind[remote.kind].append(remote.id);
-    QHash<QString, QHash<QString, sync::RecordState>> held;
-    for (auto it = idsByKind.cbegin(); it != idsByKind.cend(); ++it) {
-        const KindSpec *kind = SchemaRegistry::instance().kind(it.key());
-        if (!kind)
-            continue;
-        auto ofKind = statesOf(*kind, it.value());
-        if (!ofKind)
-            return fail();
-        held.insert(it.key(), *ofKind);
-    }
+    auto held = heldStates(idsByKind);
+    if (!held)
+        return fail();
     for (const sync::RecordState &remote : states) {
         const KindSpec *kind = SchemaRegistry::instance().kind(remote.kind);
         if (!kind)
             continue; // a kind from a newer version; the server keeps it
         // Every stamp, set elements' too: folding in the newest covers them all.
         m_clock->receive(remote.latestStamp());
-        QHash<QString, sync::RecordState> &mine = held[kind->name];
+        QHash<QString, sync::RecordState> &mine = (*held)[kind->name];
         const auto heldIt = mine.constFind(remote.id);
         const std::optional<sync::RecordState> local =
             heldIt != mine.cend() ? std::optional(*heldIt) : std::nullopt;
