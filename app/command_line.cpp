@@ -31,9 +31,15 @@ void say(const QString &text)
     std::fflush(stdout);
 }
 
-int fail(const QString &text, int status = Failed)
+// A message for the person on stderr, prefixed with the program's name.
+void warn(const QString &text)
 {
     std::fprintf(stderr, "hale: %s\n", qPrintable(text));
+}
+
+int fail(const QString &text, int status = Failed)
+{
+    warn(text);
     return status;
 }
 
@@ -192,13 +198,12 @@ public:
             await(m_cycle);
             const sync::SyncStatus s = worker.status();
             const qint64 retryMs = worker.retryInMs();
+            const int waitSeconds = int((retryMs + 999) / 1000);
             if (m_cycle->first || s.retryAfterSeconds <= 0 || retryMs < 0 ||
-                waited + retryMs / 1000 > kMaxWaitSeconds)
+                waited + waitSeconds > kMaxWaitSeconds)
                 return exitFor(m_cycle->first, m_cycle->second);
-            fail(QStringLiteral("%1 Trying again in %2 s.")
-                     .arg(m_cycle->second)
-                     .arg((retryMs + 999) / 1000));
-            waited += int((retryMs + 999) / 1000);
+            warn(QStringLiteral("%1 Trying again in %2 s.").arg(m_cycle->second).arg(waitSeconds));
+            waited += waitSeconds;
             m_cycle.reset(); // the worker's retry timer starts the next cycle
         }
     }

@@ -290,14 +290,16 @@ std::optional<QHash<QString, sync::RecordState>> LocalStore::statesOf(const Kind
     QHash<QString, sync::RecordState> held;
     const QString columns = QStringLiteral("deleted, sync_meta, extra, ") +
                             selectColumns(kind).section(QLatin1Char(','), 4);
-    // Always kChunk marks (the rest bound to no id), so that one prepared
-    // statement per kind serves every read.
+    // A fixed number of marks (the rest bound to no id), so that two
+    // prepared statements per kind serve every read: a small one for the
+    // usual edit or two, a large one for pages and batches.
+    const qsizetype width = ids.size() <= 16 ? 16 : kChunk;
     QStringList marks;
-    marks.fill(QStringLiteral("?"), kChunk);
+    marks.fill(QStringLiteral("?"), width);
     QSqlQuery &q = prepared(QStringLiteral("SELECT id, %1 FROM %2 WHERE id IN (%3)")
                                 .arg(columns, kind.table, marks.join(QLatin1Char(','))));
-    for (qsizetype from = 0; from < ids.size(); from += kChunk) {
-        for (qsizetype i = from; i < from + kChunk; ++i)
+    for (qsizetype from = 0; from < ids.size(); from += width) {
+        for (qsizetype i = from; i < from + width; ++i)
             q.addBindValue(i < ids.size() ? QVariant(ids.at(i)) : QVariant(QString()));
         if (!execPrepared(q))
             return std::nullopt;

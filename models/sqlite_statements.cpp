@@ -64,8 +64,8 @@ bool SqliteStatements::run(const QSqlDatabase &db, const QString &sql, const QVa
     }
     sqlite3_stmt *&statement = m_statements[sql];
     if (!statement &&
-        sqlite3_prepare_v3(handle, reinterpret_cast<const char *>(sql.toUtf8().constData()), -1,
-                           SQLITE_PREPARE_PERSISTENT, &statement, nullptr) != SQLITE_OK) {
+        sqlite3_prepare_v3(handle, sql.toUtf8().constData(), -1, SQLITE_PREPARE_PERSISTENT,
+                           &statement, nullptr) != SQLITE_OK) {
         qCWarning(lcStore) << "SQL prepare failed:" << sqlite3_errmsg(handle);
         m_statements.erase(sql);
         return false;

@@ -78,7 +78,7 @@ bool validEmail(const QString &email)
 }
 
 // The device a sign-up or sign-in comes from, as the store keeps it.
-DeviceInfo signingUp(const sync::DeviceDescription &d)
+DeviceInfo storedDevice(const sync::DeviceDescription &d)
 {
     return {d.id, d.name, d.platform, {}, false};
 }
@@ -272,7 +272,7 @@ HttpResponse Api::registerAccount(const HttpRequest &request)
     QString refreshToken;
     const NewRefreshToken token = newRefreshToken(&refreshToken);
     QString userId;
-    if (m_store->createAccount(credentials->email, hash, signingUp(credentials->device), token,
+    if (m_store->createAccount(credentials->email, hash, storedDevice(credentials->device), token,
                                &userId) == ServerStore::Created::EmailTaken)
         return HttpResponse::error(409, QLatin1String(code::kEmailTaken),
                                    QStringLiteral("An account with this email already exists."));
@@ -298,7 +298,7 @@ HttpResponse Api::login(const HttpRequest &request)
         return unauthorized(QStringLiteral("The email or the password is wrong."));
     QString refreshToken;
     const NewRefreshToken token = newRefreshToken(&refreshToken);
-    const qint64 session = m_store->signIn(account->id, signingUp(credentials->device), token);
+    const qint64 session = m_store->signIn(account->id, storedDevice(credentials->device), token);
     return tokenResponse(200, account->id, credentials->device.id, session, refreshToken);
 }
 
