@@ -38,6 +38,37 @@ PostgresBulk::PostgresBulk(const QSqlDatabase &db)
         m_connection = *static_cast<PGconn *const *>(handle.constData());
 }
 
+std::optional<QList<QList<QByteArray>>>
+PostgresBulk::rows(const char *sql, const QList<QByteArray> &params, QString *error)
+{
+    if (!m_connection) {
+        *error = QStringLiteral("not a PostgreSQL connection");
+        return std::nullopt;
+    }
+    const Result result = execute(m_connection, sql, params);
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) {
+        *error = QString::fromUtf8(PQresultErrorMessage(result.get())).trimmed();
+        return std::nullopt;
+    }
+    QList<QList<QByteArray>> out;
+    const int rowCount = PQntuples(result.get());
+    const int columns = PQnfields(result.get());
+    out.reserve(rowCount);
+    for (int row = 0; row < rowCount; ++row) {
+        QList<QByteArray> values;
+        values.reserve(columns);
+        for (int column = 0; column < columns; ++column) {
+            values << (PQgetisnull(result.get(), row, column)
+                           ? QByteArray()
+                           : QByteArray(PQgetvalue(result.get(), row, column),
+                                        PQgetlength(result.get(), row, column)));
+        }
+        out << values;
+    }
+    return out;
+}
+
 std::optional<QList<QByteArray>>
 PostgresBulk::column(const char *sql, const QList<QByteArray> &params, QString *error)
 {

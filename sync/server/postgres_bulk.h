@@ -10,11 +10,13 @@ struct pg_conn;
 
 namespace hale::server {
 
-// Statements with large parameters run through libpq on the connection
-// QPSQL opened (and inside its current transaction). QPSQL 6.4 sends every
-// bound value as an SQL literal inside an EXECUTE statement, so a 300 KB
-// batch was escaped by Qt and then lexed and parsed again by PostgreSQL;
-// here the values travel out of line, as libpq parameters.
+// The sync path's statements run through libpq on the connection QPSQL
+// opened (and inside its current transaction). QPSQL 6.4 sends every bound
+// value as an SQL literal inside an EXECUTE statement, so a 300 KB batch was
+// escaped by Qt and then lexed and parsed again by PostgreSQL; and each
+// prepared statement costs three round trips (PREPARE, EXECUTE, DEALLOCATE).
+// Here the values travel out of line, as libpq parameters, in one round trip
+// (an unnamed statement, planned for its parameters).
 class PostgresBulk
 {
 public:
@@ -25,6 +27,10 @@ public:
     // is noticed before a statement fails on it.
     bool connectionAlive() const;
 
+    // Every row's columns as text (NULL as a null QByteArray), or nothing on
+    // failure (`error` says why). A command gives no rows.
+    std::optional<QList<QList<QByteArray>>> rows(const char *sql, const QList<QByteArray> &params,
+                                                 QString *error);
     // The first column of every row, or nothing on failure (`error` says why).
     std::optional<QList<QByteArray>> column(const char *sql, const QList<QByteArray> &params,
                                             QString *error);

@@ -8,11 +8,13 @@
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
+#include <QSqlRecord>
 #include <QThread>
 #include <QUrl>
 #include <QUuid>
 #include <algorithm>
 #include <limits>
+#include <mutex>
 
 Q_LOGGING_CATEGORY(lcServerStore, "hale.server.store")
 
@@ -76,10 +78,15 @@ std::optional<sync::RecordState> decodeState(const QByteArray &json)
 class ServerStore::Transaction
 {
 public:
-    Transaction(const ServerStore &store, const QSqlDatabase &db) : m_db(db)
+    Transaction(ServerStore &store, const QSqlDatabase &db) : m_db(db)
     {
         // SQLite: take the write lock up front, so two syncs cannot both
         // read the same sequence number. PostgreSQL locks rows instead.
+        // This process's writers queue on a mutex first: SQLite's own busy
+        // handler polls with sleeps of up to 100 ms, which under load turned
+        // a few milliseconds of waiting into a second (docs/benchmarks.md).
+        if (!store.m_postgres)
+            m_writer = std::unique_lock(store.m_sqliteWriter);
         QSqlQuery q(m_db);
         run(q, store.m_postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
         m_open = true;
@@ -99,9 +106,12 @@ public:
         QSqlQuery q(m_db);
         run(q, QStringLiteral("COMMIT"));
         m_open = false;
+        if (m_writer.owns_lock())
+            m_writer.unlock();
     }
 
 private:
+    std::unique_lock<QMutex> m_writer;
     QSqlDatabase m_db;
     bool m_open = false;
 };
@@ -224,6 +234,49 @@ QSqlQuery &ServerStore::cached(const QSqlDatabase &db, const QString &sql,
     for (const QVariant &b : binds)
         query->addBindValue(b);
     return *query;
+}
+
+ServerStore::Rows ServerStore::select(const QSqlDatabase &db, const QString &sql,
+                                      const QVariantList &binds)
+{
+    Rows out;
+    if (m_postgres) {
+        // "?" -> "$1", "$2", ...: the statements hold no other question mark.
+        QByteArray text;
+        text.reserve(sql.size() + 16);
+        int mark = 0;
+        for (const QChar c : sql) {
+            if (c == QLatin1Char('?'))
+                text += '$' + QByteArray::number(++mark);
+            else
+                text += char(c.unicode());
+        }
+        QList<QByteArray> params;
+        params.reserve(binds.size());
+        for (const QVariant &b : binds)
+            params << b.toByteArray(); // text as UTF-8, numbers as digits
+        QString error;
+        auto rows = PostgresBulk(db).rows(text.constData(), params, &error);
+        if (!rows) {
+            qCWarning(lcServerStore) << "SQL failed:" << error;
+            throw DatabaseUnavailable(error.toStdString());
+        }
+        return *std::move(rows);
+    }
+    QSqlQuery &q = cached(db, sql, binds);
+    run(q);
+    const int columns = q.isSelect() ? q.record().count() : 0;
+    while (q.next()) {
+        QList<QByteArray> row;
+        row.reserve(columns);
+        for (int column = 0; column < columns; ++column) {
+            const QVariant value = q.value(column);
+            row << (value.isNull() ? QByteArray() : value.toString().toUtf8());
+        }
+        out << row;
+    }
+    q.finish();
+    return out;
 }
 
 int ServerStore::cachedStatements()
@@ -408,24 +461,31 @@ qint64 ServerStore::signIn(const QString &userId, const DeviceInfo &device,
 bool ServerStore::sessionActive(const QString &userId, const QString &deviceId, qint64 session)
 {
     QSqlDatabase db = connection();
-    QSqlQuery q = prepare(
-        db, QStringLiteral("SELECT revoked, session FROM devices WHERE user_id = ? AND id = ?"),
-        {userId, deviceId});
-    run(q);
-    if (!q.next() || q.value(0).toInt() != 0 || q.value(1).toLongLong() != session)
+    const Rows found =
+        select(db,
+               QStringLiteral(
+                   "SELECT revoked, session, last_seen FROM devices WHERE user_id = ? AND id = ?"),
+               {userId, deviceId});
+    if (found.isEmpty() || found[0][0].toInt() != 0 || found[0][1].toLongLong() != session)
         return false;
-    q.finish();
     // "Last seen" to the minute: a write per minute and device, not per
-    // request. Best effort: a device is not refused for it.
-    const QString stamp = now();
-    QSqlQuery seen =
-        prepare(db,
-                QStringLiteral("UPDATE devices SET last_seen = ? WHERE user_id = ? "
-                               "AND id = ? AND last_seen < ?"),
-                {stamp, userId, deviceId,
-                 QDateTime::currentDateTimeUtc().addSecs(-60).toString(Qt::ISODateWithMs)});
-    if (!seen.exec())
-        qCInfo(lcServerStore) << "last seen not noted:" << seen.lastError().text();
+    // request (most requests write nothing else: a no-op sync). Best
+    // effort: a device is not refused for it.
+    const QDateTime current = QDateTime::currentDateTimeUtc();
+    const QDateTime lastSeen =
+        QDateTime::fromString(QString::fromUtf8(found[0][2]), Qt::ISODateWithMs);
+    if (lastSeen.isValid() && lastSeen.secsTo(current) < 60)
+        return true;
+    try {
+        Transaction tx(*this, db);
+        QSqlQuery seen = prepare(
+            db, QStringLiteral("UPDATE devices SET last_seen = ? WHERE user_id = ? AND id = ?"),
+            {current.toString(Qt::ISODateWithMs), userId, deviceId});
+        run(seen);
+        tx.commit();
+    } catch (const DatabaseUnavailable &) {
+        qCInfo(lcServerStore) << "last seen not noted";
+    }
     return true;
 }
 
@@ -684,14 +744,15 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
 
     // The user's row is the lock that orders this user's writes: sequence
     // numbers are handed out in commit order, so a pull never skips one.
-    const auto locked = firstValue(
-        prepare(db,
-                m_postgres ? QStringLiteral("SELECT change_seq FROM users WHERE id = ? FOR UPDATE")
-                           : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
-                {userId}));
-    if (!locked)
+    const Rows locked =
+        select(db,
+               m_postgres ? QStringLiteral("SELECT change_seq FROM users WHERE id = ? FOR UPDATE")
+                          : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
+               {userId});
+    if (locked.isEmpty())
         return SyncOutcome::NoAccount;
-    qint64 seq = locked->toLongLong();
+    const qint64 seqBefore = locked[0][0].toLongLong();
+    qint64 seq = seqBefore;
     // A cursor past every change: the database was restored from an older
     // copy (or lost its last commits). Pulling on from there would skip the
     // changes numbered anew; the device must start over.
@@ -741,11 +802,8 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
     }
     // Nothing changed, nothing written: a no-op sync commits no write (and
     // costs no fsync with synchronous=FULL).
-    if (seq != locked->toLongLong()) {
-        QSqlQuery bump = prepare(db, QStringLiteral("UPDATE users SET change_seq = ? WHERE id = ?"),
-                                 {seq, userId});
-        run(bump);
-    }
+    if (seq != seqBefore)
+        select(db, QStringLiteral("UPDATE users SET change_seq = ? WHERE id = ?"), {seq, userId});
 
     // The page of other writes since the device's cursor. The statement's
     // text depends only on how many kinds are asked for (the decoder
@@ -765,21 +823,19 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
     }
     sql += QStringLiteral(" ORDER BY seq LIMIT ?");
     binds << request.pageSize + 1;
-    QSqlQuery &page = cached(db, sql, binds);
-    run(page);
+    const Rows page = select(db, sql, binds);
     qint64 last = request.cursor;
     int rows = 0;
-    while (page.next()) {
+    for (const QList<QByteArray> &row : page) {
         if (++rows > request.pageSize) {
             response.hasMore = true;
             break;
         }
-        last = page.value(1).toLongLong();
+        last = row[1].toLongLong();
         if (ownSeqs.contains(last))
             continue; // the device has it already (or gets it in `merged`)
-        *pageRecords << page.value(0).toString().toUtf8();
+        *pageRecords << row[0];
     }
-    page.finish();
     response.cursor = response.hasMore ? last : std::max(last, seq);
     // The record numbered `cursor`, which the device sends back with it:
     // unchanged for a cursor that did not move (a no-op sync), one of this
@@ -792,14 +848,11 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
                 response.cursorKey = it.key();
         }
         if (response.cursorKey.isEmpty()) {
-            QSqlQuery &at = cached(
+            const Rows at = select(
                 db, QStringLiteral("SELECT kind, id FROM records WHERE user_id = ? AND seq = ?"),
                 {userId, response.cursor});
-            run(at);
-            if (at.next())
-                response.cursorKey =
-                    at.value(0).toString() + QLatin1Char('/') + at.value(1).toString();
-            at.finish();
+            if (!at.isEmpty())
+                response.cursorKey = QString::fromUtf8(at[0][0] + '/' + at[0][1]);
         }
     }
     tx.commit();
@@ -816,13 +869,10 @@ bool ServerStore::cursorStillStands(const QSqlDatabase &db, const QString &userI
     // changed since. Missing or numbered lower: this is not the history the
     // device saw (a restored backup, lost commits).
     const qsizetype slash = request.cursorKey.indexOf(QLatin1Char('/'));
-    QSqlQuery &q = cached(
+    const Rows found = select(
         db, QStringLiteral("SELECT seq FROM records WHERE user_id = ? AND kind = ? AND id = ?"),
         {userId, request.cursorKey.left(slash), request.cursorKey.mid(slash + 1)});
-    run(q);
-    const bool stands = q.next() && q.value(0).toLongLong() >= request.cursor;
-    q.finish();
-    return stands;
+    return !found.isEmpty() && found[0][0].toLongLong() >= request.cursor;
 }
 
 QList<sync::RecordState> ServerStore::allRecords(const QString &userId)

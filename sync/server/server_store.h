@@ -121,6 +121,12 @@ private:
     // PostgreSQL a fresh statement each time (see the .cpp). At most
     // kStatementsPerConnection per connection, the least recently used go.
     QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
+    // The sync path's small statements ("?" placeholders): every row's
+    // columns as UTF-8 text, NULL as a null QByteArray. On PostgreSQL one
+    // round trip through libpq (see postgres_bulk.h), on SQLite a cached
+    // statement. Throws DatabaseUnavailable.
+    using Rows = QList<QList<QByteArray>>;
+    Rows select(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     // The sync path's bulk statements, each shaped for the database in use.
     struct StoredRow
     {
@@ -146,6 +152,7 @@ private:
     bool m_postgres = false;
     QString m_prefix;
     QMutex m_statementsMutex;
+    QMutex m_sqliteWriter; // see Transaction
     // connection name -> its statements, by SQL
     std::unordered_map<QString, std::unique_ptr<QCache<QString, QSqlQuery>>> m_statements;
 };

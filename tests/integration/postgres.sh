@@ -25,14 +25,6 @@ pg_start() { # DIR PORT
 case "$command" in
 start)
     dir=$(mktemp -d /tmp/hale-pg.XXXXXX)
-    port=""
-    for candidate in $(shuf -i 20000-60000 -n 50); do
-        if ! (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null; then
-            port=$candidate
-            break
-        fi
-    done
-    [ -n "$port" ] || { echo "no free loopback port for PostgreSQL" >&2; exit 1; }
     password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
     mkdir -p "$dir/sock"
     echo "$password" > "$dir/pwfile"
@@ -40,7 +32,20 @@ start)
     [ "$(id -u)" -eq 0 ] && chown -R postgres:postgres "$dir"
     "${as_postgres[@]}" "$pgbin/initdb" -D "$dir/data" -U postgres --auth-local=trust \
         --auth-host=scram-sha-256 --pwfile="$dir/pwfile" -E UTF8 --locale=C.UTF-8 >"$dir/initdb.log"
-    pg_start "$dir" "$port"
+    # Ports below Linux's ephemeral range (32768 and up): a port there can
+    # be held by some outgoing connection, which no listener check sees, and
+    # the start failed with "Address already in use". Another port is tried
+    # if it fails all the same.
+    port=""
+    for candidate in $(shuf -i 20000-32000 -n 20); do
+        (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue
+        if pg_start "$dir" "$candidate"; then
+            port=$candidate
+            break
+        fi
+        grep -q "Address already in use" "$dir/pg.log" || break
+    done
+    [ -n "$port" ] || { echo "PostgreSQL did not start; see $dir/pg.log" >&2; tail -5 "$dir/pg.log" >&2; exit 1; }
     echo "postgres://postgres:$password@127.0.0.1:$port/postgres" > "$state"
     echo "$dir" > "$state.dir"
     echo "PostgreSQL test cluster on 127.0.0.1:$port"
