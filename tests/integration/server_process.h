@@ -191,6 +191,28 @@ public:
         return QFile::copy(db + QStringLiteral(".backup"), db);
     }
 
+    // Runs one statement on the server's own database (while it runs), as
+    // an operator or a test reaching behind the API would.
+    bool runSql(const QString &sql)
+    {
+        if (!m_database.isEmpty()) {
+            QUrl url(m_adminUrl);
+            url.setPath(QLatin1Char('/') + m_database);
+            return postgresAdmin(url.toString(), sql);
+        }
+        const QString name = QStringLiteral("hale-test-server-db");
+        bool ok = false;
+        {
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), name);
+            db.setDatabaseName(dataDir() + QStringLiteral("/hale-server.sqlite"));
+            db.setConnectOptions(QStringLiteral("QSQLITE_BUSY_TIMEOUT=10000"));
+            ok = db.open() && QSqlQuery(db).exec(sql);
+            db.close();
+        }
+        QSqlDatabase::removeDatabase(name);
+        return ok;
+    }
+
     bool started() const { return m_port != 0; }
     // The server's data folder (its SQLite database and signing key).
     QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }

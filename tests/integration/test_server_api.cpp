@@ -358,6 +358,37 @@ private slots:
                  401);
     }
 
+    void lastSeenIsNotedOnceAMinute()
+    {
+        const QJsonObject laptop = RawApi::device(QStringLiteral("Laptop"));
+        const QString token = tokenOf(m_api->account(QStringLiteral("lu@example.org"), laptop));
+        auto lastSeen = [&] {
+            const RawApi::Reply list =
+                m_api->call("GET", QStringLiteral("/api/v1/devices"), QByteArray(), token);
+            return QDateTime::fromString(list.body.value(QStringLiteral("devices"))
+                                             .toArray()
+                                             .at(0)
+                                             .toObject()
+                                             .value(QStringLiteral("last_seen"))
+                                             .toString(),
+                                         Qt::ISODateWithMs);
+        };
+        // Seen 30 s ago: a request now writes nothing.
+        const QDateTime recent = QDateTime::currentDateTimeUtc().addSecs(-30);
+        QVERIFY(m_server->runSql(QStringLiteral("UPDATE devices SET last_seen = '%1'")
+                                     .arg(recent.toString(Qt::ISODateWithMs))));
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), token).status,
+                 200);
+        QCOMPARE(lastSeen().toMSecsSinceEpoch(), recent.toMSecsSinceEpoch());
+        // Seen a day ago: the next request notes now.
+        QVERIFY(m_server->runSql(
+            QStringLiteral("UPDATE devices SET last_seen = '%1'")
+                .arg(QDateTime::currentDateTimeUtc().addDays(-1).toString(Qt::ISODateWithMs))));
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), token).status,
+                 200);
+        QVERIFY(qAbs(lastSeen().secsTo(QDateTime::currentDateTimeUtc())) < 10);
+    }
+
     void refreshTokensRotateAndAReusedOneEndsTheSession()
     {
         const RawApi::Reply signedUp = m_api->account(QStringLiteral("ann@example.org"),
