@@ -9,6 +9,9 @@
 #include "sync/server/metrics.h"
 #include "sync/server/server_config.h"
 #include "sync/server/server_store.h"
+#ifdef HALE_HAS_EPOLL_DISPATCHER
+#include "sync/server/epoll_dispatcher.h"
+#endif
 #include "sync/server/signing_secret.h"
 
 #include <QCoreApplication>
@@ -41,6 +44,9 @@ void addRoutes(Router &router)
 
 int main(int argc, char **argv)
 {
+#ifdef HALE_HAS_EPOLL_DISPATCHER
+    hale::server::installEpollEventDispatcher(); // thousands of connections
+#endif
     QCoreApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Hale"));
     QCoreApplication::setApplicationName(QStringLiteral("hale-server"));

@@ -760,7 +760,6 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
         return SyncOutcome::CursorAhead;
 
     sync::SyncResponse response;
-    QSet<qint64> ownSeqs;
     // Read what is stored for the whole batch, then write what changed in
     // a few big statements: a few round trips per request, not two per
     // record.
@@ -783,7 +782,6 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
             existing != stored.cend() ? sync::merge(*existing, incoming) : incoming;
         if (existing == stored.cend() || !(merged == *existing)) {
             ++seq;
-            ownSeqs.insert(seq);
             toWrite.insert(key, seq);
             stored.insert(key, merged);
         }
@@ -805,38 +803,43 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
     if (seq != seqBefore)
         select(db, QStringLiteral("UPDATE users SET change_seq = ? WHERE id = ?"), {seq, userId});
 
-    // The page of other writes since the device's cursor. The statement's
-    // text depends only on how many kinds are asked for (the decoder
-    // removes repeats; there are few kinds), so few variants are cached.
-    QString sql = QStringLiteral("SELECT state, seq FROM records WHERE user_id = ? AND seq > ?");
-    QVariantList binds{userId, request.cursor};
-    if (!request.kinds.isEmpty()) {
-        QStringList marks;
-        for (const QString &kind : request.kinds) {
-            marks << QStringLiteral("?");
-            binds << kind;
-        }
-        // "kind || ''": never through the primary key (user_id, kind, id),
-        // which would read all of the user's records of those kinds, but
-        // along records_by_seq from the cursor, stopping at the page's end.
-        sql += QStringLiteral(" AND kind || '' IN (%1)").arg(marks.join(QLatin1Char(',')));
-    }
-    sql += QStringLiteral(" ORDER BY seq LIMIT ?");
-    binds << request.pageSize + 1;
-    const Rows page = select(db, sql, binds);
+    // The page of other devices' writes since the device's cursor. This
+    // request's own writes are numbered after `seqBefore` (the user's row
+    // lock keeps them together), so the page stops there and never reads
+    // them back; a device that is up to date costs no query at all. The
+    // statement's text depends only on how many kinds are asked for (the
+    // decoder removes repeats; there are few kinds), so few variants are
+    // cached.
     qint64 last = request.cursor;
-    int rows = 0;
-    for (const QList<QByteArray> &row : page) {
-        if (++rows > request.pageSize) {
-            response.hasMore = true;
-            break;
+    if (request.cursor < seqBefore) {
+        QString sql = QStringLiteral(
+            "SELECT state, seq FROM records WHERE user_id = ? AND seq > ? AND seq <= ?");
+        QVariantList binds{userId, request.cursor, seqBefore};
+        if (!request.kinds.isEmpty()) {
+            QStringList marks;
+            for (const QString &kind : request.kinds) {
+                marks << QStringLiteral("?");
+                binds << kind;
+            }
+            // "kind || ''": never through the primary key (user_id, kind,
+            // id), which would read all of the user's records of those
+            // kinds, but along records_by_seq from the cursor, stopping at
+            // the page's end.
+            sql += QStringLiteral(" AND kind || '' IN (%1)").arg(marks.join(QLatin1Char(',')));
         }
-        last = row[1].toLongLong();
-        if (ownSeqs.contains(last))
-            continue; // the device has it already (or gets it in `merged`)
-        *pageRecords << row[0];
+        sql += QStringLiteral(" ORDER BY seq LIMIT ?");
+        binds << request.pageSize + 1;
+        const Rows page = select(db, sql, binds);
+        for (const QList<QByteArray> &row : page) {
+            if (pageRecords->size() == request.pageSize) {
+                response.hasMore = true;
+                break;
+            }
+            last = row[1].toLongLong();
+            *pageRecords << row[0];
+        }
     }
-    response.cursor = response.hasMore ? last : std::max(last, seq);
+    response.cursor = response.hasMore ? last : seq;
     // The record numbered `cursor`, which the device sends back with it:
     // unchanged for a cursor that did not move (a no-op sync), one of this
     // request's writes, or else looked up once per answer (not per row).

@@ -14,6 +14,9 @@
 // with its cursor key, as the app does. Stops raising the rate once p99
 // passes --stop-ms. Every loop is bounded.
 #include "bench_http.h"
+#ifdef HALE_HAS_EPOLL_DISPATCHER
+#include "sync/server/epoll_dispatcher.h"
+#endif
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -185,6 +188,9 @@ RateResult runAt(std::vector<Device> &devices, double rate, double seconds, std:
 
 int main(int argc, char **argv)
 {
+#ifdef HALE_HAS_EPOLL_DISPATCHER
+    hale::server::installEpollEventDispatcher(); // thousands of connections
+#endif
     QCoreApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
@@ -229,6 +235,7 @@ int main(int argc, char **argv)
                 bench::elapsedMs(clock));
     std::printf("%8s %10s %9s %9s %9s %9s %7s %10s\n", "offered", "answered/s", "p50 ms", "p95 ms",
                 "p99 ms", "max ms", "errors", "unanswered");
+    std::fflush(stdout);
     std::mt19937_64 rng(parser.value(seedOption).toULongLong());
     double best = 0;
     int failures = 0;

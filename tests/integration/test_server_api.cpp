@@ -262,6 +262,30 @@ private slots:
             QCOMPARE(seen.at(i), many.at(i).id); // in the order they were written
     }
 
+    void aPushLargerThanAPageIsNotPulledBack()
+    {
+        const RawApi::Reply signedUp = m_api->account(QStringLiteral("ann@example.org"),
+                                                      RawApi::device(QStringLiteral("Laptop")));
+        const QString a = tokenOf(signedUp);
+        const QString node = signedUp.body.value(QStringLiteral("device_id")).toString();
+        QList<RecordState> many;
+        for (int i = 0; i < 25; ++i)
+            many << metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 60 + i,
+                           stampAt(kNow - 1000 + i, node));
+        // An up-to-date device pushes more than a page holds: its cursor
+        // moves past its own writes, and nothing comes back to it.
+        const SyncResponse pushed =
+            decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, many, 10), a));
+        QVERIFY(!pushed.hasMore);
+        QCOMPARE(pushed.changes.size(), 0);
+        QCOMPARE(pushed.applied.size(), 25);
+        const SyncResponse next = decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"),
+                                                      syncBody(pushed.cursor, {}, 10), a));
+        QCOMPARE(next.changes.size(), 0);
+        QVERIFY(!next.hasMore);
+        QCOMPARE(next.cursor, pushed.cursor);
+    }
+
     void invalidChangesAreRefusedWholeWithTheRecordAndField()
     {
         const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
