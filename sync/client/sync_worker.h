@@ -77,7 +77,7 @@ class SyncWorker : public QObject
 public:
     struct Options
     {
-        int pushBatch = 1000;           // records per request
+        int pushBatch = 5000;           // records per request (see architecture.md)
         int pageSize = 1000;            // records per pulled page
         int debounceMs = 2000;          // after a local change
         int periodicMs = 5 * 60 * 1000; // while idle
