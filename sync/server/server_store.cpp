@@ -2,6 +2,7 @@
 
 #include "sync/core/merge.h"
 #include "sync/server/postgres_bulk.h"
+#include "sync/server/sqlite_bulk.h"
 
 #include <QDir>
 #include <QJsonDocument>
@@ -13,7 +14,6 @@
 #include <QUrl>
 #include <QUuid>
 #include <algorithm>
-#include <limits>
 #include <mutex>
 
 Q_LOGGING_CATEGORY(lcServerStore, "hale.server.store")
@@ -634,16 +634,6 @@ ServerStore::Refresh ServerStore::rotateRefreshToken(const QString &digest,
     return Refresh::Ok;
 }
 
-qsizetype ServerStore::rowsPerStatement() const
-{
-    // SQLite parses a statement with many parameters slowly (the cost grows
-    // with the square of the parameters), so it takes 50 rows at a time.
-    // PostgreSQL pays a round trip, a parse and a plan per statement, and
-    // takes each column as one array parameter, so a whole request is one
-    // statement (a request body is at most 8 MiB).
-    return m_postgres ? std::numeric_limits<qsizetype>::max() : 50;
-}
-
 void ServerStore::readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
                              const QStringList &ids, QHash<QString, sync::RecordState> *stored)
 {
@@ -670,22 +660,14 @@ void ServerStore::readStored(const QSqlDatabase &db, const QString &userId, cons
         }
         states = *found;
     } else {
-        // SQLite walks the primary key for (user_id, kind, id IN ...).
-        QStringList marks;
-        marks.fill(QStringLiteral("?"), ids.size());
-        QVariantList binds{userId, kind};
+        QList<QByteArray> idValues;
         for (const QString &id : ids)
-            binds << id;
-        QSqlQuery &read =
-            cached(db,
-                   QStringLiteral("SELECT state FROM records WHERE user_id = ? AND kind = ? AND "
-                                  "id IN (%1)")
-                       .arg(marks.join(QLatin1Char(','))),
-                   binds);
-        run(read);
-        while (read.next())
-            states << read.value(0).toString().toUtf8();
-        read.finish();
+            idValues << id.toUtf8();
+        QString error;
+        if (!SqliteBulk(db).readStates(userId.toUtf8(), kind.toUtf8(), idValues, &states, &error)) {
+            qCWarning(lcServerStore) << "SQL failed:" << error;
+            throw DatabaseUnavailable(error.toStdString());
+        }
     }
     for (const QByteArray &json : std::as_const(states)) {
         if (auto state = decodeState(json))
@@ -720,20 +702,15 @@ void ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
         qCWarning(lcServerStore) << "SQL failed:" << error;
         throw DatabaseUnavailable(error.toStdString());
     }
-    QStringList marks;
-    QVariantList binds;
-    for (const StoredRow &row : rows) {
-        marks << QStringLiteral("(?, ?, ?, ?, ?)");
-        binds << userId << row.kind << row.id << QString::fromUtf8(row.state) << row.seq;
+    QList<SqliteBulk::Row> sqliteRows;
+    sqliteRows.reserve(rows.size());
+    for (const StoredRow &row : rows)
+        sqliteRows.append({row.kind.toUtf8(), row.id.toUtf8(), row.state, row.seq});
+    QString error;
+    if (!SqliteBulk(db).writeRows(userId.toUtf8(), sqliteRows, &error)) {
+        qCWarning(lcServerStore) << "SQL failed:" << error;
+        throw DatabaseUnavailable(error.toStdString());
     }
-    QSqlQuery &write =
-        cached(db,
-               QStringLiteral("INSERT INTO records (user_id, kind, id, state, seq) VALUES %1 "
-                              "ON CONFLICT (user_id, kind, id) DO UPDATE SET "
-                              "state = excluded.state, seq = excluded.seq")
-                   .arg(marks.join(QLatin1Char(','))),
-               binds);
-    run(write);
 }
 
 ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::SyncRequest &request,
@@ -760,19 +737,16 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
         return SyncOutcome::CursorAhead;
 
     sync::SyncResponse response;
-    // Read what is stored for the whole batch, then write what changed in
-    // a few big statements: a few round trips per request, not two per
-    // record.
-    const qsizetype chunk = rowsPerStatement();
+    // Read what is stored for the whole batch, then write what changed:
+    // on PostgreSQL one statement each (a round trip per request, not two
+    // per record), on SQLite one prepared statement run per row.
     const QList<sync::RecordState> &changes = request.changes;
     QHash<QString, QStringList> idsByKind;
     for (const sync::RecordState &change : changes)
         idsByKind[change.kind] << change.id;
     QHash<QString, sync::RecordState> stored;
-    for (auto kind = idsByKind.cbegin(); kind != idsByKind.cend(); ++kind) {
-        for (qsizetype first = 0; first < kind->size(); first += chunk)
-            readStored(db, userId, kind.key(), kind->mid(first, chunk), &stored);
-    }
+    for (auto kind = idsByKind.cbegin(); kind != idsByKind.cend(); ++kind)
+        readStored(db, userId, kind.key(), *kind, &stored);
 
     QHash<QString, qint64> toWrite; // key -> seq of its last change in this batch
     for (const sync::RecordState &incoming : changes) {
@@ -789,12 +763,12 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
         if (!(merged == incoming))
             response.merged << merged;
     }
-    const QStringList keys = toWrite.keys();
-    for (qsizetype first = 0; first < keys.size(); first += chunk) {
+    if (!toWrite.isEmpty()) {
         QList<StoredRow> rows;
-        for (const QString &key : keys.mid(first, chunk)) {
-            const sync::RecordState &state = stored.value(key);
-            rows.append({state.kind, state.id, sync::encodeRecordJson(state), toWrite.value(key)});
+        rows.reserve(toWrite.size());
+        for (auto it = toWrite.cbegin(); it != toWrite.cend(); ++it) {
+            const sync::RecordState &state = stored.value(it.key());
+            rows.append({state.kind, state.id, sync::encodeRecordJson(state), it.value()});
         }
         writeRows(db, userId, rows);
     }

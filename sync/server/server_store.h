@@ -135,7 +135,6 @@ private:
         QByteArray state; // JSON
         qint64 seq = 0;
     };
-    qsizetype rowsPerStatement() const;
     void readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
                     const QStringList &ids, QHash<QString, sync::RecordState> *stored);
     void writeRows(const QSqlDatabase &db, const QString &userId, const QList<StoredRow> &rows);
