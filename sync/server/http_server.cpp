@@ -3,11 +3,8 @@
 #include "sync/core/protocol.h"
 #include "sync/server/http_connection.h"
 
-#include <QDateTime>
 #include <QElapsedTimer>
 #include <QFile>
-#include <QJsonDocument>
-#include <QJsonObject>
 #include <QLoggingCategory>
 #include <QPointer>
 #include <QSslKey>
@@ -15,6 +12,7 @@
 #include <QTimer>
 #include <algorithm>
 #include <cstdio>
+#include <ctime>
 #include <exception>
 
 Q_LOGGING_CATEGORY(lcHttp, "hale.server.http")
@@ -126,6 +124,29 @@ void HttpServer::incomingConnection(qintptr handle)
             [this, connection](const HttpRequest &request) { dispatch(connection, request); });
 }
 
+namespace {
+
+// One JSON line per request on stderr. Written with snprintf: building it
+// as a QJsonObject with QDateTime's formatting was a sixth of the HTTP
+// thread's work per request. The method is one http_parser knows (capital
+// letters) and the route is a pattern of ours, so neither needs escaping.
+void writeAccessLogLine(const QByteArray &method, const QString &route, int status, double millis)
+{
+    timespec now{};
+    clock_gettime(CLOCK_REALTIME, &now);
+    tm utc{};
+    gmtime_r(&now.tv_sec, &utc);
+    char time[32];
+    std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%S", &utc);
+    std::fprintf(stderr,
+                 "{\"method\":\"%s\",\"ms\":%.2f,\"route\":\"%s\",\"status\":%d,"
+                 "\"time\":\"%s.%03dZ\"}\n",
+                 method.constData(), millis, route.toUtf8().constData(), status, time,
+                 int(now.tv_nsec / 1'000'000));
+}
+
+} // namespace
+
 void HttpServer::dispatch(HttpConnection *connection, const HttpRequest &request)
 {
     QElapsedTimer clock;
@@ -138,16 +159,8 @@ void HttpServer::dispatch(HttpConnection *connection, const HttpRequest &request
             target->respond(response);
         const double millis = double(clock.nsecsElapsed()) / 1e6;
         emit requestServed(method, route, response.status, millis);
-        if (m_accessLog) {
-            const QJsonObject line{{QStringLiteral("time"),
-                                    QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-                                   {QStringLiteral("method"), QString::fromLatin1(method)},
-                                   {QStringLiteral("route"), route},
-                                   {QStringLiteral("status"), response.status},
-                                   {QStringLiteral("ms"), qRound(millis * 100) / 100.0}};
-            std::fprintf(stderr, "%s\n",
-                         QJsonDocument(line).toJson(QJsonDocument::Compact).constData());
-        }
+        if (m_accessLog)
+            writeAccessLogLine(method, route, response.status, millis);
     };
     if (!match.route) {
         HttpResponse response =

@@ -20,6 +20,7 @@ public:
         QByteArray method;
         QString pattern;
         RouteHandler handler;
+        QStringList segments; // the pattern split at '/', once
     };
     struct Match
     {
