@@ -128,6 +128,7 @@ ServerStore::ServerStore(QString dataDir, QString databaseUrl)
 ServerStore::~ServerStore()
 {
     m_statements.clear(); // before the connections they belong to go
+    m_sqliteBulk.clear();
 
     for (const QString &name : QSqlDatabase::connectionNames()) {
         if (name.startsWith(m_prefix)) {
@@ -142,6 +143,7 @@ void ServerStore::dropConnection(const QString &name)
     {
         QMutexLocker lock(&m_statementsMutex);
         m_statements.erase(name);
+        m_sqliteBulk.erase(name);
     }
     QSqlDatabase::database(name, false).close();
     QSqlDatabase::removeDatabase(name);
@@ -277,6 +279,15 @@ ServerStore::Rows ServerStore::select(const QSqlDatabase &db, const QString &sql
     }
     q.finish();
     return out;
+}
+
+SqliteBulk &ServerStore::sqliteBulk(const QSqlDatabase &db)
+{
+    QMutexLocker lock(&m_statementsMutex);
+    std::unique_ptr<SqliteBulk> &bulk = m_sqliteBulk[db.connectionName()];
+    if (!bulk)
+        bulk = std::make_unique<SqliteBulk>(db);
+    return *bulk; // used only by this connection's thread
 }
 
 int ServerStore::cachedStatements()
@@ -664,7 +675,7 @@ void ServerStore::readStored(const QSqlDatabase &db, const QString &userId, cons
         for (const QString &id : ids)
             idValues << id.toUtf8();
         QString error;
-        if (!SqliteBulk(db).readStates(userId.toUtf8(), kind.toUtf8(), idValues, &states, &error)) {
+        if (!sqliteBulk(db).readStates(userId.toUtf8(), kind.toUtf8(), idValues, &states, &error)) {
             qCWarning(lcServerStore) << "SQL failed:" << error;
             throw DatabaseUnavailable(error.toStdString());
         }
@@ -707,7 +718,7 @@ void ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
     for (const StoredRow &row : rows)
         sqliteRows.append({row.kind.toUtf8(), row.id.toUtf8(), row.state, row.seq});
     QString error;
-    if (!SqliteBulk(db).writeRows(userId.toUtf8(), sqliteRows, &error)) {
+    if (!sqliteBulk(db).writeRows(userId.toUtf8(), sqliteRows, &error)) {
         qCWarning(lcServerStore) << "SQL failed:" << error;
         throw DatabaseUnavailable(error.toStdString());
     }

@@ -16,6 +16,8 @@
 
 namespace hale::server {
 
+class SqliteBulk;
+
 // The database could not answer: it is down, restarting, or a statement
 // failed. Never an answer about the caller (not "signed out", not "taken"):
 // the API turns it into 503 with Retry-After, and the connection that failed
@@ -154,6 +156,9 @@ private:
     QMutex m_sqliteWriter; // see Transaction
     // connection name -> its statements, by SQL
     std::unordered_map<QString, std::unique_ptr<QCache<QString, QSqlQuery>>> m_statements;
+    // connection name -> its record reads and writes on SQLite
+    std::unordered_map<QString, std::unique_ptr<SqliteBulk>> m_sqliteBulk;
+    SqliteBulk &sqliteBulk(const QSqlDatabase &db);
 };
 
 } // namespace hale::server

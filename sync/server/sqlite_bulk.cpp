@@ -2,35 +2,28 @@
 
 #include <QSqlDriver>
 #include <QVariant>
-#include <memory>
 #include <sqlite3.h>
 
 namespace hale::server {
 
 namespace {
 
-struct StatementDeleter
-{
-    void operator()(sqlite3_stmt *statement) const { sqlite3_finalize(statement); }
-};
-using Statement = std::unique_ptr<sqlite3_stmt, StatementDeleter>;
-
-Statement prepare(sqlite3 *connection, const char *sql, QString *error)
-{
-    sqlite3_stmt *statement = nullptr;
-    if (sqlite3_prepare_v2(connection, sql, -1, &statement, nullptr) != SQLITE_OK) {
-        *error = QString::fromUtf8(sqlite3_errmsg(connection));
-        sqlite3_finalize(statement);
-        return nullptr;
-    }
-    return Statement(statement);
-}
-
 // SQLITE_STATIC: each value outlives the step that reads it.
 int bindText(sqlite3_stmt *statement, int index, const QByteArray &text)
 {
     return sqlite3_bind_text(statement, index, text.constData(), int(text.size()), SQLITE_STATIC);
 }
+
+// Leaves a statement ready for its next use, its text bindings released.
+struct Resetter
+{
+    sqlite3_stmt *statement;
+    ~Resetter()
+    {
+        sqlite3_reset(statement);
+        sqlite3_clear_bindings(statement);
+    }
+};
 
 } // namespace
 
@@ -41,65 +34,79 @@ SqliteBulk::SqliteBulk(const QSqlDatabase &db)
         m_connection = *static_cast<sqlite3 *const *>(handle.constData());
 }
 
-bool SqliteBulk::readStates(const QByteArray &userId, const QByteArray &kind,
-                            const QList<QByteArray> &ids, QList<QByteArray> *states, QString *error)
+SqliteBulk::~SqliteBulk()
+{
+    sqlite3_finalize(m_read);
+    sqlite3_finalize(m_write);
+}
+
+sqlite3_stmt *SqliteBulk::statement(sqlite3_stmt **slot, const char *sql, QString *error)
 {
     if (!m_connection) {
         *error = QStringLiteral("not a SQLite connection");
-        return false;
+        return nullptr;
     }
+    if (!*slot && sqlite3_prepare_v3(m_connection, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
+                                     nullptr) != SQLITE_OK) {
+        *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
+        sqlite3_finalize(*slot);
+        *slot = nullptr;
+    }
+    return *slot;
+}
+
+bool SqliteBulk::readStates(const QByteArray &userId, const QByteArray &kind,
+                            const QList<QByteArray> &ids, QList<QByteArray> *states, QString *error)
+{
     // One primary-key lookup per id.
-    const Statement read = prepare(
-        m_connection, "SELECT state FROM records WHERE user_id = ? AND kind = ? AND id = ?", error);
-    if (!read || bindText(read.get(), 1, userId) != SQLITE_OK ||
-        bindText(read.get(), 2, kind) != SQLITE_OK) {
-        if (error->isEmpty())
-            *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
+    sqlite3_stmt *read = statement(
+        &m_read, "SELECT state FROM records WHERE user_id = ? AND kind = ? AND id = ?", error);
+    if (!read)
+        return false;
+    const Resetter done{read};
+    if (bindText(read, 1, userId) != SQLITE_OK || bindText(read, 2, kind) != SQLITE_OK) {
+        *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
         return false;
     }
     for (const QByteArray &id : ids) {
-        bindText(read.get(), 3, id);
-        const int step = sqlite3_step(read.get());
+        bindText(read, 3, id);
+        const int step = sqlite3_step(read);
         if (step == SQLITE_ROW) {
-            *states << QByteArray(static_cast<const char *>(sqlite3_column_blob(read.get(), 0)),
-                                  sqlite3_column_bytes(read.get(), 0));
+            *states << QByteArray(static_cast<const char *>(sqlite3_column_blob(read, 0)),
+                                  sqlite3_column_bytes(read, 0));
         } else if (step != SQLITE_DONE) {
             *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
             return false;
         }
-        sqlite3_reset(read.get());
+        sqlite3_reset(read);
     }
     return true;
 }
 
 bool SqliteBulk::writeRows(const QByteArray &userId, const QList<Row> &rows, QString *error)
 {
-    if (!m_connection) {
-        *error = QStringLiteral("not a SQLite connection");
-        return false;
-    }
-    const Statement write =
-        prepare(m_connection,
-                "INSERT INTO records (user_id, kind, id, state, seq) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (user_id, kind, id) DO UPDATE SET "
-                "state = excluded.state, seq = excluded.seq",
-                error);
+    sqlite3_stmt *write =
+        statement(&m_write,
+                  "INSERT INTO records (user_id, kind, id, state, seq) VALUES (?, ?, ?, ?, ?) "
+                  "ON CONFLICT (user_id, kind, id) DO UPDATE SET "
+                  "state = excluded.state, seq = excluded.seq",
+                  error);
     if (!write)
         return false;
-    if (bindText(write.get(), 1, userId) != SQLITE_OK) {
+    const Resetter done{write};
+    if (bindText(write, 1, userId) != SQLITE_OK) {
         *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
         return false;
     }
     for (const Row &row : rows) {
-        if (bindText(write.get(), 2, row.kind) != SQLITE_OK ||
-            bindText(write.get(), 3, row.id) != SQLITE_OK ||
-            bindText(write.get(), 4, row.state) != SQLITE_OK ||
-            sqlite3_bind_int64(write.get(), 5, row.seq) != SQLITE_OK ||
-            sqlite3_step(write.get()) != SQLITE_DONE) {
+        if (bindText(write, 2, row.kind) != SQLITE_OK || bindText(write, 3, row.id) != SQLITE_OK ||
+            bindText(write, 4, row.state) != SQLITE_OK ||
+            sqlite3_bind_int64(write, 5, row.seq) != SQLITE_OK ||
+            sqlite3_step(write) != SQLITE_DONE) {
             *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
             return false;
         }
-        sqlite3_reset(write.get());
+        sqlite3_reset(write);
     }
     return true;
 }

@@ -6,6 +6,7 @@
 #include <QString>
 
 struct sqlite3;
+struct sqlite3_stmt;
 
 namespace hale::server {
 
@@ -14,11 +15,16 @@ namespace hale::server {
 // binds each value as a QVariant and UTF-16 text, which SQLite translated
 // back to UTF-8: a third of a bulk push's server time went to binding and
 // multi-row statements (docs/benchmarks.md). Here each statement is
-// prepared once per call and run per row, its text bound as UTF-8.
+// prepared once per connection and run per row, its text bound as UTF-8.
+// One per connection (ServerStore keeps them); destroy it before the
+// connection closes.
 class SqliteBulk
 {
 public:
     explicit SqliteBulk(const QSqlDatabase &db);
+    ~SqliteBulk();
+    SqliteBulk(const SqliteBulk &) = delete;
+    SqliteBulk &operator=(const SqliteBulk &) = delete;
     bool isValid() const { return m_connection != nullptr; }
 
     struct Row
@@ -36,7 +42,11 @@ public:
     bool writeRows(const QByteArray &userId, const QList<Row> &rows, QString *error);
 
 private:
+    sqlite3_stmt *statement(sqlite3_stmt **slot, const char *sql, QString *error);
+
     sqlite3 *m_connection = nullptr;
+    sqlite3_stmt *m_read = nullptr;
+    sqlite3_stmt *m_write = nullptr;
 };
 
 } // namespace hale::server
