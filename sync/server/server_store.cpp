@@ -78,8 +78,20 @@ std::optional<sync::RecordState> decodeState(const QByteArray &json)
 class ServerStore::Transaction
 {
 public:
-    Transaction(ServerStore &store, const QSqlDatabase &db) : m_db(db)
+    enum class Mode { Write, ReadSnapshot };
+    Transaction(ServerStore &store, const QSqlDatabase &db, Mode mode = Mode::Write) : m_db(db)
     {
+        QSqlQuery q(m_db);
+        if (mode == Mode::ReadSnapshot) {
+            // Every statement sees one snapshot, and nothing is locked or
+            // written: no SQLite write lock, no PostgreSQL row lock (whose
+            // commit would be flushed to disk like a write's).
+            run(q, store.m_postgres
+                       ? QStringLiteral("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                       : QStringLiteral("BEGIN"));
+            m_open = true;
+            return;
+        }
         // SQLite: take the write lock up front, so two syncs cannot both
         // read the same sequence number. PostgreSQL locks rows instead.
         // This process's writers queue on a mutex first: SQLite's own busy
@@ -87,7 +99,6 @@ public:
         // a few milliseconds of waiting into a second (docs/benchmarks.md).
         if (!store.m_postgres)
             m_writer = std::unique_lock(store.m_sqliteWriter);
-        QSqlQuery q(m_db);
         run(q, store.m_postgres ? QStringLiteral("BEGIN") : QStringLiteral("BEGIN IMMEDIATE"));
         m_open = true;
     }
@@ -728,14 +739,21 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
                                            sync::SyncResponse *out, QList<QByteArray> *pageRecords)
 {
     QSqlDatabase db = connection();
-    Transaction tx(*this, db);
+    // A pull (nothing pushed) reads one snapshot and locks nothing: the
+    // user's sequence and its rows are committed together, so the page up
+    // to the sequence it reads is complete, and a record rewritten since
+    // comes in a later page with its new number.
+    const bool pullOnly = request.changes.isEmpty();
+    Transaction tx(*this, db,
+                   pullOnly ? Transaction::Mode::ReadSnapshot : Transaction::Mode::Write);
 
     // The user's row is the lock that orders this user's writes: sequence
     // numbers are handed out in commit order, so a pull never skips one.
     const Rows locked =
         select(db,
-               m_postgres ? QStringLiteral("SELECT change_seq FROM users WHERE id = ? FOR UPDATE")
-                          : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
+               m_postgres && !pullOnly
+                   ? QStringLiteral("SELECT change_seq FROM users WHERE id = ? FOR UPDATE")
+                   : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
                {userId});
     if (locked.isEmpty())
         return SyncOutcome::NoAccount;
