@@ -26,12 +26,14 @@ EpollEventDispatcher::EpollEventDispatcher(QObject *parent) : QAbstractEventDisp
 {
     m_clock.start();
     m_epoll = epoll_create1(EPOLL_CLOEXEC);
+    m_wakeOnly = epoll_create1(EPOLL_CLOEXEC);
     m_wake = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-    if (m_epoll >= 0 && m_wake >= 0) {
+    if (isValid()) {
         epoll_event event{};
         event.events = EPOLLIN;
         event.data.fd = m_wake;
         epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &event);
+        epoll_ctl(m_wakeOnly, EPOLL_CTL_ADD, m_wake, &event);
     }
 }
 
@@ -41,6 +43,8 @@ EpollEventDispatcher::~EpollEventDispatcher()
         close(m_wake);
     if (m_epoll >= 0)
         close(m_epoll);
+    if (m_wakeOnly >= 0)
+        close(m_wakeOnly);
 }
 
 bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
@@ -64,8 +68,11 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
 
     epoll_event events[kEventsPerPass];
     int ready = 0;
+    // Sockets left out: wait on the set that holds only the wake-up, or a
+    // ready socket would end every wait at once (a busy loop).
+    const int waitOn = includeSockets ? m_epoll : m_wakeOnly;
     do {
-        ready = epoll_wait(m_epoll, events, kEventsPerPass, timeout);
+        ready = epoll_wait(waitOn, events, kEventsPerPass, timeout);
     } while (ready < 0 && errno == EINTR);
     if (mayWait)
         emit awake();
@@ -230,8 +237,11 @@ int EpollEventDispatcher::activateTimers()
     int fired = 0;
     for (int id : std::as_const(due)) {
         const auto it = m_timers.find(id);
-        if (it == m_timers.end())
-            continue; // stopped by a timer that fired before it
+        // Stopped or restarted by a timer that fired before it (Qt hands a
+        // freed id out again at once), or still in its own handler (a
+        // nested event loop): not due now.
+        if (it == m_timers.end() || it->due > now || it->firing)
+            continue;
         // Rescheduled before it fires, so that it can stop or restart
         // itself from its handler. A timer that fell behind does not fire
         // in a burst to catch up.
@@ -240,9 +250,13 @@ int EpollEventDispatcher::activateTimers()
         if (it->due <= now && it->interval > 0)
             it->due = now + it->interval;
         m_dueOrder.insert({it->due, id});
+        it->firing = true;
         QTimerEvent event(id);
         QCoreApplication::sendEvent(it->object, &event);
         ++fired;
+        // Looked up again: the handler may have stopped it.
+        if (const auto after = m_timers.find(id); after != m_timers.end())
+            after->firing = false;
     }
     return fired;
 }

@@ -25,7 +25,7 @@ public:
     explicit EpollEventDispatcher(QObject *parent = nullptr);
     ~EpollEventDispatcher() override;
     // Whether epoll and eventfd were available (false: use Qt's own).
-    bool isValid() const { return m_epoll >= 0 && m_wake >= 0; }
+    bool isValid() const { return m_epoll >= 0 && m_wakeOnly >= 0 && m_wake >= 0; }
 
     bool processEvents(QEventLoop::ProcessEventsFlags flags) override;
     void registerSocketNotifier(QSocketNotifier *notifier) override;
@@ -51,7 +51,8 @@ private:
         qint64 interval = 0;
         Qt::TimerType type = Qt::CoarseTimer;
         QObject *object = nullptr;
-        qint64 due = 0; // on m_clock, in ms
+        qint64 due = 0;      // on m_clock, in ms
+        bool firing = false; // in its handler now
     };
 
     void updateWatch(int fd);
@@ -60,7 +61,8 @@ private:
     int msUntilNextTimer() const;
 
     int m_epoll = -1;
-    int m_wake = -1; // eventfd: wakeUp() from any thread
+    int m_wakeOnly = -1; // an epoll set of m_wake alone (sockets excluded)
+    int m_wake = -1;     // eventfd: wakeUp() from any thread
     std::atomic<bool> m_interrupted{false};
     QHash<int, Watch> m_watches;                 // by file descriptor
     QHash<int, Timer> m_timers;                  // by timer id

@@ -138,11 +138,14 @@ void writeAccessLogLine(const QByteArray &method, const QString &route, int stat
     gmtime_r(&now.tv_sec, &utc);
     char time[32];
     std::strftime(time, sizeof time, "%Y-%m-%dT%H:%M:%S", &utc);
+    // Hundredths of a millisecond as integers: %f would follow the locale
+    // (a decimal comma is not JSON).
+    const long long hundredths = qRound64(millis * 100);
     std::fprintf(stderr,
-                 "{\"method\":\"%s\",\"ms\":%.2f,\"route\":\"%s\",\"status\":%d,"
+                 "{\"method\":\"%s\",\"ms\":%lld.%02lld,\"route\":\"%s\",\"status\":%d,"
                  "\"time\":\"%s.%03dZ\"}\n",
-                 method.constData(), millis, route.toUtf8().constData(), status, time,
-                 int(now.tv_nsec / 1'000'000));
+                 method.constData(), hundredths / 100, hundredths % 100, route.toUtf8().constData(),
+                 status, time, int(now.tv_nsec / 1'000'000));
 }
 
 } // namespace

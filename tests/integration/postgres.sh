@@ -39,6 +39,7 @@ start)
     port=""
     for candidate in $(shuf -i 20000-32000 -n 20); do
         (exec 3<>"/dev/tcp/127.0.0.1/$candidate") 2>/dev/null && continue
+        rm -f "$dir/pg.log" # this attempt's log only (pg_ctl makes it anew)
         if pg_start "$dir" "$candidate"; then
             port=$candidate
             break

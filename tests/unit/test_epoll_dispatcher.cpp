@@ -73,6 +73,37 @@ private slots:
         });
     }
 
+    void aTimerRestartedByAnotherDueInTheSamePassWaitsItsNewInterval()
+    {
+        inEpollThread([] {
+            // Two timers due together; whichever fires first restarts the
+            // other for 300 ms. Qt hands the freed id out again at once, so
+            // a dispatcher that fired the ids it collected would fire the
+            // restarted one at once.
+            QEventLoop loop;
+            int fired = 0;
+            QTimer first;
+            QTimer second;
+            for (QTimer *timer : {&first, &second}) {
+                timer->setSingleShot(true);
+                timer->setTimerType(Qt::PreciseTimer);
+            }
+            QObject::connect(&first, &QTimer::timeout, [&] {
+                ++fired;
+                second.start(300);
+            });
+            QObject::connect(&second, &QTimer::timeout, [&] {
+                ++fired;
+                first.start(300);
+            });
+            first.start(20);
+            second.start(20);
+            QTimer::singleShot(150, &loop, &QEventLoop::quit);
+            loop.exec();
+            QCOMPARE(fired, 1);
+        });
+    }
+
     void aSingleShotFiresOnceAndRemainingTimeCountsDown()
     {
         inEpollThread([] {
