@@ -90,7 +90,9 @@ bool EpollEventDispatcher::processEvents(QEventLoop::ProcessEventsFlags flags)
         sockets.append({int(events[i].data.fd), quint32(events[i].events)});
     }
     if (includeSockets) {
-        for (const auto &[fd, what] : std::as_const(sockets)) {
+        for (const std::pair<int, quint32> &readySocket : std::as_const(sockets)) {
+            const int fd = readySocket.first;
+            const quint32 what = readySocket.second;
             // Looked up again for each notifier: the one before may have
             // closed this socket and removed its watch.
             auto fire = [&](QSocketNotifier *Watch::*slot) {
