@@ -659,7 +659,12 @@ ServerStore::Refresh ServerStore::rotateRefreshToken(const QString &digest,
 void ServerStore::readStored(const QSqlDatabase &db, const QString &userId, const QString &kind,
                              const QStringList &ids, QHash<QString, sync::RecordState> *stored)
 {
+    QList<QByteArray> idValues;
+    for (const QString &id : ids)
+        idValues << id.toUtf8();
     QList<QByteArray> states;
+    QString error;
+    bool ok = false;
     if (m_postgres) {
         // One primary-key probe per id. Written as `id IN (...)`, a table
         // that grew since autovacuum last analysed it (a first push of 100k
@@ -667,29 +672,20 @@ void ServerStore::readStored(const QSqlDatabase &db, const QString &userId, cons
         // the id list: a bulk push became quadratic. A LATERAL subquery with
         // LIMIT is never flattened, so each id is its own index lookup
         // whatever the statistics say.
-        QList<QByteArray> idValues;
-        for (const QString &id : ids)
-            idValues << id.toUtf8();
-        QString error;
         const auto found = PostgresBulk(db).column(
             "SELECT r.state FROM unnest($1::uuid[]) AS k(id) CROSS JOIN LATERAL "
             "(SELECT state FROM records WHERE user_id = $2::uuid AND kind = $3 AND "
             "id = k.id LIMIT 1) AS r",
             {PostgresBulk::textArray(idValues), userId.toUtf8(), kind.toUtf8()}, &error);
-        if (!found) {
-            qCWarning(lcServerStore) << "SQL failed:" << error;
-            throw DatabaseUnavailable(error.toStdString());
-        }
-        states = *found;
+        ok = found.has_value();
+        if (ok)
+            states = *found;
     } else {
-        QList<QByteArray> idValues;
-        for (const QString &id : ids)
-            idValues << id.toUtf8();
-        QString error;
-        if (!sqliteBulk(db).readStates(userId.toUtf8(), kind.toUtf8(), idValues, &states, &error)) {
-            qCWarning(lcServerStore) << "SQL failed:" << error;
-            throw DatabaseUnavailable(error.toStdString());
-        }
+        ok = sqliteBulk(db).readStates(userId.toUtf8(), kind.toUtf8(), idValues, &states, &error);
+    }
+    if (!ok) {
+        qCWarning(lcServerStore) << "SQL failed:" << error;
+        throw DatabaseUnavailable(error.toStdString());
     }
     for (const QByteArray &json : std::as_const(states)) {
         if (auto state = decodeState(json))
