@@ -9,7 +9,6 @@
 #include <QLoggingCategory>
 #include <QSqlError>
 #include <QSqlQuery>
-#include <QSqlRecord>
 #include <QThread>
 #include <QUrl>
 #include <QUuid>
@@ -252,7 +251,6 @@ QSqlQuery &ServerStore::cached(const QSqlDatabase &db, const QString &sql,
 ServerStore::Rows ServerStore::select(const QSqlDatabase &db, const QString &sql,
                                       const QVariantList &binds)
 {
-    Rows out;
     if (m_postgres) {
         // "?" -> "$1", "$2", ...: the statements hold no other question mark.
         QByteArray text;
@@ -276,20 +274,13 @@ ServerStore::Rows ServerStore::select(const QSqlDatabase &db, const QString &sql
         }
         return *std::move(rows);
     }
-    QSqlQuery &q = cached(db, sql, binds);
-    run(q);
-    const int columns = q.isSelect() ? q.record().count() : 0;
-    while (q.next()) {
-        QList<QByteArray> row;
-        row.reserve(columns);
-        for (int column = 0; column < columns; ++column) {
-            const QVariant value = q.value(column);
-            row << (value.isNull() ? QByteArray() : value.toString().toUtf8());
-        }
-        out << row;
+    QString error;
+    auto rows = sqliteBulk(db).rows(sql, binds, &error);
+    if (!rows) {
+        qCWarning(lcServerStore) << "SQL failed:" << error;
+        throw DatabaseUnavailable(error.toStdString());
     }
-    q.finish();
-    return out;
+    return *std::move(rows);
 }
 
 SqliteBulk &ServerStore::sqliteBulk(const QSqlDatabase &db)

@@ -125,8 +125,9 @@ private:
     QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     // The sync path's small statements ("?" placeholders): every row's
     // columns as UTF-8 text, NULL as a null QByteArray. On PostgreSQL one
-    // round trip through libpq (see postgres_bulk.h), on SQLite a cached
-    // statement. Throws DatabaseUnavailable.
+    // round trip through libpq (see postgres_bulk.h), on SQLite a statement
+    // prepared once per connection through its C API (see sqlite_bulk.h).
+    // Throws DatabaseUnavailable.
     using Rows = QList<QList<QByteArray>>;
     Rows select(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     // The sync path's bulk statements, each shaped for the database in use.

@@ -38,6 +38,60 @@ SqliteBulk::~SqliteBulk()
 {
     sqlite3_finalize(m_read);
     sqlite3_finalize(m_write);
+    for (const auto &[sql, prepared] : m_statements)
+        sqlite3_finalize(prepared);
+}
+
+std::optional<QList<QList<QByteArray>>> SqliteBulk::rows(const QString &sql,
+                                                         const QVariantList &binds, QString *error)
+{
+    auto found = m_statements.find(sql);
+    if (found == m_statements.end())
+        found = m_statements.emplace(sql, nullptr).first;
+    sqlite3_stmt *query = statement(&found->second, sql.toUtf8().constData(), error);
+    if (!query) {
+        m_statements.erase(found);
+        return std::nullopt;
+    }
+    const Resetter done{query};
+    for (int i = 0; i < binds.size(); ++i) {
+        const QVariant &value = binds.at(i);
+        int bound = SQLITE_OK;
+        switch (value.typeId()) {
+        case QMetaType::Int:
+        case QMetaType::UInt:
+        case QMetaType::LongLong:
+        case QMetaType::ULongLong:
+            bound = sqlite3_bind_int64(query, i + 1, value.toLongLong());
+            break;
+        default: {
+            const QByteArray text = value.toString().toUtf8();
+            bound = sqlite3_bind_text(query, i + 1, text.constData(), int(text.size()),
+                                      SQLITE_TRANSIENT);
+        }
+        }
+        if (bound != SQLITE_OK) {
+            *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
+            return std::nullopt;
+        }
+    }
+    QList<QList<QByteArray>> out;
+    const int columns = sqlite3_column_count(query);
+    int step = SQLITE_ROW;
+    while ((step = sqlite3_step(query)) == SQLITE_ROW) {
+        QList<QByteArray> row;
+        row.reserve(columns);
+        for (int column = 0; column < columns; ++column) {
+            const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(query, column));
+            row << (text ? QByteArray(text, sqlite3_column_bytes(query, column)) : QByteArray());
+        }
+        out << row;
+    }
+    if (step != SQLITE_DONE) {
+        *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
+        return std::nullopt;
+    }
+    return out;
 }
 
 sqlite3_stmt *SqliteBulk::statement(sqlite3_stmt **slot, const char *sql, QString *error)

@@ -4,6 +4,9 @@
 #include <QList>
 #include <QSqlDatabase>
 #include <QString>
+#include <QVariantList>
+#include <optional>
+#include <unordered_map>
 
 struct sqlite3;
 struct sqlite3_stmt;
@@ -40,6 +43,11 @@ public:
                     QList<QByteArray> *states, QString *error);
     // Inserts or replaces each row's state and sequence number.
     bool writeRows(const QByteArray &userId, const QList<Row> &rows, QString *error);
+    // Any other statement ("?" placeholders; numbers bound as integers, the
+    // rest as UTF-8 text): every row's columns as text, NULL as a null
+    // QByteArray. Prepared on first use and kept.
+    std::optional<QList<QList<QByteArray>>> rows(const QString &sql, const QVariantList &binds,
+                                                 QString *error);
 
 private:
     sqlite3_stmt *statement(sqlite3_stmt **slot, const char *sql, QString *error);
@@ -47,6 +55,7 @@ private:
     sqlite3 *m_connection = nullptr;
     sqlite3_stmt *m_read = nullptr;
     sqlite3_stmt *m_write = nullptr;
+    std::unordered_map<QString, sqlite3_stmt *> m_statements; // rows(), by SQL
 };
 
 } // namespace hale::server
