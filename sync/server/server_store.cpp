@@ -137,8 +137,7 @@ ServerStore::ServerStore(QString dataDir, QString databaseUrl)
 
 ServerStore::~ServerStore()
 {
-    m_statements.clear(); // before the connections they belong to go
-    m_sqliteBulk.clear();
+    m_sqliteBulk.clear(); // before the connections its statements belong to go
 
     for (const QString &name : QSqlDatabase::connectionNames()) {
         if (name.startsWith(m_prefix)) {
@@ -152,7 +151,6 @@ void ServerStore::dropConnection(const QString &name)
 {
     {
         QMutexLocker lock(&m_statementsMutex);
-        m_statements.erase(name);
         m_sqliteBulk.erase(name);
     }
     QSqlDatabase::database(name, false).close();
@@ -219,35 +217,6 @@ QSqlDatabase ServerStore::connection()
     return db;
 }
 
-QSqlQuery &ServerStore::cached(const QSqlDatabase &db, const QString &sql,
-                               const QVariantList &binds)
-{
-    QSqlQuery *query = nullptr;
-    bool created = false;
-    {
-        QMutexLocker lock(&m_statementsMutex);
-        auto &cache = m_statements[db.connectionName()];
-        if (!cache)
-            cache = std::make_unique<QCache<QString, QSqlQuery>>(kStatementsPerConnection);
-        query = cache->object(sql);
-        if (!query) {
-            // Evicts the least recently used statement; none is in use, as
-            // only this thread uses this connection, one statement at a time.
-            query = new QSqlQuery(db);
-            cache->insert(sql, query);
-            created = true;
-        }
-    }
-    // Reused, a PostgreSQL prepared statement falls back to a generic plan
-    // that got slower with every batch (docs/benchmarks.md), so there it is
-    // prepared afresh and planned for its parameters.
-    if ((created || m_postgres) && !query->prepare(sql))
-        unavailable(query->lastError());
-    for (const QVariant &b : binds)
-        query->addBindValue(b);
-    return *query;
-}
-
 ServerStore::Rows ServerStore::select(const QSqlDatabase &db, const QString &sql,
                                       const QVariantList &binds)
 {
@@ -296,8 +265,8 @@ int ServerStore::cachedStatements()
 {
     QMutexLocker lock(&m_statementsMutex);
     int count = 0;
-    for (const auto &[name, cache] : m_statements)
-        count += int(cache->size());
+    for (const auto &[name, bulk] : m_sqliteBulk)
+        count += bulk->preparedStatements();
     return count;
 }
 

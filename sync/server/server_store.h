@@ -2,7 +2,6 @@
 
 #include "sync/core/wire.h"
 
-#include <QCache>
 #include <QDateTime>
 #include <QHash>
 #include <QMutex>
@@ -118,11 +117,6 @@ private:
     class Transaction;
     QSqlDatabase connection();
     void dropConnection(const QString &name);
-    // On SQLite a statement prepared once per connection and reused: the
-    // sync path runs the same few large statements over and over. On
-    // PostgreSQL a fresh statement each time (see the .cpp). At most
-    // kStatementsPerConnection per connection, the least recently used go.
-    QSqlQuery &cached(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     // The sync path's small statements ("?" placeholders): every row's
     // columns as UTF-8 text, NULL as a null QByteArray. On PostgreSQL one
     // round trip through libpq (see postgres_bulk.h), on SQLite a statement
@@ -148,15 +142,12 @@ private:
                         const NewRefreshToken &token);
     void revokeLocked(const QSqlDatabase &db, const QString &userId, const QString &deviceId);
 
-    static constexpr int kStatementsPerConnection = 48;
     QString m_dataDir;
     QString m_url;
     bool m_postgres = false;
     QString m_prefix;
     QMutex m_statementsMutex;
     QMutex m_sqliteWriter; // see Transaction
-    // connection name -> its statements, by SQL
-    std::unordered_map<QString, std::unique_ptr<QCache<QString, QSqlQuery>>> m_statements;
     // connection name -> its record reads and writes on SQLite
     std::unordered_map<QString, std::unique_ptr<SqliteBulk>> m_sqliteBulk;
     SqliteBulk &sqliteBulk(const QSqlDatabase &db);

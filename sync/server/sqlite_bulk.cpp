@@ -100,12 +100,16 @@ sqlite3_stmt *SqliteBulk::statement(sqlite3_stmt **slot, const char *sql, QStrin
         *error = QStringLiteral("not a SQLite connection");
         return nullptr;
     }
-    if (!*slot && sqlite3_prepare_v3(m_connection, sql, -1, SQLITE_PREPARE_PERSISTENT, slot,
-                                     nullptr) != SQLITE_OK) {
+    if (*slot)
+        return *slot;
+    if (sqlite3_prepare_v3(m_connection, sql, -1, SQLITE_PREPARE_PERSISTENT, slot, nullptr) !=
+        SQLITE_OK) {
         *error = QString::fromUtf8(sqlite3_errmsg(m_connection));
         sqlite3_finalize(*slot);
         *slot = nullptr;
+        return nullptr;
     }
+    ++m_prepared;
     return *slot;
 }
 

@@ -5,6 +5,7 @@
 #include <QSqlDatabase>
 #include <QString>
 #include <QVariantList>
+#include <atomic>
 #include <optional>
 #include <unordered_map>
 
@@ -49,13 +50,20 @@ public:
     std::optional<QList<QList<QByteArray>>> rows(const QString &sql, const QVariantList &binds,
                                                  QString *error);
 
+    // How many statements it keeps prepared (read from any thread).
+    int preparedStatements() const { return m_prepared.load(); }
+
 private:
     sqlite3_stmt *statement(sqlite3_stmt **slot, const char *sql, QString *error);
 
     sqlite3 *m_connection = nullptr;
     sqlite3_stmt *m_read = nullptr;
     sqlite3_stmt *m_write = nullptr;
-    std::unordered_map<QString, sqlite3_stmt *> m_statements; // rows(), by SQL
+    // rows(), by SQL: the server's own statements. Only the page query's
+    // text varies (with how many kinds a request names, each at most once),
+    // so this stays small whatever requests come in.
+    std::unordered_map<QString, sqlite3_stmt *> m_statements;
+    std::atomic<int> m_prepared{0};
 };
 
 } // namespace hale::server
