@@ -101,7 +101,8 @@ inline std::pair<int, QByteArray> call(Client *client, const QString &path, cons
     return call(client, path, QJsonDocument(body).toJson(QJsonDocument::Compact), token);
 }
 
-inline QString signIn(Client *client, const QString &email, bool signUp)
+// The body of a sign-up or sign-in for a new device of `email`.
+inline QByteArray accountBody(const QString &email)
 {
     const QJsonObject body{
         {QStringLiteral("email"), email},
@@ -110,11 +111,22 @@ inline QString signIn(Client *client, const QString &email, bool signUp)
          QJsonObject{{QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
                      {QStringLiteral("name"), QStringLiteral("bench")},
                      {QStringLiteral("platform"), QStringLiteral("linux")}}}};
-    const auto [status, reply] = call(client,
-                                      signUp ? QStringLiteral("/api/v1/auth/register")
-                                             : QStringLiteral("/api/v1/auth/login"),
-                                      body);
+    return QJsonDocument(body).toJson(QJsonDocument::Compact);
+}
+
+inline QString accountPath(bool signUp)
+{
+    return signUp ? QStringLiteral("/api/v1/auth/register") : QStringLiteral("/api/v1/auth/login");
+}
+
+inline QString accessTokenOf(const QByteArray &reply)
+{
     return QJsonDocument::fromJson(reply).object().value(QStringLiteral("access_token")).toString();
+}
+
+inline QString signIn(Client *client, const QString &email, bool signUp)
+{
+    return accessTokenOf(call(client, accountPath(signUp), accountBody(email)).second);
 }
 
 inline sync::RecordState meal(int n)

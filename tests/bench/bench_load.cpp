@@ -60,22 +60,9 @@ bool signUpAll(std::vector<Device> &devices, int perUser, const QUrl &url, QObje
             return;
         }
         const QString email = QStringLiteral("load-%1-%2@example.org").arg(run).arg(account);
-        const QJsonObject body{
-            {QStringLiteral("email"), email},
-            {QStringLiteral("password"), QStringLiteral("benchmark password")},
-            {QStringLiteral("device"),
-             QJsonObject{{QStringLiteral("id"), QUuid::createUuid().toString(QUuid::WithoutBraces)},
-                         {QStringLiteral("name"), QStringLiteral("load")},
-                         {QStringLiteral("platform"), QStringLiteral("linux")}}}};
-        devices[index].client->post(device == 0 ? QStringLiteral("/api/v1/auth/register")
-                                                : QStringLiteral("/api/v1/auth/login"),
-                                    QJsonDocument(body).toJson(QJsonDocument::Compact), {},
+        devices[index].client->post(accountPath(device == 0), accountBody(email), {},
                                     [&, account, device, index](int, const QByteArray &reply) {
-                                        devices[index].token =
-                                            QJsonDocument::fromJson(reply)
-                                                .object()
-                                                .value(QStringLiteral("access_token"))
-                                                .toString();
+                                        devices[index].token = accessTokenOf(reply);
                                         if (devices[index].token.isEmpty()) {
                                             failed = true;
                                             loop.quit();
