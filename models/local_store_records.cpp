@@ -33,7 +33,7 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
     WriteResult result;
     result.id = state.id;
     const RowValues row = codec::stateToRow(kind, state);
-    QVariantList values{state.isDeleted() ? 1 : 0, QString::fromUtf8(state.metaToJson()), row.extra,
+    QVariantList values{state.isDeleted() ? 1 : 0, state.metaToJson(), row.extra,
                         schema::formatDateTime(now())};
     for (const FieldSpec &field : kind.fields)
         values << row.columns.value(field.name);

@@ -32,11 +32,17 @@ int bind(sqlite3_stmt *statement, int index, const QVariant &value)
     case QMetaType::Double:
     case QMetaType::Float:
         return sqlite3_bind_double(statement, index, value.toDouble());
+    case QMetaType::QByteArray: { // UTF-8 text already (a record's stamps)
+        const QByteArray text = value.toByteArray();
+        return sqlite3_bind_text(statement, index, text.constData(), int(text.size()),
+                                 SQLITE_TRANSIENT);
+    }
     default: {
-        const QString text = value.toString();
-        return sqlite3_bind_text16(statement, index, text.utf16(),
-                                   int(text.size() * qsizetype(sizeof(char16_t))),
-                                   SQLITE_TRANSIENT);
+        // As UTF-8, the database's own encoding: bound as UTF-16, SQLite
+        // converted every value on its way in (a tenth of storing a page).
+        const QByteArray text = value.toString().toUtf8();
+        return sqlite3_bind_text(statement, index, text.constData(), int(text.size()),
+                                 SQLITE_TRANSIENT);
     }
     }
 }

@@ -17,42 +17,79 @@ constexpr quint32 kMaxCounter = 999999;
 constexpr qint64 kMaxMillis = 9'999'999'000'000;
 } // namespace
 
+namespace {
+// Writes `value` as exactly `width` decimal digits, ending just before `end`.
+void putDigits(char16_t *end, int width, quint64 value)
+{
+    for (int i = 0; i < width; ++i) {
+        *--end = char16_t(u'0' + value % 10);
+        value /= 10;
+    }
+}
+
+// The value of `width` decimal digits at `text`, or -1 if one is not a digit.
+qint64 readDigits(const QChar *text, int width)
+{
+    qint64 value = 0;
+    for (int i = 0; i < width; ++i) {
+        const char16_t c = text[i].unicode();
+        if (c < u'0' || c > u'9')
+            return -1;
+        value = value * 10 + (c - u'0');
+    }
+    return value;
+}
+
+bool isNodeChar(char16_t c)
+{
+    return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
+           c == u'-';
+}
+} // namespace
+
 QString HlcStamp::toString() const
 {
-    // snprintf rather than QString::arg: stamps are written by the hundred
-    // thousand when a device syncs for the first time.
-    char head[48];
-    const int n = std::snprintf(head, sizeof head, "%0*lld-%0*u-", kMillisWidth,
-                                static_cast<long long>(millis), kCounterWidth, unsigned(counter));
-    QString text;
-    text.reserve(n + node.size());
-    text.append(QLatin1String(head, n));
-    text.append(node);
+    // Digits written by hand: stamps are written by the hundred thousand
+    // when a device syncs for the first time, and snprintf was a tenth of
+    // storing a pulled page.
+    if (millis < 0 || millis > 9'999'999'999'999 || counter > kMaxCounter) {
+        // Out of the text form's range (never made by a clock): as wide as it takes.
+        char head[48];
+        const int n = std::snprintf(head, sizeof head, "%0*lld-%0*u-", kMillisWidth,
+                                    static_cast<long long>(millis), kCounterWidth,
+                                    unsigned(counter));
+        return QLatin1String(head, n) + node;
+    }
+    constexpr int head = kMillisWidth + 1 + kCounterWidth + 1;
+    QString text(head + node.size(), Qt::Uninitialized);
+    char16_t *out = reinterpret_cast<char16_t *>(text.data());
+    putDigits(out + kMillisWidth, kMillisWidth, quint64(millis));
+    out[kMillisWidth] = u'-';
+    putDigits(out + head - 1, kCounterWidth, counter);
+    out[head - 1] = u'-';
+    std::copy_n(reinterpret_cast<const char16_t *>(node.constData()), node.size(), out + head);
     return text;
 }
 
 std::optional<HlcStamp> HlcStamp::fromString(const QString &text)
 {
-    // The node may itself contain '-' (a UUID), so split only twice.
-    const qsizetype first = text.indexOf(QLatin1Char('-'));
-    if (first != kMillisWidth)
+    // "<13 digits>-<6 digits>-<node>"; the node may itself contain '-' (a UUID).
+    constexpr int head = kMillisWidth + 1 + kCounterWidth + 1;
+    if (text.size() <= head || text.at(kMillisWidth) != QLatin1Char('-') ||
+        text.at(head - 1) != QLatin1Char('-'))
         return std::nullopt;
-    const qsizetype second = text.indexOf(QLatin1Char('-'), first + 1);
-    if (second != first + 1 + kCounterWidth)
-        return std::nullopt;
-    bool okMillis = false;
-    bool okCounter = false;
+    const QChar *chars = text.constData();
     HlcStamp stamp;
-    stamp.millis = text.left(first).toLongLong(&okMillis);
-    stamp.counter = text.mid(first + 1, kCounterWidth).toUInt(&okCounter);
-    stamp.node = text.mid(second + 1);
-    if (!okMillis || !okCounter || stamp.millis < 0 || stamp.millis > kMaxMillis ||
-        stamp.node.isEmpty())
+    stamp.millis = readDigits(chars, kMillisWidth);
+    const qint64 counter = readDigits(chars + kMillisWidth + 1, kCounterWidth);
+    if (stamp.millis < 0 || stamp.millis > kMaxMillis || counter < 0)
         return std::nullopt;
-    for (const QChar c : stamp.node) {
-        if (!(c.isLetterOrNumber() || c == QLatin1Char('-')) || c.unicode() > 127)
+    stamp.counter = quint32(counter);
+    for (qsizetype i = head; i < text.size(); ++i) {
+        if (!isNodeChar(chars[i].unicode()))
             return std::nullopt;
     }
+    stamp.node = text.mid(head);
     return stamp;
 }
 

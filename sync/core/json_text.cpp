@@ -12,6 +12,24 @@ namespace hale::sync::json {
 void appendString(QByteArray &out, const QString &text)
 {
     out += '"';
+    // Nearly always plain ASCII (ids, stamps, field names): copied straight
+    // across, without a UTF-8 copy of its own.
+    const qsizetype start = out.size();
+    out.resize(start + text.size());
+    char *to = out.data() + start;
+    const auto *from = reinterpret_cast<const char16_t *>(text.constData());
+    qsizetype i = 0;
+    for (; i < text.size(); ++i) {
+        const char16_t c = from[i];
+        if (c >= 0x80 || c < 0x20 || c == u'"' || c == u'\\')
+            break;
+        to[i] = char(c);
+    }
+    if (i == text.size()) {
+        out += '"';
+        return;
+    }
+    out.truncate(start);
     const QByteArray utf8 = text.toUtf8();
     const bool plain = std::none_of(utf8.cbegin(), utf8.cend(), [](char c) {
         return c == '"' || c == '\\' || static_cast<unsigned char>(c) < 0x20;

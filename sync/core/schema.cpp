@@ -320,23 +320,100 @@ Coerced fail(const QString &message)
 
 } // namespace
 
+namespace {
+// Days since 1970-01-01 to the civil date (H. Hinnant's days_from_civil, inverted).
+void civilFromDays(qint64 days, int &year, int &month, int &day)
+{
+    days += 719468;
+    const qint64 era = (days >= 0 ? days : days - 146096) / 146097;
+    const qint64 dayOfEra = days - era * 146097;
+    const qint64 yearOfEra =
+        (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146096) / 365;
+    const qint64 dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100);
+    const qint64 mp = (5 * dayOfYear + 2) / 153;
+    day = int(dayOfYear - (153 * mp + 2) / 5 + 1);
+    month = int(mp < 10 ? mp + 3 : mp - 9);
+    year = int(yearOfEra + era * 400 + (month <= 2));
+}
+
+void putDigits(char16_t *at, int width, int value)
+{
+    for (int i = width - 1; i >= 0; --i) {
+        at[i] = char16_t(u'0' + value % 10);
+        value /= 10;
+    }
+}
+
+int readDigits(const QChar *at, int width)
+{
+    int value = 0;
+    for (int i = 0; i < width; ++i) {
+        const char16_t c = at[i].unicode();
+        if (c < u'0' || c > u'9')
+            return -1;
+        value = value * 10 + (c - u'0');
+    }
+    return value;
+}
+} // namespace
+
 QString formatDateTime(const QDateTime &utc)
 {
     // By hand rather than QDateTime::toString(format), which parses its
-    // format on every call: this runs for every record stored.
+    // format on every call, or snprintf: this runs for every record stored.
     if (!utc.isValid())
         return {};
-    const QDateTime u = utc.toUTC();
-    const QDate d = u.date();
-    const QTime t = u.time();
-    char text[40];
-    const int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", d.year(),
-                                d.month(), d.day(), t.hour(), t.minute(), t.second(), t.msec());
-    return QString::fromLatin1(text, n);
+    constexpr qint64 msPerDay = 86'400'000;
+    const qint64 ms = utc.toMSecsSinceEpoch();
+    const qint64 days = (ms >= 0 ? ms : ms - (msPerDay - 1)) / msPerDay;
+    const int msOfDay = int(ms - days * msPerDay);
+    int year = 0;
+    int month = 0;
+    int day = 0;
+    civilFromDays(days, year, month, day);
+    if (year < 1 || year > 9999) { // Qt's calendar has no year 0: its own reckoning
+        const QDateTime u = utc.toUTC();
+        const QDate d = u.date();
+        const QTime t = u.time();
+        char text[48];
+        const int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+                                    d.year(), d.month(), d.day(), t.hour(), t.minute(),
+                                    t.second(), t.msec());
+        return QString::fromLatin1(text, n);
+    }
+    QString text(24, Qt::Uninitialized); // 2026-12-03T14:05:09.123Z
+    char16_t *out = reinterpret_cast<char16_t *>(text.data());
+    putDigits(out, 4, year);
+    out[4] = u'-';
+    putDigits(out + 5, 2, month);
+    out[7] = u'-';
+    putDigits(out + 8, 2, day);
+    out[10] = u'T';
+    putDigits(out + 11, 2, msOfDay / 3'600'000);
+    out[13] = u':';
+    putDigits(out + 14, 2, msOfDay / 60'000 % 60);
+    out[16] = u':';
+    putDigits(out + 17, 2, msOfDay / 1000 % 60);
+    out[19] = u'.';
+    putDigits(out + 20, 3, msOfDay % 1000);
+    out[23] = u'Z';
+    return text;
 }
 
 QDateTime parseDateTime(const QString &text)
 {
+    // The form formatDateTime writes, read by hand: every pulled record has
+    // one or two, and QDateTime::fromString took a twentieth of storing them.
+    if (text.size() == 24 && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' &&
+        text.at(13) == u':' && text.at(16) == u':' && text.at(19) == u'.' && text.at(23) == u'Z') {
+        const QChar *c = text.constData();
+        const int year = readDigits(c, 4);
+        const QDate date(year, readDigits(c + 5, 2), readDigits(c + 8, 2));
+        const QTime time(readDigits(c + 11, 2), readDigits(c + 14, 2), readDigits(c + 17, 2),
+                         readDigits(c + 20, 3));
+        if (year > 0 && date.isValid() && time.isValid())
+            return QDateTime(date, time, Qt::UTC);
+    }
     QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!dt.isValid())
         dt = QDateTime::fromString(text, Qt::ISODate);

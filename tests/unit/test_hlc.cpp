@@ -88,6 +88,9 @@ private slots:
         QTest::newRow("letters") << QStringLiteral("17000000000x0-000001-a");
         QTest::newRow("negative") << QStringLiteral("-700000000000-000001-a");
         QTest::newRow("bad node") << QStringLiteral("1700000000000-000001-a b");
+        QTest::newRow("sign") << QStringLiteral("+700000000000-000001-a");
+        QTest::newRow("space") << QStringLiteral(" 700000000000-000001-a");
+        QTest::newRow("counter with a sign") << QStringLiteral("1700000000000-+00001-a");
         QTest::newRow("unicode node") << QStringLiteral("1700000000000-000001-\u00e9");
         // A clock that received it would next send a 14-digit time (found by fuzzing, H1).
         QTest::newRow("last millisecond") << QStringLiteral("9999999999999-999999-0");

@@ -1,6 +1,7 @@
 #include "sync/core/schema.h"
 
 #include <QJsonArray>
+#include <QRandomGenerator>
 #include <QTest>
 #include <limits>
 
@@ -162,6 +163,35 @@ private slots:
             QCOMPARE(back.value, value);
             QCOMPARE(schema::fromSql(*field, schema::toSql(*field, value)), value);
         }
+    }
+
+    // formatDateTime and parseDateTime read and write by hand what Qt's
+    // ISO form would: checked against Qt over the whole range of years.
+    void dateTimesAreWrittenAndReadAsQtWould()
+    {
+        auto *rng = QRandomGenerator::global();
+        const qint64 first = QDateTime(QDate(1, 1, 1), QTime(0, 0), Qt::UTC).toMSecsSinceEpoch();
+        const qint64 last =
+            QDateTime(QDate(9999, 12, 31), QTime(23, 59, 59, 999), Qt::UTC).toMSecsSinceEpoch();
+        QList<qint64> instants{first, last, 0, -1, 951'782'400'000 /* 2000-02-29 */};
+        for (int i = 0; i < 20000; ++i)
+            instants << rng->bounded(first, last);
+        for (const qint64 ms : instants) {
+            const QDateTime utc = QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC);
+            const QString text = schema::formatDateTime(utc);
+            QCOMPARE(text, utc.toString(Qt::ISODateWithMs));
+            QCOMPARE(schema::parseDateTime(text), utc);
+        }
+        // Another zone, and no zone at all (taken as UTC), go through Qt's reader.
+        QCOMPARE(schema::parseDateTime(QStringLiteral("2026-03-04T05:06:07.089+02:00")),
+                 QDateTime(QDate(2026, 3, 4), QTime(3, 6, 7, 89), Qt::UTC));
+        QCOMPARE(schema::parseDateTime(QStringLiteral("2026-03-04T05:06:07")),
+                 QDateTime(QDate(2026, 3, 4), QTime(5, 6, 7), Qt::UTC));
+        for (const char *bad : {"2026-02-30T05:06:07.089Z", "2026-13-04T05:06:07.089Z",
+                                "2026-03-04T25:06:07.089Z", "2026-03-04T05:60:07.089Z",
+                                "+026-03-04T05:06:07.089Z", "2026-03-04T05:06:07.0x9Z",
+                                "0000-03-04T05:06:07.089Z"})
+            QVERIFY2(!schema::parseDateTime(QLatin1String(bad)).isValid(), bad);
     }
 
     void jsonOfTheWrongShapeIsRefused()
