@@ -34,11 +34,13 @@ ApiClient::ApiClient(QNetworkAccessManager *network, QUrl baseUrl, QObject *pare
 {
 }
 
-ApiError ApiClient::errorFrom(QNetworkReply *reply, const QJsonObject &body)
+ApiError ApiClient::errorFrom(QNetworkReply *reply, const QByteArray &body)
 {
     ApiError e;
     e.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-    if (const auto error = decodeError(body)) {
+    const bool success = e.status >= 200 && e.status < 300;
+    if (const auto error =
+            success ? std::nullopt : decodeError(QJsonDocument::fromJson(body).object())) {
         e.code = error->code;
         e.message = error->message;
         e.record = error->record();
@@ -84,11 +86,14 @@ void ApiClient::send(const QByteArray &method, const QString &path, const QJsonO
     const QByteArray payload = body.isEmpty() && method != "POST"
                                    ? QByteArray()
                                    : QJsonDocument(body).toJson(QJsonDocument::Compact);
-    sendRaw(method, path, payload, authenticated, std::move(handler));
+    sendRaw(method, path, payload, authenticated,
+            [handler = std::move(handler)](const QByteArray &body, const ApiError &error) {
+                handler(QJsonDocument::fromJson(body).object(), error);
+            });
 }
 
 void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QByteArray &payload,
-                        bool authenticated, Handler handler)
+                        bool authenticated, RawHandler handler)
 {
     QUrl url = m_baseUrl;
     url.setPath(url.path() + path);
@@ -104,10 +109,9 @@ void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QBy
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
     connect(reply, &QNetworkReply::finished, this, [this, reply, handler = std::move(handler)] {
         reply->deleteLater();
-        const QByteArray raw = reply->readAll();
-        m_bytesReceived += raw.size();
-        const QJsonObject json = QJsonDocument::fromJson(raw).object();
-        handler(json, errorFrom(reply, json));
+        const QByteArray body = reply->readAll();
+        m_bytesReceived += body.size();
+        handler(body, errorFrom(reply, body));
         if (--m_inFlight == 0)
             emit idle();
     });
@@ -160,7 +164,7 @@ void ApiClient::signOut(Callback<bool> done)
 void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done)
 {
     sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request), true,
-            [done = std::move(done)](const QJsonObject &body, const ApiError &error) {
+            [done = std::move(done)](const QByteArray &body, const ApiError &error) {
                 if (!error.ok())
                     return done(std::nullopt, error);
                 WireError wire;

@@ -80,13 +80,15 @@ signals:
 
 private:
     using Handler = std::function<void(const QJsonObject &body, const ApiError &error)>;
+    // The answer's body as it came (a sync page is read straight from its text).
+    using RawHandler = std::function<void(const QByteArray &body, const ApiError &error)>;
     void send(const QByteArray &method, const QString &path, const QJsonObject &body,
               bool authenticated, Handler handler);
     void sendRaw(const QByteArray &method, const QString &path, const QByteArray &payload,
-                 bool authenticated, Handler handler);
+                 bool authenticated, RawHandler handler);
     void authenticate(const QString &path, const QString &email, const QString &password,
                       const DeviceDescription &device, Callback<AuthTokens> done);
-    static ApiError errorFrom(QNetworkReply *reply, const QJsonObject &body);
+    static ApiError errorFrom(QNetworkReply *reply, const QByteArray &body);
 
     QNetworkAccessManager *m_network;
     QUrl m_baseUrl;

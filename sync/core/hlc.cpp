@@ -55,9 +55,9 @@ QString HlcStamp::toString() const
     if (millis < 0 || millis > 9'999'999'999'999 || counter > kMaxCounter) {
         // Out of the text form's range (never made by a clock): as wide as it takes.
         char head[48];
-        const int n = std::snprintf(head, sizeof head, "%0*lld-%0*u-", kMillisWidth,
-                                    static_cast<long long>(millis), kCounterWidth,
-                                    unsigned(counter));
+        const int n =
+            std::snprintf(head, sizeof head, "%0*lld-%0*u-", kMillisWidth,
+                          static_cast<long long>(millis), kCounterWidth, unsigned(counter));
         return QLatin1String(head, n) + node;
     }
     constexpr int head = kMillisWidth + 1 + kCounterWidth + 1;

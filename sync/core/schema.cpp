@@ -376,9 +376,9 @@ QString formatDateTime(const QDateTime &utc)
         const QDate d = u.date();
         const QTime t = u.time();
         char text[48];
-        const int n = std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-                                    d.year(), d.month(), d.day(), t.hour(), t.minute(),
-                                    t.second(), t.msec());
+        const int n =
+            std::snprintf(text, sizeof text, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", d.year(),
+                          d.month(), d.day(), t.hour(), t.minute(), t.second(), t.msec());
         return QString::fromLatin1(text, n);
     }
     QString text(24, Qt::Uninitialized); // 2026-12-03T14:05:09.123Z

@@ -54,52 +54,6 @@ bool fail(WireError *error, const QString &message, const QString &record = {},
     return false;
 }
 
-std::optional<HlcStamp> stampOf(const QJsonObject &cell)
-{
-    return HlcStamp::fromString(cell.value(QStringLiteral("t")).toString());
-}
-
-bool checkValue(const FieldSpec &field, const QJsonValue &value, QString *problem)
-{
-    const schema::Coerced coerced = schema::fromJson(field, value);
-    if (!coerced.ok()) {
-        *problem = coerced.error;
-        return false;
-    }
-    // A required field may still be cleared by a write; presence is the
-    // editor's business, ranges and types are everyone's.
-    FieldSpec optional = field;
-    optional.required = false;
-    optional.notInFuture = false;
-    *problem = schema::checkValue(optional, coerced.value);
-    return problem->isEmpty();
-}
-
-// Element values: set members carry true, measurements a number in range.
-bool checkElement(const FieldSpec &field, const QString &key, const QJsonValue &value,
-                  QString *problem)
-{
-    if (key.isEmpty() || key.size() > 60) {
-        *problem = tr("has an element with an empty or too long name");
-        return false;
-    }
-    if (field.type == FieldType::Measurements) {
-        FieldSpec single = field;
-        single.type = FieldType::Real;
-        return checkValue(single, value, problem);
-    }
-    if (field.type == FieldType::TimeSet) {
-        *problem = schema::checkValue(field, QStringList{key});
-        if (!problem->isEmpty())
-            return false;
-    }
-    if (!value.isBool()) {
-        *problem = tr("must mark members with true");
-        return false;
-    }
-    return true;
-}
-
 } // namespace
 
 namespace {
@@ -272,132 +226,6 @@ QByteArray encodeRecordJson(const RecordState &state)
     return out;
 }
 
-std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
-                                        WireError *error)
-{
-    return decodeRecord(json, unknown, error, true);
-}
-
-std::optional<RecordState> decodeStoredRecord(const QJsonValue &json)
-{
-    return decodeRecord(json, UnknownFields::Keep, nullptr, false);
-}
-
-std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
-                                        WireError *error, bool checkValues)
-{
-    if (!json.isObject()) {
-        fail(error, tr("A change must be a JSON object."));
-        return std::nullopt;
-    }
-    const QJsonObject o = json.toObject();
-    RecordState state;
-    state.kind = o.value(QStringLiteral("kind")).toString();
-    const QUuid id = QUuid::fromString(o.value(QStringLiteral("id")).toString());
-    const KindSpec *kind = SchemaRegistry::instance().kind(state.kind);
-    if (!kind) {
-        // Named by its key when it has one (a kind from a newer app): the
-        // device sets that record aside and sends the rest.
-        const QString key = !id.isNull() && !state.kind.isEmpty() && state.kind.size() <= 40
-                                ? state.kind + QLatin1Char('/') + id.toString(QUuid::WithoutBraces)
-                                : QString();
-        fail(error, tr("Unknown kind of record \"%1\".").arg(state.kind.left(40)), key);
-        return std::nullopt;
-    }
-    if (id.isNull() || o.value(QStringLiteral("id")).toString().size() != 36) {
-        fail(error, tr("The record id is not a UUID."), state.kind);
-        return std::nullopt;
-    }
-    state.id = id.toString(QUuid::WithoutBraces);
-    const QString key = recordKey(state);
-
-    const QJsonObject fields = o.value(QStringLiteral("fields")).toObject();
-    for (auto it = fields.constBegin(); it != fields.constEnd(); ++it) {
-        const FieldSpec *field = kind->field(it.key());
-        const QJsonObject cell = it.value().toObject();
-        const auto stamp = stampOf(cell);
-        if (!stamp) {
-            fail(error, tr("The field has no valid clock stamp."), key, it.key());
-            return std::nullopt;
-        }
-        if (!field && unknown == UnknownFields::Refuse) {
-            fail(error, tr("Unknown field \"%1\".").arg(it.key().left(40)), key, it.key());
-            return std::nullopt;
-        }
-        if (field && field->isElementWise()) {
-            fail(error, tr("The field holds elements, not a single value."), key, it.key());
-            return std::nullopt;
-        }
-        const QJsonValue value = cell.value(QStringLiteral("v"));
-        QString problem;
-        if (checkValues && field && !value.isNull() && !checkValue(*field, value, &problem)) {
-            fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
-            return std::nullopt;
-        }
-        // The base is optional (a first write has none) and never after the write.
-        std::optional<HlcStamp> base = HlcStamp{};
-        if (cell.contains(QStringLiteral("b")))
-            base = HlcStamp::fromString(cell.value(QStringLiteral("b")).toString());
-        if (!base || *stamp < *base) {
-            fail(error, tr("The field's base stamp is not valid."), key, it.key());
-            return std::nullopt;
-        }
-        state.fields.insert(it.key(), {value.isUndefined() ? QJsonValue() : value, *stamp, *base});
-    }
-
-    const QJsonObject elements = o.value(QStringLiteral("elements")).toObject();
-    for (auto it = elements.constBegin(); it != elements.constEnd(); ++it) {
-        const FieldSpec *field = kind->field(it.key());
-        if (!field && unknown == UnknownFields::Refuse) {
-            fail(error, tr("Unknown field \"%1\".").arg(it.key().left(40)), key, it.key());
-            return std::nullopt;
-        }
-        if (field && !field->isElementWise()) {
-            fail(error, tr("The field holds a single value, not elements."), key, it.key());
-            return std::nullopt;
-        }
-        const QJsonObject members = it.value().toObject();
-        if (members.size() > schema::kMaxSetElements * 4) {
-            fail(error, tr("The field has too many elements."), key, it.key());
-            return std::nullopt;
-        }
-        for (auto m = members.constBegin(); m != members.constEnd(); ++m) {
-            const QJsonObject cell = m.value().toObject();
-            const auto stamp = stampOf(cell);
-            const bool removed = cell.value(QStringLiteral("x")).toBool();
-            if (!stamp) {
-                fail(error, tr("An element has no valid clock stamp."), key, it.key());
-                return std::nullopt;
-            }
-            QString problem;
-            if (checkValues && field && !removed &&
-                !checkElement(*field, m.key(), cell.value(QStringLiteral("v")), &problem)) {
-                fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
-                return std::nullopt;
-            }
-            // A missing value is null, as for fields: every encoder then
-            // writes the state that was merged.
-            QJsonValue value = cell.value(QStringLiteral("v"));
-            if (removed || value.isUndefined())
-                value = QJsonValue::Null;
-            state.elements[it.key()].insert(m.key(), {value, *stamp, removed});
-        }
-    }
-
-    if (o.contains(QStringLiteral("deleted"))) {
-        const QJsonObject cell = o.value(QStringLiteral("deleted")).toObject();
-        const auto stamp = stampOf(cell);
-        if (!stamp || !cell.value(QStringLiteral("v")).isBool()) {
-            fail(error, tr("The deletion flag is malformed."), key, QStringLiteral("deleted"));
-            return std::nullopt;
-        }
-        state.deleted = {cell.value(QStringLiteral("v")).toBool(), *stamp};
-    } else {
-        state.deleted = {false, {}};
-    }
-    return state;
-}
-
 namespace {
 QJsonArray encodeAll(const QList<RecordState> &states)
 {
@@ -407,32 +235,6 @@ QJsonArray encodeAll(const QList<RecordState> &states)
     return out;
 }
 
-bool decodeAll(const QJsonValue &json, UnknownFields unknown, QList<RecordState> *out,
-               WireError *error)
-{
-    if (!json.isUndefined() && !json.isArray())
-        return fail(error, tr("Changes must be a list."));
-    for (const QJsonValue item : json.toArray()) {
-        auto state = decodeRecord(item, unknown, error);
-        if (!state)
-            return false;
-        out->append(*state);
-    }
-    return true;
-}
-
-bool readCursor(const QJsonValue &json, qint64 *out, WireError *error)
-{
-    if (json.isUndefined()) {
-        *out = 0;
-        return true;
-    }
-    const double d = json.toDouble(-1);
-    if (!json.isDouble() || d < 0 || d > 9.0e15 || d != double(qint64(d)))
-        return fail(error, tr("The cursor must be a non-negative whole number."));
-    *out = qint64(d);
-    return true;
-}
 } // namespace
 
 bool validRecordKey(const QString &key)
@@ -482,45 +284,6 @@ QByteArray encodeSyncRequestJson(const SyncRequest &request)
     return out;
 }
 
-std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
-                                             WireError *error)
-{
-    SyncRequest request;
-    if (!readCursor(json.value(QStringLiteral("cursor")), &request.cursor, error))
-        return std::nullopt;
-    const QJsonValue page = json.value(QStringLiteral("page_size"));
-    if (!page.isUndefined()) {
-        const int size = page.toInt(-1);
-        if (!page.isDouble() || size < 1 || size > kMaxPageSize) {
-            fail(error, tr("page_size must be between 1 and %1.").arg(kMaxPageSize));
-            return std::nullopt;
-        }
-        request.pageSize = size;
-    }
-    const QJsonValue cursorKey = json.value(QStringLiteral("cursor_key"));
-    if (!cursorKey.isUndefined()) {
-        request.cursorKey = cursorKey.toString();
-        if (!validRecordKey(request.cursorKey)) {
-            fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
-            return std::nullopt;
-        }
-    }
-    for (const QJsonValue kind : json.value(QStringLiteral("kinds")).toArray()) {
-        if (!SchemaRegistry::instance().kind(kind.toString())) {
-            fail(error, tr("Unknown kind of record \"%1\".").arg(kind.toString().left(40)));
-            return std::nullopt;
-        }
-        request.kinds << kind.toString();
-    }
-    // Each kind once, in one order: the server's page query depends on the
-    // list, and a list of a known length keeps its variants few.
-    request.kinds.sort();
-    request.kinds.removeDuplicates();
-    if (!decodeAll(json.value(QStringLiteral("changes")), unknown, &request.changes, error))
-        return std::nullopt;
-    return request;
-}
-
 QJsonObject encodeSyncResponse(const SyncResponse &response)
 {
     return {{QStringLiteral("applied"), QJsonArray::fromStringList(response.applied)},
@@ -561,27 +324,6 @@ QByteArray encodeSyncResponseJson(const SyncResponse &response,
     out += response.hasMore ? "true" : "false";
     out += ",\"merged\":" + compact(encodeAll(response.merged)) + '}';
     return out;
-}
-
-std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
-                                               WireError *error)
-{
-    SyncResponse response;
-    for (const QJsonValue key : json.value(QStringLiteral("applied")).toArray())
-        response.applied << key.toString();
-    if (!readCursor(json.value(QStringLiteral("cursor")), &response.cursor, error) ||
-        !decodeAll(json.value(QStringLiteral("merged")), unknown, &response.merged, error) ||
-        !decodeAll(json.value(QStringLiteral("changes")), unknown, &response.changes, error))
-        return std::nullopt;
-    response.hasMore = json.value(QStringLiteral("has_more")).toBool();
-    // Only echoed back: a key of a kind this version does not know (from a
-    // newer server) is kept as it is.
-    response.cursorKey = json.value(QStringLiteral("cursor_key")).toString();
-    if (!response.cursorKey.isEmpty() && !validRecordKey(response.cursorKey)) {
-        fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
-        return std::nullopt;
-    }
-    return response;
 }
 
 } // namespace hale::sync

@@ -45,10 +45,15 @@ QJsonObject encodeRecord(const RecordState &state);
 // The same record as compact JSON text, written directly (several times
 // faster than building a QJsonObject; the server stores states this way).
 QByteArray encodeRecordJson(const RecordState &state);
+// The decoders read JSON text (sync/core/wire_decode.cpp): a body that is
+// not valid UTF-8 and Unicode, is not an object or is nested more than
+// kMaxJsonDepth deep is refused as parseObject would. The overloads that take
+// a QJsonObject write it out and read it again (tests, the protocol's examples).
 std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
                                         WireError *error);
 // A state this program wrote itself (the server's database): the structure
 // is still checked, the values are not checked again.
+std::optional<RecordState> decodeStoredRecord(const QByteArray &text);
 std::optional<RecordState> decodeStoredRecord(const QJsonValue &json);
 
 struct SyncRequest
@@ -89,6 +94,8 @@ QJsonObject encodeSyncRequest(const SyncRequest &request);
 // The same request as compact JSON text, written directly (the app pushes
 // batches of a thousand records this way).
 QByteArray encodeSyncRequestJson(const SyncRequest &request);
+std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFields unknown,
+                                             WireError *error);
 std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
                                              WireError *error);
 QJsonObject encodeSyncResponse(const SyncResponse &response);
@@ -98,13 +105,16 @@ QJsonObject encodeSyncResponse(const SyncResponse &response);
 // re-encoding it.
 QByteArray encodeSyncResponseJson(const SyncResponse &response,
                                   const QList<QByteArray> &encodedChanges);
+std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFields unknown,
+                                               WireError *error);
 std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
                                                WireError *error);
 
 QString recordKey(const RecordState &state);
 
-// decodeRecord with the value checks switchable (see decodeStoredRecord).
-std::optional<RecordState> decodeRecord(const QJsonValue &json, UnknownFields unknown,
+// decodeRecord of one record's text, the value checks switchable (see
+// decodeStoredRecord).
+std::optional<RecordState> decodeRecord(const QByteArray &text, UnknownFields unknown,
                                         WireError *error, bool checkValues);
 
 } // namespace hale::sync

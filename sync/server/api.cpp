@@ -401,16 +401,15 @@ HttpResponse Api::sync(const HttpRequest &request)
     if (!caller)
         return refusal;
     sync::WireError error;
-    const auto json = sync::parseObject(request.body, &error);
-    // Counted once its cursor tells whether it continues a transfer, and
-    // before the records in it are checked.
+    const auto syncRequest =
+        sync::decodeSyncRequest(request.body, sync::UnknownFields::Refuse, &error);
+    // Counted, refused or not, once its cursor tells whether it continues a
+    // transfer (a refused request never does).
     const QString device = caller->userId + QLatin1Char('/') + caller->deviceId;
-    const qint64 cursor = json ? json->value(QStringLiteral("cursor")).toInteger(-1) : -1;
+    const qint64 cursor = syncRequest ? syncRequest->cursor : -1;
     if (auto limited =
             admit(caller->userId, m_transfers.continues(device, cursor, m_settings.nowMs())))
         return *limited;
-    const auto syncRequest =
-        json ? sync::decodeSyncRequest(*json, sync::UnknownFields::Refuse, &error) : std::nullopt;
     if (!syncRequest)
         return badRequest(error.message, {{QStringLiteral("record"), error.record},
                                           {QStringLiteral("field"), error.field}});

@@ -67,7 +67,7 @@ std::optional<QVariant> firstValue(QSqlQuery q)
 std::optional<sync::RecordState> decodeState(const QByteArray &json)
 {
     // Stored states were validated on the way in.
-    return sync::decodeStoredRecord(QJsonDocument::fromJson(json).object());
+    return sync::decodeStoredRecord(json);
 }
 
 } // namespace

@@ -187,10 +187,10 @@ private slots:
                  QDateTime(QDate(2026, 3, 4), QTime(3, 6, 7, 89), Qt::UTC));
         QCOMPARE(schema::parseDateTime(QStringLiteral("2026-03-04T05:06:07")),
                  QDateTime(QDate(2026, 3, 4), QTime(5, 6, 7), Qt::UTC));
-        for (const char *bad : {"2026-02-30T05:06:07.089Z", "2026-13-04T05:06:07.089Z",
-                                "2026-03-04T25:06:07.089Z", "2026-03-04T05:60:07.089Z",
-                                "+026-03-04T05:06:07.089Z", "2026-03-04T05:06:07.0x9Z",
-                                "0000-03-04T05:06:07.089Z"})
+        for (const char *bad :
+             {"2026-02-30T05:06:07.089Z", "2026-13-04T05:06:07.089Z", "2026-03-04T25:06:07.089Z",
+              "2026-03-04T05:60:07.089Z", "+026-03-04T05:06:07.089Z", "2026-03-04T05:06:07.0x9Z",
+              "0000-03-04T05:06:07.089Z"})
             QVERIFY2(!schema::parseDateTime(QLatin1String(bad)).isValid(), bad);
     }
 
