@@ -161,15 +161,17 @@ void ApiClient::signOut(Callback<bool> done)
     send("POST", routePath(route::kLogout), {}, true, answered(std::move(done)));
 }
 
-void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done)
+void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done,
+                     std::function<void(const SyncResponse &head)> onHead)
 {
     sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request), true,
-            [done = std::move(done)](const QByteArray &body, const ApiError &error) {
+            [done = std::move(done), onHead = std::move(onHead)](const QByteArray &body,
+                                                                 const ApiError &error) {
                 if (!error.ok())
                     return done(std::nullopt, error);
                 WireError wire;
                 // Fields this version does not know are kept, never dropped.
-                const auto response = decodeSyncResponse(body, UnknownFields::Keep, &wire);
+                const auto response = decodeSyncResponse(body, UnknownFields::Keep, &wire, onHead);
                 done(response, response ? ApiError{} : notTheProtocol());
             });
 }

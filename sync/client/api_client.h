@@ -67,7 +67,10 @@ public:
                 Callback<AuthTokens> done);
     void refresh(const QString &refreshToken, Callback<AuthTokens> done);
     void signOut(Callback<bool> done);
-    void sync(const SyncRequest &request, Callback<SyncResponse> done);
+    // `onHead` sees the answer's cursor and has_more before its records are
+    // decoded (decodeSyncResponse), and only if they are valid.
+    void sync(const SyncRequest &request, Callback<SyncResponse> done,
+              std::function<void(const SyncResponse &head)> onHead = {});
     void devices(Callback<QList<DeviceDescription>> done);
     void renameDevice(const QString &deviceId, const QString &name, Callback<bool> done);
     void revokeDevice(const QString &deviceId, Callback<bool> done);

@@ -8,6 +8,7 @@
 #include <QNetworkAccessManager>
 #include <QSet>
 #include <QSysInfo>
+#include <memory>
 
 Q_LOGGING_CATEGORY(lcSync, "hale.sync", QtInfoMsg) // debug: where cycles spend their time
 
@@ -334,12 +335,39 @@ void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFl
     const Sent sent{inFlight,           fullBatch,     m_cycle->clock.nsecsElapsed(),
                     m_cursorGeneration, m_cycleSerial, request.kinds,
                     request.pageSize};
-    m_api->sync(request, [this, sent](const std::optional<SyncResponse> &response,
-                                      const ApiError &error) { onReply(sent, response, error); });
+    // Set by the answer's head, read by its end: both run in one call.
+    auto prefetched = std::make_shared<bool>(false);
+    m_api->sync(
+        request,
+        [this, sent, prefetched](const std::optional<SyncResponse> &response,
+                                 const ApiError &error) {
+            onReply(sent, response, error, *prefetched);
+        },
+        [this, sent, prefetched](const SyncResponse &head) {
+            *prefetched = prefetchNext(sent, head);
+        });
+}
+
+// A page of a pull with more behind it: the next one is asked for as soon as
+// the cursor is known, before this page's records are decoded and stored, so
+// that the server reads it meanwhile. Its answer is handled after this one
+// (one thread); if this one fails, the cycle ends and that answer is dropped.
+bool SyncWorker::prefetchNext(const Sent &sent, const SyncResponse &head)
+{
+    if (!m_cycle || sent.cycle != m_cycleSerial || sent.generation != m_cursorGeneration ||
+        !head.hasMore || !sent.inFlight.isEmpty())
+        return false;
+    SyncRequest next;
+    next.cursor = head.cursor;
+    next.cursorKey = head.cursorKey;
+    next.kinds = sent.kinds;
+    next.pageSize = sent.pageSize;
+    send(next, {}, false);
+    return true;
 }
 
 void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &response,
-                         const ApiError &error)
+                         const ApiError &error, bool prefetched)
 {
     if (!m_cycle || sent.cycle != m_cycleSerial)
         return;
@@ -380,29 +408,34 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
             return setAsideRefused(sent.inFlight, error);
         return handleFailure(error);
     }
-    // A page of a pull with more behind it: ask for the next one now, so
-    // that it travels and the server reads it while this one is stored. Its
-    // answer is handled after this one (one thread); if storing this one
-    // fails, the cycle ends and that answer is dropped.
-    const bool prefetched = response->hasMore && sent.inFlight.isEmpty();
     if (prefetched) {
-        SyncRequest next;
-        next.cursor = response->cursor;
-        next.cursorKey = response->cursorKey;
-        next.kinds = sent.kinds;
-        next.pageSize = sent.pageSize;
-        send(next, {}, false);
+        // QNetworkAccessManager starts a request from this thread's event
+        // loop: the next page's request goes out first, then this page is
+        // stored while the server reads the next one.
+        QMetaObject::invokeMethod(
+            this,
+            [this, sent, page = *response] {
+                if (m_cycle && sent.cycle == m_cycleSerial && sent.generation == m_cursorGeneration)
+                    storeAnswer(sent, page, true);
+            },
+            Qt::QueuedConnection);
+        return;
     }
-    QList<RecordState> incoming = response->merged;
-    incoming += response->changes;
-    const RemoteApplyResult applied =
-        m_store->applyRemote(incoming, response->cursor, response->cursorKey);
-    m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - answeredAtNs;
+    storeAnswer(sent, *response, false);
+}
+
+void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched)
+{
+    const qint64 storingFromNs = m_cycle->clock.nsecsElapsed();
+    QList<RecordState> incoming = page.merged;
+    incoming += page.changes;
+    const RemoteApplyResult applied = m_store->applyRemote(incoming, page.cursor, page.cursorKey);
+    m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - storingFromNs;
     if (!applied.ok())
         return endCycle(SyncState::Error, applied.message);
     if (!applied.conflicts.isEmpty())
         emit conflictsAdded(int(applied.conflicts.size()));
-    const QSet<QString> taken(response->applied.cbegin(), response->applied.cend());
+    const QSet<QString> taken(page.applied.cbegin(), page.applied.cend());
     QList<OutboxEntry> done;
     for (const OutboxEntry &entry : sent.inFlight) {
         if (taken.contains(entry.kind + QLatin1Char('/') + entry.recordId))
@@ -412,7 +445,7 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
     if (removed < 0)
         return endCycle(SyncState::Error, tr("The local database could not be written."));
     m_status.pushed += sent.inFlight.size();
-    m_status.pulled += response->changes.size();
+    m_status.pulled += page.changes.size();
     // Counted once per cycle (at its end); counting a large outbox after
     // every batch would cost more than the batch.
     m_status.pending = std::max(0, m_status.pending - removed);
@@ -420,7 +453,7 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
     // More to pull, or a full batch pushed (more may wait). A batch that
     // removed nothing is not sent again in this cycle: its records were
     // all written again meanwhile and go in the next cycle.
-    if (response->hasMore || (sent.fullBatch && removed > 0)) {
+    if (page.hasMore || (sent.fullBatch && removed > 0)) {
         if (!prefetched)
             QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
         return;

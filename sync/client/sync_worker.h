@@ -170,8 +170,10 @@ private:
         int pageSize = 0;
     };
     void send(const SyncRequest &request, const QList<OutboxEntry> &inFlight, bool fullBatch);
+    bool prefetchNext(const Sent &sent, const SyncResponse &head);
     void onReply(const Sent &sent, const std::optional<SyncResponse> &response,
-                 const ApiError &error);
+                 const ApiError &error, bool prefetched);
+    void storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched);
     void setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiError &error);
     void handleFailure(const ApiError &error);
     void endCycle(SyncState state, const QString &message);

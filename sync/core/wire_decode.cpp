@@ -446,8 +446,9 @@ std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFiel
     return request;
 }
 
-std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFields unknown,
-                                               WireError *error)
+std::optional<SyncResponse>
+decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
+                   const std::function<void(const SyncResponse &head)> &onHead)
 {
     Document doc;
     if (!doc.parse(body, error))
@@ -455,9 +456,7 @@ std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFi
     const Object json = doc.rootObject();
     SyncResponse response;
     response.applied = stringsOf(member(json, "applied"));
-    if (!readCursor(member(json, "cursor"), &response.cursor, error) ||
-        !readAll(member(json, "merged"), unknown, &response.merged, error) ||
-        !readAll(member(json, "changes"), unknown, &response.changes, error))
+    if (!readCursor(member(json, "cursor"), &response.cursor, error))
         return std::nullopt;
     response.hasMore = isTrue(member(json, "has_more"));
     // Only echoed back: a key of a kind this version does not know (from a
@@ -467,6 +466,11 @@ std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFi
         fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
         return std::nullopt;
     }
+    if (onHead)
+        onHead(response);
+    if (!readAll(member(json, "merged"), unknown, &response.merged, error) ||
+        !readAll(member(json, "changes"), unknown, &response.changes, error))
+        return std::nullopt;
     return response;
 }
 

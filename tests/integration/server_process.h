@@ -11,29 +11,40 @@
 #include <QTest>
 #include <QUrl>
 #include <QUuid>
+#include <optional>
 
 namespace hale::test {
 
 // Runs SQL on the PostgreSQL test cluster's maintenance database.
-inline bool postgresAdmin(const QString &adminUrl, const QString &sql)
+// Runs `sql` on the PostgreSQL database `url` names; the first value of its
+// first row (an invalid QVariant if it has none), or nothing if it failed.
+inline std::optional<QVariant> postgresQuery(const QString &url, const QString &sql)
 {
     const QString name = QStringLiteral("hale-test-admin");
-    bool ok = false;
+    std::optional<QVariant> result;
     {
-        const QUrl url(adminUrl);
+        const QUrl parsed(url);
         QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QPSQL"), name);
-        db.setHostName(url.host());
-        db.setPort(url.port(5432));
-        db.setUserName(url.userName());
-        db.setPassword(url.password());
-        db.setDatabaseName(url.path().mid(1));
-        ok = db.open() && QSqlQuery(db).exec(sql);
-        if (!ok)
-            qWarning() << "PostgreSQL admin:" << db.lastError().text();
+        db.setHostName(parsed.host());
+        db.setPort(parsed.port(5432));
+        db.setUserName(parsed.userName());
+        db.setPassword(parsed.password());
+        db.setDatabaseName(parsed.path().mid(1));
+        QSqlQuery q(db);
+        if (db.open() && q.exec(sql))
+            result = q.next() ? q.value(0) : QVariant();
+        else
+            qWarning() << "PostgreSQL admin:" << db.lastError().text() << q.lastError().text();
+        q = QSqlQuery();
         db.close();
     }
     QSqlDatabase::removeDatabase(name);
-    return ok;
+    return result;
+}
+
+inline bool postgresAdmin(const QString &adminUrl, const QString &sql)
+{
+    return postgresQuery(adminUrl, sql).has_value();
 }
 
 // Stops ("pause") or starts again ("resume") the PostgreSQL test cluster, as
@@ -193,6 +204,14 @@ public:
 
     // Runs one statement on the server's own database (while it runs), as
     // an operator or a test reaching behind the API would.
+    // The first value `sql` gives on the server's PostgreSQL database.
+    std::optional<QVariant> postgresValue(const QString &sql) const
+    {
+        QUrl url(m_adminUrl);
+        url.setPath(QLatin1Char('/') + m_database);
+        return m_database.isEmpty() ? std::nullopt : postgresQuery(url.toString(), sql);
+    }
+
     bool runSql(const QString &sql)
     {
         if (!m_database.isEmpty()) {
