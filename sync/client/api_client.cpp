@@ -32,6 +32,16 @@ ApiError notTheProtocol()
 ApiClient::ApiClient(QNetworkAccessManager *network, QUrl baseUrl, QObject *parent)
     : QObject(parent), m_network(network), m_baseUrl(std::move(baseUrl))
 {
+    m_decoder.setMaxThreadCount(1);
+    m_decoder.setObjectName(QStringLiteral("hale-sync-decoder"));
+}
+
+ApiClient::~ApiClient()
+{
+    // A decoding still running posts its answer to this object: wait for it
+    // while this is still a whole QObject (its pending events then go with it).
+    m_decoder.clear();
+    m_decoder.waitForDone();
 }
 
 ApiError ApiClient::errorFrom(QNetworkReply *reply, const QByteArray &body)
@@ -165,14 +175,33 @@ void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done,
                      std::function<void(const SyncResponse &head)> onHead)
 {
     sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request), true,
-            [done = std::move(done), onHead = std::move(onHead)](const QByteArray &body,
-                                                                 const ApiError &error) {
+            [this, done = std::move(done), onHead = std::move(onHead)](const QByteArray &body,
+                                                                       const ApiError &error) {
                 if (!error.ok())
                     return done(std::nullopt, error);
                 WireError wire;
-                // Fields this version does not know are kept, never dropped.
-                const auto response = decodeSyncResponse(body, UnknownFields::Keep, &wire, onHead);
-                done(response, response ? ApiError{} : notTheProtocol());
+                const auto head = decodeSyncResponseHead(body, &wire);
+                if (!head)
+                    return done(std::nullopt, notTheProtocol());
+                if (onHead)
+                    onHead(*head);
+                // The records (a page of a thousand takes several
+                // milliseconds) on the decoder's thread, while this one
+                // stores the page before.
+                ++m_inFlight;
+                m_decoder.start([this, body, done] {
+                    WireError wire;
+                    // Fields this version does not know are kept, never dropped.
+                    auto response = decodeSyncResponse(body, UnknownFields::Keep, &wire);
+                    QMetaObject::invokeMethod(
+                        this,
+                        [this, response = std::move(response), done] {
+                            done(response, response ? ApiError{} : notTheProtocol());
+                            if (--m_inFlight == 0)
+                                emit idle();
+                        },
+                        Qt::QueuedConnection);
+                });
             });
 }
 

@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 #include <QObject>
+#include <QThreadPool>
 #include <QUrl>
 #include <functional>
 #include <optional>
@@ -51,6 +52,7 @@ public:
     using Callback = std::function<void(std::optional<T> result, const ApiError &error)>;
 
     ApiClient(QNetworkAccessManager *network, QUrl baseUrl, QObject *parent = nullptr);
+    ~ApiClient() override;
 
     void setAccessToken(const QString &token) { m_accessToken = token; }
     QUrl baseUrl() const { return m_baseUrl; }
@@ -67,8 +69,10 @@ public:
                 Callback<AuthTokens> done);
     void refresh(const QString &refreshToken, Callback<AuthTokens> done);
     void signOut(Callback<bool> done);
-    // `onHead` sees the answer's cursor and has_more before its records are
-    // decoded (decodeSyncResponse), and only if they are valid.
+    // `onHead` sees the answer's cursor and has_more (if they are valid)
+    // before its records are decoded, on a thread of this client's own;
+    // `done` then runs on this client's thread, answers in the order they
+    // came.
     void sync(const SyncRequest &request, Callback<SyncResponse> done,
               std::function<void(const SyncResponse &head)> onHead = {});
     void devices(Callback<QList<DeviceDescription>> done);
@@ -100,6 +104,9 @@ private:
     qint64 m_bytesReceived = 0;
     qint64 m_requests = 0;
     int m_inFlight = 0;
+    // Decodes sync answers, one at a time (so in order), while the caller's
+    // thread stores the page before.
+    QThreadPool m_decoder;
 };
 
 } // namespace hale::sync

@@ -9,6 +9,8 @@
 #include <QSet>
 #include <QSysInfo>
 #include <memory>
+#include <optional>
+#include <utility>
 
 Q_LOGGING_CATEGORY(lcSync, "hale.sync", QtInfoMsg) // debug: where cycles spend their time
 
@@ -43,6 +45,10 @@ struct SyncWorker::Cycle
     qint64 prepareNs = 0; // reading the outbox
     qint64 waitNs = 0;    // encoding, the server, the network, decoding the answer
     qint64 applyNs = 0;   // storing what came back
+    // Pull pages asked for ahead (prefetchNext) and not stored yet, and the
+    // request that waits for the one before to be stored.
+    int ahead = 0;
+    std::optional<SyncRequest> nextPage;
 };
 
 SyncWorker::SyncWorker(QString dataDir, QObject *parent)
@@ -350,8 +356,10 @@ void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFl
 
 // A page of a pull with more behind it: the next one is asked for as soon as
 // the cursor is known, before this page's records are decoded and stored, so
-// that the server reads it meanwhile. Its answer is handled after this one
-// (one thread); if this one fails, the cycle ends and that answer is dropped.
+// that the server reads it meanwhile. Answers are handled in order (one
+// thread); if one fails, the cycle ends and the answers after it are
+// dropped. At most one page is asked for ahead of the one being stored, so a
+// slow disk never has the whole pull waiting in memory.
 bool SyncWorker::prefetchNext(const Sent &sent, const SyncResponse &head)
 {
     if (!m_cycle || sent.cycle != m_cycleSerial || sent.generation != m_cursorGeneration ||
@@ -362,7 +370,10 @@ bool SyncWorker::prefetchNext(const Sent &sent, const SyncResponse &head)
     next.cursorKey = head.cursorKey;
     next.kinds = sent.kinds;
     next.pageSize = sent.pageSize;
-    send(next, {}, false);
+    if (m_cycle->ahead++ > 0)
+        m_cycle->nextPage = next; // sent once the page before is stored
+    else
+        send(next, {}, false);
     return true;
 }
 
@@ -408,20 +419,7 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
             return setAsideRefused(sent.inFlight, error);
         return handleFailure(error);
     }
-    if (prefetched) {
-        // QNetworkAccessManager starts a request from this thread's event
-        // loop: the next page's request goes out first, then this page is
-        // stored while the server reads the next one.
-        QMetaObject::invokeMethod(
-            this,
-            [this, sent, page = *response] {
-                if (m_cycle && sent.cycle == m_cycleSerial && sent.generation == m_cursorGeneration)
-                    storeAnswer(sent, page, true);
-            },
-            Qt::QueuedConnection);
-        return;
-    }
-    storeAnswer(sent, *response, false);
+    storeAnswer(sent, *response, prefetched);
 }
 
 void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched)
@@ -433,6 +431,11 @@ void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool pr
     m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - storingFromNs;
     if (!applied.ok())
         return endCycle(SyncState::Error, applied.message);
+    if (prefetched) {
+        --m_cycle->ahead;
+        if (m_cycle->nextPage)
+            send(*std::exchange(m_cycle->nextPage, std::nullopt), {}, false);
+    }
     if (!applied.conflicts.isEmpty())
         emit conflictsAdded(int(applied.conflicts.size()));
     const QSet<QString> taken(page.applied.cbegin(), page.applied.cend());

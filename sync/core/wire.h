@@ -6,7 +6,6 @@
 #include <QJsonDocument>
 #include <QList>
 #include <QStringList>
-#include <functional>
 #include <optional>
 
 namespace hale::sync {
@@ -106,12 +105,12 @@ QJsonObject encodeSyncResponse(const SyncResponse &response);
 // re-encoding it.
 QByteArray encodeSyncResponseJson(const SyncResponse &response,
                                   const QList<QByteArray> &encodedChanges);
-// `onHead`, if given, is called with the answer's cursor, cursor_key,
-// has_more and applied once they are read and checked, before its records
-// are: the app asks for the next page meanwhile.
-std::optional<SyncResponse>
-decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
-                   const std::function<void(const SyncResponse &head)> &onHead = {});
+std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFields unknown,
+                                               WireError *error);
+// The answer's cursor, cursor_key, has_more and applied, checked, without its
+// records (a fraction of decoding them): the app asks for the next page with
+// them while this one is decoded and stored.
+std::optional<SyncResponse> decodeSyncResponseHead(const QByteArray &body, WireError *error);
 std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
                                                WireError *error);
 

@@ -446,9 +446,10 @@ std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFiel
     return request;
 }
 
-std::optional<SyncResponse>
-decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
-                   const std::function<void(const SyncResponse &head)> &onHead)
+namespace {
+// A sync answer's fields; its records too if `unknown` is given.
+std::optional<SyncResponse> readSyncResponse(const QByteArray &body,
+                                             std::optional<UnknownFields> unknown, WireError *error)
 {
     Document doc;
     if (!doc.parse(body, error))
@@ -466,12 +467,22 @@ decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *err
         fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
         return std::nullopt;
     }
-    if (onHead)
-        onHead(response);
-    if (!readAll(member(json, "merged"), unknown, &response.merged, error) ||
-        !readAll(member(json, "changes"), unknown, &response.changes, error))
+    if (unknown && (!readAll(member(json, "merged"), *unknown, &response.merged, error) ||
+                    !readAll(member(json, "changes"), *unknown, &response.changes, error)))
         return std::nullopt;
     return response;
+}
+} // namespace
+
+std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFields unknown,
+                                               WireError *error)
+{
+    return readSyncResponse(body, unknown, error);
+}
+
+std::optional<SyncResponse> decodeSyncResponseHead(const QByteArray &body, WireError *error)
+{
+    return readSyncResponse(body, std::nullopt, error);
 }
 
 std::optional<RecordState> decodeRecord(const QByteArray &text, UnknownFields unknown,
