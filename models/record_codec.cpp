@@ -113,8 +113,7 @@ RowValues stateToRow(const KindSpec &kind, const sync::RecordState &state)
     for (auto it = state.fields.cbegin(); it != state.fields.cend(); ++it) {
         const FieldSpec *field = kind.field(it.key());
         if (field && !field->isElementWise())
-            row.columns.insert(field->name,
-                               schema::toSql(*field, schema::fromJson(*field, it->value).value));
+            row.columns.insert(field->name, schema::sqlFromJson(*field, it->value));
         else if (!field)
             extra.insert(it.key(), it->value);
     }

@@ -52,6 +52,35 @@ void appendString(QByteArray &out, const QString &text)
     out += '"';
 }
 
+void appendStamp(QByteArray &out, const HlcStamp &stamp)
+{
+    const auto plainNode = std::all_of(stamp.node.cbegin(), stamp.node.cend(), [](QChar c) {
+        return c.unicode() < 0x80 && (c.isLetterOrNumber() || c == u'-');
+    });
+    if (!plainNode || stamp.millis < 0 || stamp.millis > 9'999'999'999'999 ||
+        stamp.counter > 999'999)
+        return appendString(out, stamp.toString());
+    // "<13 digits>-<6 digits>-<node>", as HlcStamp::toString writes it.
+    const qsizetype start = out.size();
+    out.resize(start + 1 + 13 + 1 + 6 + 1 + stamp.node.size() + 1);
+    char *to = out.data() + start;
+    *to++ = '"';
+    const auto digits = [&to](quint64 value, int width) {
+        for (int i = width - 1; i >= 0; --i) {
+            to[i] = char('0' + value % 10);
+            value /= 10;
+        }
+        to += width;
+    };
+    digits(quint64(stamp.millis), 13);
+    *to++ = '-';
+    digits(stamp.counter, 6);
+    *to++ = '-';
+    for (const QChar c : stamp.node)
+        *to++ = char(c.unicode());
+    *to = '"';
+}
+
 void appendValue(QByteArray &out, const QJsonValue &value)
 {
     switch (value.type()) {

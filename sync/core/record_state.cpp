@@ -39,7 +39,7 @@ QByteArray RecordState::metaToJson() const
             out += ',';
         appendString(out, it.key());
         out += ':';
-        appendString(out, it.value().stamp.toString());
+        json::appendStamp(out, it.value().stamp);
     }
     out += "},\"e\":{";
     for (auto it = elements.cbegin(); it != elements.cend(); ++it) {
@@ -52,7 +52,7 @@ QByteArray RecordState::metaToJson() const
                 out += ',';
             appendString(out, m.key());
             out += ":[";
-            appendString(out, m.value().stamp.toString());
+            json::appendStamp(out, m.value().stamp);
             out += ',';
             json::appendValue(out, m.value().value);
             out += m.value().removed ? ",true]" : ",false]";
@@ -68,13 +68,13 @@ QByteArray RecordState::metaToJson() const
         anyBase = true;
         appendString(out, it.key());
         out += ':';
-        appendString(out, it.value().base.toString());
+        json::appendStamp(out, it.value().base);
     }
     if (anyBase)
         out += '}';
     if (!deleted.stamp.isNull()) {
         out += ",\"d\":";
-        appendString(out, deleted.stamp.toString());
+        json::appendStamp(out, deleted.stamp);
     }
     out += '}';
     return out;

@@ -400,20 +400,30 @@ QString formatDateTime(const QDateTime &utc)
     return text;
 }
 
+namespace {
+// Reads the form formatDateTime writes ("2026-12-03T14:05:09.123Z") by hand:
+// every pulled record has one or two, and QDateTime::fromString took a
+// twentieth of storing them. False for any other text.
+bool readCanonicalDateTime(const QString &text, QDate *date, QTime *time)
+{
+    if (text.size() != 24 || text.at(4) != u'-' || text.at(7) != u'-' || text.at(10) != u'T' ||
+        text.at(13) != u':' || text.at(16) != u':' || text.at(19) != u'.' || text.at(23) != u'Z')
+        return false;
+    const QChar *c = text.constData();
+    const int year = readDigits(c, 4);
+    *date = QDate(year, readDigits(c + 5, 2), readDigits(c + 8, 2));
+    *time = QTime(readDigits(c + 11, 2), readDigits(c + 14, 2), readDigits(c + 17, 2),
+                  readDigits(c + 20, 3));
+    return year > 0 && date->isValid() && time->isValid();
+}
+} // namespace
+
 QDateTime parseDateTime(const QString &text)
 {
-    // The form formatDateTime writes, read by hand: every pulled record has
-    // one or two, and QDateTime::fromString took a twentieth of storing them.
-    if (text.size() == 24 && text.at(4) == u'-' && text.at(7) == u'-' && text.at(10) == u'T' &&
-        text.at(13) == u':' && text.at(16) == u':' && text.at(19) == u'.' && text.at(23) == u'Z') {
-        const QChar *c = text.constData();
-        const int year = readDigits(c, 4);
-        const QDate date(year, readDigits(c + 5, 2), readDigits(c + 8, 2));
-        const QTime time(readDigits(c + 11, 2), readDigits(c + 14, 2), readDigits(c + 17, 2),
-                         readDigits(c + 20, 3));
-        if (year > 0 && date.isValid() && time.isValid())
-            return QDateTime(date, time, Qt::UTC);
-    }
+    QDate date;
+    QTime time;
+    if (readCanonicalDateTime(text, &date, &time))
+        return QDateTime(date, time, Qt::UTC);
     QDateTime dt = QDateTime::fromString(text, Qt::ISODateWithMs);
     if (!dt.isValid())
         dt = QDateTime::fromString(text, Qt::ISODate);
@@ -679,6 +689,36 @@ Coerced fromJson(const FieldSpec &field, const QJsonValue &json)
             return fail(tr("must be text"));
         return coerce(field, json.toString());
     }
+}
+
+QVariant sqlFromJson(const FieldSpec &field, const QJsonValue &json)
+{
+    // The common cases directly, as toSql(fromJson(...)) would give them:
+    // this runs for every field of every record a first sync stores.
+    switch (field.type) {
+    case FieldType::Real:
+        if (json.isDouble() && std::isfinite(json.toDouble()))
+            return json.toDouble();
+        break;
+    case FieldType::DateTime: {
+        const QString text = json.toString();
+        QDate date;
+        QTime time;
+        if (readCanonicalDateTime(text, &date, &time))
+            return text; // formatDateTime would write it back the same
+        break;
+    }
+    case FieldType::Text:
+    case FieldType::Enum:
+        if (json.isString()) {
+            const QString text = json.toString().trimmed();
+            return text.isEmpty() ? QVariant() : QVariant(text);
+        }
+        break;
+    default:
+        break;
+    }
+    return toSql(field, fromJson(field, json).value);
 }
 
 QVariant toSql(const FieldSpec &field, const QVariant &value)

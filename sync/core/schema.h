@@ -126,6 +126,8 @@ QString checkValue(const FieldSpec &field, const QVariant &value,
 QJsonValue toJson(const FieldSpec &field, const QVariant &value);
 Coerced fromJson(const FieldSpec &field, const QJsonValue &json);
 QVariant toSql(const FieldSpec &field, const QVariant &value);
+// toSql(field, fromJson(field, json).value), quicker for the common types.
+QVariant sqlFromJson(const FieldSpec &field, const QJsonValue &json);
 QVariant fromSql(const FieldSpec &field, const QVariant &sql);
 
 QString formatDateTime(const QDateTime &utc);

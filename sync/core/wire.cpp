@@ -170,10 +170,10 @@ void appendCell(QByteArray &out, const QJsonValue &value, const HlcStamp &stamp,
     out += "{\"v\":";
     appendValue(out, value);
     out += ",\"t\":";
-    appendString(out, stamp.toString());
+    json::appendStamp(out, stamp);
     if (!base.isNull()) {
         out += ",\"b\":";
-        appendString(out, base.toString());
+        json::appendStamp(out, base);
     }
     out += '}';
 }
@@ -212,7 +212,7 @@ QByteArray encodeRecordJson(const RecordState &state)
             out += ":{\"v\":";
             appendValue(out, m->value);
             out += ",\"t\":";
-            appendString(out, m->stamp.toString());
+            json::appendStamp(out, m->stamp);
             out += m->removed ? ",\"x\":true}" : ",\"x\":false}";
         }
         out += '}';

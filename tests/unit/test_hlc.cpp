@@ -1,4 +1,5 @@
 #include "sync/core/hlc.h"
+#include "sync/core/json_text.h"
 
 #include <QRandomGenerator>
 #include <QTest>
@@ -76,6 +77,28 @@ private slots:
             QCOMPARE(HlcStamp::fromString(x.toString()).value(), x);
             const bool textLess = x.toString() < y.toString();
             QCOMPARE(textLess, x < y);
+        }
+    }
+
+    // The stamp written straight into JSON (json::appendStamp) is the text
+    // form quoted, also for stamps out of the clock's range or odd nodes.
+    void aStampWrittenIntoJsonIsItsQuotedText()
+    {
+        auto *rng = QRandomGenerator::global();
+        const QStringList nodes{QStringLiteral("0b3c9f0e-1d2a-4c55-9e0f-1234567890ab"),
+                                QStringLiteral("a"), QStringLiteral("q\"uote"),
+                                QStringLiteral("\u00e9t\u00e9"), QString()};
+        for (int i = 0; i < 2000; ++i) {
+            const HlcStamp stamp{i % 7 == 0
+                                     ? rng->bounded(qint64(-5), qint64(5)) * 10'000'000'000'000
+                                     : rng->bounded(qint64(0), qint64(9'999'999'999'999)),
+                                 quint32(i % 11 == 0 ? 1'000'000 + i : rng->bounded(0, 999'999)),
+                                 nodes.at(i % nodes.size())};
+            QByteArray direct = "x";
+            hale::sync::json::appendStamp(direct, stamp);
+            QByteArray viaText = "x";
+            hale::sync::json::appendString(viaText, stamp.toString());
+            QCOMPARE(direct, viaText);
         }
     }
 

@@ -1,6 +1,7 @@
 #include "sync/core/schema.h"
 
 #include <QJsonArray>
+#include <QJsonObject>
 #include <QRandomGenerator>
 #include <QTest>
 #include <limits>
@@ -192,6 +193,38 @@ private slots:
               "2026-03-04T05:60:07.089Z", "+026-03-04T05:06:07.089Z", "2026-03-04T05:06:07.0x9Z",
               "0000-03-04T05:06:07.089Z"})
             QVERIFY2(!schema::parseDateTime(QLatin1String(bad)).isValid(), bad);
+    }
+
+    // The quick path stores what toSql(fromJson(...)) would, for every
+    // field of every kind and values of every shape.
+    void sqlFromJsonIsTheSlowPathsResult()
+    {
+        const QList<QJsonValue> values{
+            72.5,
+            0,
+            -1e300,
+            7,
+            true,
+            QJsonValue(),
+            QStringLiteral("2026-03-04T05:06:07.089Z"),
+            QStringLiteral("2026-03-04T05:06:07Z"),
+            QStringLiteral("2026-03-04T05:06:07.089+02:00"),
+            QStringLiteral("2026-02-30T05:06:07.089Z"),
+            QStringLiteral("  Oat porridge "),
+            QStringLiteral("   "),
+            QString(),
+            QStringLiteral("breakfast"),
+            QJsonArray{QStringLiteral("08:00")},
+            QJsonObject{{QStringLiteral("waist"), 81.0}},
+        };
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            for (const FieldSpec &field : kind.fields) {
+                for (const QJsonValue &value : values) {
+                    QCOMPARE(schema::sqlFromJson(field, value),
+                             schema::toSql(field, schema::fromJson(field, value).value));
+                }
+            }
+        }
     }
 
     void jsonOfTheWrongShapeIsRefused()
