@@ -81,7 +81,7 @@ QSqlQuery &LocalStore::prepared(const QString &sql) const
 void LocalStore::close()
 {
     m_statements.clear();
-    m_rowWrites.clear();
+    m_rowStatements.clear();
     if (!QSqlDatabase::contains(m_connection))
         return;
     {

@@ -222,8 +222,8 @@ private:
     const QString &writeSql(const KindSpec &kind, bool isNew) const;
     // The replicated state from a row of "deleted, sync_meta, extra, <fields>"
     // starting at column `first`.
-    static sync::RecordState stateFromQuery(const KindSpec &kind, const QString &id,
-                                            const QSqlQuery &q, int first);
+    static sync::RecordState stateFromRow(const KindSpec &kind, const QString &id,
+                                          const store::SqliteStatements::Row &row, int first);
     // The states this device holds of these records (ids by kind), by kind
     // and id, read in a few statements instead of one per record; empty if
     // the database could not be read.
@@ -246,7 +246,9 @@ private:
     QStringList m_changedKinds;
     mutable std::unordered_map<QString, std::unique_ptr<QSqlQuery>> m_statements;
     mutable QHash<QString, QString> m_writeSql; // see writeSql()
-    store::SqliteStatements m_rowWrites;        // the INSERTs and UPDATEs of writeState
+    // writeState's INSERTs and UPDATEs and the reads of states: through
+    // SQLite's C API (sqlite_statements.h).
+    mutable store::SqliteStatements m_rowStatements;
 };
 
 } // namespace hale

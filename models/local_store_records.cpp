@@ -45,7 +45,7 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
         result.message = storageError();
         return result;
     }
-    if (!m_rowWrites.run(database(), writeSql(kind, isNew), values) ||
+    if (!m_rowStatements.run(database(), writeSql(kind, isNew), values) ||
         (queue == Queue::Push && !enqueue(kind.name, state.id))) {
         rollback();
         result.message = storageError();
@@ -240,28 +240,25 @@ std::optional<sync::RecordState> LocalStore::state(const QString &kindName, cons
     const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
     if (!kind)
         return std::nullopt;
-    QSqlQuery &q =
-        prepared(QStringLiteral("SELECT deleted, sync_meta, extra, %1 FROM %2 WHERE id = ?")
-                     .arg(selectColumns(*kind).section(QLatin1Char(','), 4), kind->table));
-    q.addBindValue(id);
-    if (!execPrepared(q) || !q.next())
-        return std::nullopt;
-    sync::RecordState state = stateFromQuery(*kind, id, q, 0);
-    q.finish();
+    std::optional<sync::RecordState> state;
+    m_rowStatements.query(
+        database(),
+        QStringLiteral("SELECT deleted, sync_meta, extra, %1 FROM %2 WHERE id = ?")
+            .arg(selectColumns(*kind).section(QLatin1Char(','), 4), kind->table),
+        {id},
+        [&](const store::SqliteStatements::Row &row) { state = stateFromRow(*kind, id, row, 0); });
     return state;
 }
 
-sync::RecordState LocalStore::stateFromQuery(const KindSpec &kind, const QString &id,
-                                             const QSqlQuery &q, int first)
+sync::RecordState LocalStore::stateFromRow(const KindSpec &kind, const QString &id,
+                                           const store::SqliteStatements::Row &row, int first)
 {
-    RowValues row;
-    row.deleted = q.value(first).toBool();
-    row.extra = q.value(first + 2);
+    RowValues values;
+    values.deleted = row.value(first).toBool();
+    values.extra = row.value(first + 2);
     for (int i = 0; i < kind.fields.size(); ++i)
-        row.columns.insert(kind.fields.at(i).name, q.value(first + 3 + i));
-    const QJsonObject meta =
-        QJsonDocument::fromJson(q.value(first + 1).toString().toUtf8()).object();
-    return codec::stateFromRow(kind, id, row, meta);
+        values.columns.insert(kind.fields.at(i).name, row.value(first + 3 + i));
+    return codec::stateFromRow(kind, id, values, row.utf8(first + 1));
 }
 
 std::optional<LocalStore::HeldStates>
@@ -296,18 +293,20 @@ std::optional<QHash<QString, sync::RecordState>> LocalStore::statesOf(const Kind
     const qsizetype width = ids.size() <= 16 ? 16 : kChunk;
     QStringList marks;
     marks.fill(QStringLiteral("?"), width);
-    QSqlQuery &q = prepared(QStringLiteral("SELECT id, %1 FROM %2 WHERE id IN (%3)")
-                                .arg(columns, kind.table, marks.join(QLatin1Char(','))));
+    const QString sql = QStringLiteral("SELECT id, %1 FROM %2 WHERE id IN (%3)")
+                            .arg(columns, kind.table, marks.join(QLatin1Char(',')));
     for (qsizetype from = 0; from < ids.size(); from += width) {
+        QVariantList bound;
+        bound.reserve(width);
         for (qsizetype i = from; i < from + width; ++i)
-            q.addBindValue(i < ids.size() ? QVariant(ids.at(i)) : QVariant(QString()));
-        if (!execPrepared(q))
+            bound << (i < ids.size() ? QVariant(ids.at(i)) : QVariant(QString()));
+        const bool read = m_rowStatements.query(database(), sql, bound,
+                                                [&](const store::SqliteStatements::Row &row) {
+                                                    const QString id = row.value(0).toString();
+                                                    held.insert(id, stateFromRow(kind, id, row, 1));
+                                                });
+        if (!read)
             return std::nullopt;
-        while (q.next()) {
-            const QString id = q.value(0).toString();
-            held.insert(id, stateFromQuery(kind, id, q, 1));
-        }
-        q.finish();
     }
     return held;
 }

@@ -128,7 +128,7 @@ RowValues stateToRow(const KindSpec &kind, const sync::RecordState &state)
 }
 
 sync::RecordState stateFromRow(const KindSpec &kind, const QString &id, const RowValues &row,
-                               const QJsonObject &meta)
+                               const QByteArray &meta)
 {
     sync::RecordState state;
     state.kind = kind.name;
@@ -137,8 +137,7 @@ sync::RecordState stateFromRow(const KindSpec &kind, const QString &id, const Ro
     const QJsonObject extra = QJsonDocument::fromJson(row.extra.toString().toUtf8()).object();
     for (auto it = state.fields.begin(); it != state.fields.end(); ++it) {
         if (const FieldSpec *field = kind.field(it.key()))
-            it->value =
-                schema::toJson(*field, schema::fromSql(*field, row.columns.value(it.key())));
+            it->value = schema::jsonFromSql(*field, row.columns.value(it.key()));
         else
             it->value = extra.value(it.key());
     }

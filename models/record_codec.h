@@ -31,7 +31,7 @@ bool applyChanges(const KindSpec &kind, sync::RecordState &state, const QVariant
 
 RowValues stateToRow(const KindSpec &kind, const sync::RecordState &state);
 sync::RecordState stateFromRow(const KindSpec &kind, const QString &id, const RowValues &row,
-                               const QJsonObject &meta);
+                               const QByteArray &meta);
 
 // The visible value of an element-wise field (a sorted list or a map).
 QVariant visibleValue(const FieldSpec &field, const QMap<QString, sync::Element> &members);

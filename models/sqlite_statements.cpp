@@ -57,12 +57,13 @@ void SqliteStatements::clear()
     m_db = nullptr;
 }
 
-bool SqliteStatements::run(const QSqlDatabase &db, const QString &sql, const QVariantList &values)
+sqlite3_stmt *SqliteStatements::prepare(const QSqlDatabase &db, const QString &sql,
+                                        const QVariantList &values)
 {
     sqlite3 *handle = handleOf(db);
     if (!handle) {
-        qCWarning(lcStore) << "no SQLite connection for a row write";
-        return false;
+        qCWarning(lcStore) << "no SQLite connection for a statement";
+        return nullptr;
     }
     if (handle != m_db) { // another connection than the statements were made on
         clear();
@@ -74,17 +75,64 @@ bool SqliteStatements::run(const QSqlDatabase &db, const QString &sql, const QVa
                            &statement, nullptr) != SQLITE_OK) {
         qCWarning(lcStore) << "SQL prepare failed:" << sqlite3_errmsg(handle);
         m_statements.erase(sql);
-        return false;
+        return nullptr;
     }
     bool ok = sqlite3_bind_parameter_count(statement) == values.size();
     for (int i = 0; ok && i < values.size(); ++i)
         ok = bind(statement, i + 1, values.at(i)) == SQLITE_OK;
-    ok = ok && sqlite3_step(statement) == SQLITE_DONE;
+    if (!ok) {
+        qCWarning(lcStore) << "SQL bind failed:" << sqlite3_errmsg(handle);
+        finish(statement, true);
+        return nullptr;
+    }
+    return statement;
+}
+
+bool SqliteStatements::finish(sqlite3_stmt *statement, bool ok)
+{
     if (!ok)
-        qCWarning(lcStore) << "SQL failed:" << sqlite3_errmsg(handle);
+        qCWarning(lcStore) << "SQL failed:" << sqlite3_errmsg(m_db);
     sqlite3_reset(statement);
     sqlite3_clear_bindings(statement);
     return ok;
+}
+
+bool SqliteStatements::run(const QSqlDatabase &db, const QString &sql, const QVariantList &values)
+{
+    sqlite3_stmt *statement = prepare(db, sql, values);
+    return statement && finish(statement, sqlite3_step(statement) == SQLITE_DONE);
+}
+
+bool SqliteStatements::query(const QSqlDatabase &db, const QString &sql, const QVariantList &values,
+                             const std::function<void(const Row &)> &onRow)
+{
+    sqlite3_stmt *statement = prepare(db, sql, values);
+    if (!statement)
+        return false;
+    int step = SQLITE_ROW;
+    while ((step = sqlite3_step(statement)) == SQLITE_ROW)
+        onRow(Row(statement));
+    return finish(statement, step == SQLITE_DONE);
+}
+
+QVariant SqliteStatements::Row::value(int column) const
+{
+    switch (sqlite3_column_type(m_statement, column)) {
+    case SQLITE_INTEGER:
+        return qlonglong(sqlite3_column_int64(m_statement, column));
+    case SQLITE_FLOAT:
+        return sqlite3_column_double(m_statement, column);
+    case SQLITE_NULL:
+        return {};
+    default:
+        return QString::fromUtf8(utf8(column));
+    }
+}
+
+QByteArray SqliteStatements::Row::utf8(int column) const
+{
+    const auto *text = reinterpret_cast<const char *>(sqlite3_column_text(m_statement, column));
+    return QByteArray(text, sqlite3_column_bytes(m_statement, column));
 }
 
 } // namespace hale::store

@@ -8,6 +8,7 @@
 
 #include <QString>
 #include <QVariantList>
+#include <functional>
 #include <unordered_map>
 
 struct sqlite3;
@@ -30,7 +31,29 @@ public:
     // the reason logged, if it could not be prepared or run.
     bool run(const QSqlDatabase &db, const QString &sql, const QVariantList &values);
 
+    // One result row of query(), valid during the callback.
+    class Row
+    {
+    public:
+        explicit Row(sqlite3_stmt *statement) : m_statement(statement) {}
+        // As QtSql's SQLite driver gives it: integer, real, text or null.
+        QVariant value(int column) const;
+        // A text column's UTF-8 bytes as stored, without a QString between.
+        QByteArray utf8(int column) const;
+
+    private:
+        sqlite3_stmt *m_statement;
+    };
+    // Runs `sql` with `values` bound in order and calls `onRow` for each row.
+    // False, with the reason logged, if it could not be prepared or run.
+    bool query(const QSqlDatabase &db, const QString &sql, const QVariantList &values,
+               const std::function<void(const Row &)> &onRow);
+
 private:
+    // The prepared statement for `sql` on `db`'s connection, values bound.
+    sqlite3_stmt *prepare(const QSqlDatabase &db, const QString &sql, const QVariantList &values);
+    bool finish(sqlite3_stmt *statement, bool ok);
+
     sqlite3 *m_db = nullptr;
     std::unordered_map<QString, sqlite3_stmt *> m_statements;
 };

@@ -51,7 +51,8 @@ struct RecordState
 
     // Stamps and element states as stored beside a row's typed columns.
     QByteArray metaToJson() const; // compact JSON text
-    static bool metaFromJson(const QJsonObject &meta, RecordState &into);
+    // Reads what metaToJson wrote into `into`; false if it is malformed.
+    static bool metaFromJson(const QByteArray &text, RecordState &into);
 
     friend bool operator==(const RecordState &, const RecordState &) = default;
 };

@@ -721,6 +721,36 @@ QVariant sqlFromJson(const FieldSpec &field, const QJsonValue &json)
     return toSql(field, fromJson(field, json).value);
 }
 
+QJsonValue jsonFromSql(const FieldSpec &field, const QVariant &sql)
+{
+    // The common cases directly, as toJson(fromSql(...)) would give them:
+    // this runs for every field of every record a push reads.
+    if (sql.isNull() || !sql.isValid())
+        return QJsonValue::Null;
+    switch (field.type) {
+    case FieldType::Real:
+        return sql.toDouble();
+    case FieldType::Integer:
+        return sql.toLongLong();
+    case FieldType::DateTime: {
+        const QString text = sql.toString();
+        QDate date;
+        QTime time;
+        if (readCanonicalDateTime(text, &date, &time))
+            return text; // formatDateTime would write it back the same
+        break;
+    }
+    case FieldType::Text:
+    case FieldType::Enum: {
+        const QString text = sql.toString().trimmed();
+        return text.isEmpty() ? QJsonValue(QJsonValue::Null) : QJsonValue(text);
+    }
+    default:
+        break;
+    }
+    return toJson(field, fromSql(field, sql));
+}
+
 QVariant toSql(const FieldSpec &field, const QVariant &value)
 {
     if (value.isNull() || !value.isValid())

@@ -128,6 +128,8 @@ Coerced fromJson(const FieldSpec &field, const QJsonValue &json);
 QVariant toSql(const FieldSpec &field, const QVariant &value);
 // toSql(field, fromJson(field, json).value), quicker for the common types.
 QVariant sqlFromJson(const FieldSpec &field, const QJsonValue &json);
+// toJson(field, fromSql(field, sql)), quicker for the common types.
+QJsonValue jsonFromSql(const FieldSpec &field, const QVariant &sql);
 QVariant fromSql(const FieldSpec &field, const QVariant &sql);
 
 QString formatDateTime(const QDateTime &utc);

@@ -227,6 +227,33 @@ private slots:
         }
     }
 
+    // And back: what a row's column gives, as toJson(fromSql(...)) would.
+    void jsonFromSqlIsTheSlowPathsResult()
+    {
+        const QVariantList values{
+            72.5,
+            QVariant::fromValue<qint64>(7),
+            QVariant(),
+            QStringLiteral("2026-03-04T05:06:07.089Z"),
+            QStringLiteral("2026-03-04T05:06:07Z"),
+            QStringLiteral("2026-02-30T05:06:07.089Z"),
+            QStringLiteral("  Oat porridge "),
+            QStringLiteral("   "),
+            QStringLiteral("breakfast"),
+            QStringLiteral("[\"08:00\"]"),
+            QStringLiteral("{\"waist\":81}"),
+            QStringLiteral("2026-01-31"),
+        };
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            for (const FieldSpec &field : kind.fields) {
+                for (const QVariant &value : values) {
+                    QCOMPARE(schema::jsonFromSql(field, value),
+                             schema::toJson(field, schema::fromSql(field, value)));
+                }
+            }
+        }
+    }
+
     void jsonOfTheWrongShapeIsRefused()
     {
         const KindSpec *metric = SchemaRegistry::instance().kind(QStringLiteral("metric"));
