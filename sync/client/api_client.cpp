@@ -177,26 +177,41 @@ void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done,
     sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request), true,
             [this, done = std::move(done), onHead = std::move(onHead)](const QByteArray &body,
                                                                        const ApiError &error) {
-                if (!error.ok())
-                    return done(std::nullopt, error);
                 WireError wire;
-                const auto head = decodeSyncResponseHead(body, &wire);
-                if (!head)
-                    return done(std::nullopt, notTheProtocol());
-                if (onHead)
+                const auto head = error.ok() ? decodeSyncResponseHead(body, &wire) : std::nullopt;
+                if (head && onHead)
                     onHead(*head);
-                // The records (a page of a thousand takes several
-                // milliseconds) on the decoder's thread, while this one
-                // stores the page before.
-                ++m_inFlight;
-                m_decoder.start([this, body, done] {
+                const bool headOk = head.has_value();
+                // The whole answer: fields this version does not know are kept,
+                // never dropped.
+                const auto decode = [body, error, headOk](ApiError *result) {
+                    *result = error;
                     WireError wire;
-                    // Fields this version does not know are kept, never dropped.
-                    auto response = decodeSyncResponse(body, UnknownFields::Keep, &wire);
+                    auto response = headOk ? decodeSyncResponse(body, UnknownFields::Keep, &wire)
+                                           : std::nullopt;
+                    if (error.ok() && !response)
+                        *result = notTheProtocol();
+                    return response;
+                };
+                // A page of records (several milliseconds for a thousand) is
+                // decoded on the decoder's thread while this one stores the page
+                // before. Answers reach `done` in the order they came.
+                constexpr qsizetype kDecodeHereBelow = 64 * 1024;
+                if (m_decoding == 0 && (!headOk || body.size() < kDecodeHereBelow)) {
+                    ApiError result;
+                    const auto response = decode(&result);
+                    return done(response, result);
+                }
+                ++m_decoding;
+                ++m_inFlight;
+                m_decoder.start([this, decode, done] {
+                    ApiError result;
+                    auto response = decode(&result);
                     QMetaObject::invokeMethod(
                         this,
-                        [this, response = std::move(response), done] {
-                            done(response, response ? ApiError{} : notTheProtocol());
+                        [this, response = std::move(response), result, done] {
+                            --m_decoding;
+                            done(response, result);
                             if (--m_inFlight == 0)
                                 emit idle();
                         },

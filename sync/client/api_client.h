@@ -107,6 +107,7 @@ private:
     // Decodes sync answers, one at a time (so in order), while the caller's
     // thread stores the page before.
     QThreadPool m_decoder;
+    int m_decoding = 0; // answers given to m_decoder and not yet delivered
 };
 
 } // namespace hale::sync
