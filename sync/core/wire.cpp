@@ -1,12 +1,10 @@
 #include "sync/core/wire.h"
 
 #include "sync/core/json_text.h"
-#include "sync/core/schema.h"
 
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QLocale>
 #include <QRegularExpression>
 #include <QUuid>
 #include <algorithm>
@@ -54,9 +52,6 @@ bool fail(WireError *error, const QString &message, const QString &record = {},
     return false;
 }
 
-} // namespace
-
-namespace {
 bool validText(const QString &text)
 {
     for (qsizetype i = 0; i < text.size(); ++i) {

@@ -7,10 +7,8 @@
 #include "sync/core/wire.h"
 
 #include <QCoreApplication>
-#include <QJsonArray>
 #include <QJsonDocument>
 #include <QUuid>
-#include <string_view>
 
 namespace hale::sync {
 

@@ -299,16 +299,6 @@ private slots:
         const RawApi::Reply signedUp = m_api->account(QStringLiteral("ann@example.org"),
                                                       RawApi::device(QStringLiteral("Laptop")));
         const QString token = tokenOf(signedUp);
-        int written = 0;
-        const auto push = [&](qint64 cursor, int count) {
-            QList<RecordState> records;
-            for (int i = 0; i < count; ++i, ++written)
-                records << metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 60,
-                                  stampAt(kNow - 100'000 + written, QStringLiteral("n")));
-            return decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"),
-                                       syncBody(cursor, records), token))
-                .cursor;
-        };
         // Analysed while the table was empty (a new server's), then a
         // thousand records pushed and 100,000 more (written here in SQL, as
         // pushes would store them).
@@ -317,7 +307,14 @@ private slots:
         constexpr int kPage = 250;
         constexpr int kPages = 3;
         QVERIFY(m_server->runSql(QStringLiteral("ANALYZE records")));
-        QCOMPARE(push(0, kKnown), kKnown);
+        QList<RecordState> known;
+        for (int i = 0; i < kKnown; ++i)
+            known << metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 60,
+                            stampAt(kNow - 100'000 + i, QStringLiteral("n")));
+        QCOMPARE(
+            decoded(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, known), token))
+                .cursor,
+            kKnown);
         const QString state =
             QStringLiteral(R"({"kind":"metric","id":"%s","fields":{"weight":{"v":60,"t":"%1"}},)"
                            R"("elements":{},"deleted":{"v":false,"t":"%1"}})")
