@@ -3,7 +3,6 @@
 #include "sync/core/json_dom.h"
 #include "sync/core/json_text.h"
 
-
 namespace hale::sync {
 
 HlcStamp RecordState::latestStamp() const
