@@ -341,7 +341,8 @@ void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFl
     const Sent sent{inFlight,           fullBatch,     m_cycle->clock.nsecsElapsed(),
                     m_cursorGeneration, m_cycleSerial, request.kinds,
                     request.pageSize};
-    // Set by the answer's head, read by its end: both run in one call.
+    // Set when the answer's head is read, read when the whole answer is
+    // handled (later, on this thread).
     auto prefetched = std::make_shared<bool>(false);
     m_api->sync(
         request,
@@ -387,7 +388,10 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
     if (sent.generation != m_cursorGeneration) {
         // The cursor was reset while this was in flight: its page and
         // cursor are from before. Its pushed records were requeued by
-        // the reset and go again (merging makes that harmless).
+        // the reset and go again (merging makes that harmless). Pages asked
+        // for ahead were of the old cursor too.
+        m_cycle->ahead = 0;
+        m_cycle->nextPage.reset();
         QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
         return;
     }
