@@ -144,7 +144,10 @@ public:
     // Queued changes, oldest first, of the given kinds (empty: all kinds);
     // changes set aside as rejected are not counted or listed.
     int pendingChangeCount(const QStringList &kinds = {}) const;
-    QList<OutboxEntry> pendingChanges(int limit = 500, const QStringList &kinds = {}) const;
+    // The oldest `limit` queued changes after the first `skip` (those of a
+    // batch still on its way to the server).
+    QList<OutboxEntry> pendingChanges(int limit = 500, const QStringList &kinds = {},
+                                      int skip = 0) const;
     // The oldest queued changes with the states to push, read in one
     // transaction (a state is empty if its row is gone).
     struct PendingState
@@ -152,7 +155,7 @@ public:
         OutboxEntry entry;
         std::optional<sync::RecordState> state;
     };
-    QList<PendingState> pendingStates(int limit, const QStringList &kinds = {}) const;
+    QList<PendingState> pendingStates(int limit, const QStringList &kinds = {}, int skip = 0) const;
     // Removes a pushed change unless the record was written again since.
     bool acknowledge(const OutboxEntry &entry);
     // The same for a batch in one transaction: how many left the outbox, or

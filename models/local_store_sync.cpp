@@ -61,17 +61,18 @@ int LocalStore::pendingChangeCount(const QStringList &kinds) const
     return q.value(0).toInt();
 }
 
-QList<OutboxEntry> LocalStore::pendingChanges(int limit, const QStringList &kinds) const
+QList<OutboxEntry> LocalStore::pendingChanges(int limit, const QStringList &kinds, int skip) const
 {
     QList<OutboxEntry> out;
     QVariantList binds;
     QSqlQuery q(database());
     q.prepare(
         QStringLiteral("SELECT kind, record_id, revision FROM outbox WHERE rejected IS NULL") +
-        kindFilter(kinds, binds) + QStringLiteral(" ORDER BY queued_at, rowid LIMIT ?"));
+        kindFilter(kinds, binds) + QStringLiteral(" ORDER BY queued_at, rowid LIMIT ? OFFSET ?"));
     for (const QVariant &v : std::as_const(binds))
         q.addBindValue(v);
     q.addBindValue(limit);
+    q.addBindValue(skip);
     if (!execPrepared(q))
         return out;
     while (q.next())
@@ -79,13 +80,14 @@ QList<OutboxEntry> LocalStore::pendingChanges(int limit, const QStringList &kind
     return out;
 }
 
-QList<LocalStore::PendingState> LocalStore::pendingStates(int limit, const QStringList &kinds) const
+QList<LocalStore::PendingState> LocalStore::pendingStates(int limit, const QStringList &kinds,
+                                                          int skip) const
 {
     // One read transaction (deferred: it never holds up the other
     // connection's writes) instead of one per statement.
     QSqlQuery q(database());
     const bool inTransaction = m_transactionDepth == 0 && exec(q, QStringLiteral("BEGIN"));
-    const QList<OutboxEntry> entries = pendingChanges(limit, kinds);
+    const QList<OutboxEntry> entries = pendingChanges(limit, kinds, skip);
     QHash<QString, QStringList> idsByKind;
     for (const OutboxEntry &entry : entries)
         idsByKind[entry.kind].append(entry.recordId);

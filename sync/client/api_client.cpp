@@ -117,6 +117,12 @@ void ApiClient::sendRaw(const QByteArray &method, const QString &path, const QBy
     ++m_requests;
     ++m_inFlight;
     QNetworkReply *reply = m_network->sendCustomRequest(request, method, payload);
+    if (!payload.isEmpty()) {
+        connect(reply, &QNetworkReply::uploadProgress, this, [this](qint64 sent, qint64 total) {
+            if (sent == total && total > 0)
+                emit uploaded();
+        });
+    }
     connect(reply, &QNetworkReply::finished, this, [this, reply, handler = std::move(handler)] {
         reply->deleteLater();
         const QByteArray body = reply->readAll();

@@ -84,6 +84,10 @@ public:
 signals:
     // The last request in flight was answered (its callback has run).
     void idle();
+    // A request's whole body has been handed to the network (its upload
+    // goes through this client's thread in pieces, so work on this thread
+    // that should overlap the server's waits for this).
+    void uploaded();
 
 private:
     using Handler = std::function<void(const QJsonObject &body, const ApiError &error)>;

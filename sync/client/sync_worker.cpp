@@ -49,6 +49,11 @@ struct SyncWorker::Cycle
     // request that waits for the one before to be stored.
     int ahead = 0;
     std::optional<SyncRequest> nextPage;
+    // The push batch after the one on the wire, read meanwhile; used only if
+    // that one was taken whole (else the outbox's order has moved).
+    std::optional<QList<LocalStore::PendingState>> nextBatch;
+    bool nextBatchFits = false;
+    int readingAheadOf = 0; // the request (by number) whose next batch is due
 };
 
 SyncWorker::SyncWorker(QString dataDir, QObject *parent)
@@ -320,7 +325,12 @@ void SyncWorker::exchange()
         request.kinds = kinds;
     request.pageSize = m_options.pageSize;
     QList<OutboxEntry> inFlight;
-    const QList<LocalStore::PendingState> queued = m_store->pendingStates(m_cycle->batch, kinds);
+    const QList<LocalStore::PendingState> queued =
+        m_cycle->nextBatchFits && m_cycle->nextBatch
+            ? *m_cycle->nextBatch
+            : m_store->pendingStates(m_cycle->batch, kinds);
+    m_cycle->nextBatch.reset();
+    m_cycle->nextBatchFits = false;
     for (const LocalStore::PendingState &pending : queued) {
         if (!pending.state) { // the row is gone (a restored backup): nothing to send
             m_store->acknowledge(pending.entry);
@@ -332,6 +342,32 @@ void SyncWorker::exchange()
     const bool fullBatch = queued.size() == m_cycle->batch;
     m_cycle->prepareNs += m_cycle->clock.nsecsElapsed() - preparingFromNs;
     send(request, inFlight, fullBatch);
+    if (fullBatch) {
+        m_cycle->readingAheadOf = int(m_cycle->requests);
+        readNextBatch(kinds, int(queued.size()));
+    }
+}
+
+// More may wait behind a full batch: the next one is read while the server
+// stores this one. Only once this one's body is on its way: QNetworkAccessManager
+// uploads it through this thread's event loop, piece by piece.
+void SyncWorker::readNextBatch(const QStringList &kinds, int skip)
+{
+    auto once = std::make_shared<QMetaObject::Connection>();
+    *once = connect(
+        m_api, &ApiClient::uploaded, this,
+        [this, once, kinds, skip, cycle = m_cycleSerial, generation = m_cursorGeneration,
+         batch = m_cycle->batch, request = m_cycle->requests] {
+            disconnect(*once);
+            // Not once that batch's answer is stored: the outbox has moved.
+            if (!m_cycle || cycle != m_cycleSerial || generation != m_cursorGeneration ||
+                batch != m_cycle->batch || request != m_cycle->readingAheadOf)
+                return;
+            const qint64 fromNs = m_cycle->clock.nsecsElapsed();
+            m_cycle->nextBatch = m_store->pendingStates(batch, kinds, skip);
+            m_cycle->prepareNs += m_cycle->clock.nsecsElapsed() - fromNs;
+        },
+        Qt::QueuedConnection);
 }
 
 void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFlight,
@@ -451,6 +487,8 @@ void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool pr
     const int removed = m_store->acknowledgeAll(done);
     if (removed < 0)
         return endCycle(SyncState::Error, tr("The local database could not be written."));
+    m_cycle->nextBatchFits = sent.fullBatch && removed == sent.inFlight.size();
+    m_cycle->readingAheadOf = 0;
     m_status.pushed += sent.inFlight.size();
     m_status.pulled += page.changes.size();
     // Counted once per cycle (at its end); counting a large outbox after

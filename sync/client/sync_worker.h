@@ -171,6 +171,7 @@ private:
     };
     void send(const SyncRequest &request, const QList<OutboxEntry> &inFlight, bool fullBatch);
     bool prefetchNext(const Sent &sent, const SyncResponse &head);
+    void readNextBatch(const QStringList &kinds, int skip);
     void onReply(const Sent &sent, const std::optional<SyncResponse> &response,
                  const ApiError &error, bool prefetched);
     void storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched);

@@ -103,6 +103,7 @@ public:
 
     Handler handler;
     QList<FakeRequest> requests; // every request, in order
+    int uploads = 0;             // request bodies reported sent (uploadProgress)
 
     QList<FakeRequest> requestsTo(const char *route) const
     {
@@ -130,10 +131,18 @@ protected:
         FakeRequest r;
         r.method = request.attribute(QNetworkRequest::CustomVerbAttribute).toByteArray();
         r.path = request.url().path();
-        r.body = QJsonDocument::fromJson(outgoing ? outgoing->readAll() : QByteArray()).object();
+        const QByteArray body = outgoing ? outgoing->readAll() : QByteArray();
+        r.body = QJsonDocument::fromJson(body).object();
         r.authorization = request.rawHeader(sync::kAuthorizationHeader);
         requests.append(r);
         auto *reply = new FakeReply(op, request, this);
+        // The body is sent before any answer comes, as on a real connection.
+        if (!body.isEmpty()) {
+            QTimer::singleShot(0, reply, [this, reply, size = qint64(body.size())] {
+                ++uploads;
+                emit reply->uploadProgress(size, size);
+            });
+        }
         FakeAnswer a = handler ? handler(r) : FakeAnswer::error(404, "not_found", {});
         if (a.hold) {
             a.hold = false;

@@ -402,6 +402,47 @@ private slots:
         QCOMPARE(rig.localCount("cursor"), 6);
     }
 
+    // The next push batch is read while the one before is on the wire (and
+    // used if that one was taken whole); a record edited meanwhile goes
+    // again with its edit, and nothing stays queued.
+    void theNextPushBatchIsReadWhileOneTravels()
+    {
+        Rig rig;
+        QVERIFY(rig.setUp(6, withBatch(2)));
+        rig.handler = [&rig](const FakeRequest &r) {
+            FakeAnswer a = rig.serve(r);
+            a.hold = r.path == QLatin1String(route::kSync) &&
+                     rig.server->requestsTo(route::kSync).size() == 1;
+            return a;
+        };
+        QSignalSpy finished(rig.worker.get(), &SyncWorker::cycleFinished);
+        rig.worker->start();
+        QTRY_COMPARE(rig.server->heldCount(), 1);
+        QTRY_VERIFY(rig.server->uploads >= 1);
+        QCoreApplication::processEvents(); // the next batch is read now
+        {
+            LocalStore store;
+            QVERIFY(store.open(rig.dir.path()).ok());
+            QVERIFY(store.update(kMetric, rig.recordIds.at(2), {{QStringLiteral("weight"), 99.5}})
+                        .ok());
+        }
+        rig.server->releaseHeld();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(rig.worker->status().state, SyncState::Synced);
+        QCOMPARE(rig.localCount("pending"), 0);
+        QList<double> sentWeights; // of the edited record, in the order sent
+        for (const FakeRequest &r : rig.server->requestsTo(route::kSync)) {
+            for (const QJsonValue change : r.body.value(QStringLiteral("changes")).toArray()) {
+                if (change[QStringLiteral("id")].toString() == rig.recordIds.at(2))
+                    sentWeights << change[QStringLiteral("fields")][QStringLiteral("weight")]
+                                         [QStringLiteral("v")]
+                                             .toDouble();
+            }
+        }
+        // Read before the edit (the batch read ahead), then again with it.
+        QCOMPARE(sentWeights, (QList<double>{72, 99.5}));
+    }
+
     // A client replaced by one for another server address is freed once its
     // last reply has reached its callback (not kept for the worker's life).
     void aRetiredClientIsFreedAfterItsLastReply()
