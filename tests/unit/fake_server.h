@@ -103,7 +103,7 @@ public:
 
     Handler handler;
     QList<FakeRequest> requests; // every request, in order
-    int uploads = 0;             // request bodies reported sent (uploadProgress)
+    QStringList uploaded;        // paths of the request bodies reported sent, in order
 
     QList<FakeRequest> requestsTo(const char *route) const
     {
@@ -138,8 +138,8 @@ protected:
         auto *reply = new FakeReply(op, request, this);
         // The body is sent before any answer comes, as on a real connection.
         if (!body.isEmpty()) {
-            QTimer::singleShot(0, reply, [this, reply, size = qint64(body.size())] {
-                ++uploads;
+            QTimer::singleShot(0, reply, [this, reply, path = r.path, size = qint64(body.size())] {
+                uploaded << path;
                 emit reply->uploadProgress(size, size);
             });
         }

@@ -418,8 +418,11 @@ private slots:
         QSignalSpy finished(rig.worker.get(), &SyncWorker::cycleFinished);
         rig.worker->start();
         QTRY_COMPARE(rig.server->heldCount(), 1);
-        QTRY_VERIFY(rig.server->uploads >= 1);
-        QCoreApplication::processEvents(); // the next batch is read now
+        QTRY_VERIFY(rig.server->uploaded.contains(QLatin1String(route::kSync)));
+        // The next batch is read now: on the event the upload posted, which
+        // the first call may leave to the second.
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents();
         {
             LocalStore store;
             QVERIFY(store.open(rig.dir.path()).ok());
