@@ -1,5 +1,7 @@
 #include "sync/core/hlc.h"
 
+#include "sync/core/digits.h"
+
 #include <QDateTime>
 #include <QStringList>
 #include <algorithm>
@@ -18,28 +20,6 @@ constexpr qint64 kMaxMillis = 9'999'999'000'000;
 } // namespace
 
 namespace {
-// Writes `value` as exactly `width` decimal digits, ending just before `end`.
-void putDigits(char16_t *end, int width, quint64 value)
-{
-    for (int i = 0; i < width; ++i) {
-        *--end = char16_t(u'0' + value % 10);
-        value /= 10;
-    }
-}
-
-// The value of `width` decimal digits at `text`, or -1 if one is not a digit.
-qint64 readDigits(const QChar *text, int width)
-{
-    qint64 value = 0;
-    for (int i = 0; i < width; ++i) {
-        const char16_t c = text[i].unicode();
-        if (c < u'0' || c > u'9')
-            return -1;
-        value = value * 10 + (c - u'0');
-    }
-    return value;
-}
-
 bool isNodeChar(char16_t c)
 {
     return (c >= u'0' && c <= u'9') || (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') ||
@@ -63,9 +43,9 @@ QString HlcStamp::toString() const
     constexpr int head = kMillisWidth + 1 + kCounterWidth + 1;
     QString text(head + node.size(), Qt::Uninitialized);
     char16_t *out = reinterpret_cast<char16_t *>(text.data());
-    putDigits(out + kMillisWidth, kMillisWidth, quint64(millis));
+    digits::put(out, kMillisWidth, quint64(millis));
     out[kMillisWidth] = u'-';
-    putDigits(out + head - 1, kCounterWidth, counter);
+    digits::put(out + kMillisWidth + 1, kCounterWidth, counter);
     out[head - 1] = u'-';
     std::copy_n(reinterpret_cast<const char16_t *>(node.constData()), node.size(), out + head);
     return text;
@@ -80,8 +60,8 @@ std::optional<HlcStamp> HlcStamp::fromString(const QString &text)
         return std::nullopt;
     const QChar *chars = text.constData();
     HlcStamp stamp;
-    stamp.millis = readDigits(chars, kMillisWidth);
-    const qint64 counter = readDigits(chars + kMillisWidth + 1, kCounterWidth);
+    stamp.millis = digits::read(chars, kMillisWidth);
+    const qint64 counter = digits::read(chars + kMillisWidth + 1, kCounterWidth);
     if (stamp.millis < 0 || stamp.millis > kMaxMillis || counter < 0)
         return std::nullopt;
     stamp.counter = quint32(counter);

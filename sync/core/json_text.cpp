@@ -1,5 +1,7 @@
 #include "sync/core/json_text.h"
 
+#include "sync/core/digits.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QLocale>
@@ -65,16 +67,11 @@ void appendStamp(QByteArray &out, const HlcStamp &stamp)
     out.resize(start + 1 + 13 + 1 + 6 + 1 + stamp.node.size() + 1);
     char *to = out.data() + start;
     *to++ = '"';
-    const auto digits = [&to](quint64 value, int width) {
-        for (int i = width - 1; i >= 0; --i) {
-            to[i] = char('0' + value % 10);
-            value /= 10;
-        }
-        to += width;
-    };
-    digits(quint64(stamp.millis), 13);
+    digits::put(to, 13, quint64(stamp.millis));
+    to += 13;
     *to++ = '-';
-    digits(stamp.counter, 6);
+    digits::put(to, 6, stamp.counter);
+    to += 6;
     *to++ = '-';
     for (const QChar c : stamp.node)
         *to++ = char(c.unicode());

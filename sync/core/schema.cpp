@@ -1,5 +1,7 @@
 #include "sync/core/schema.h"
 
+#include "sync/core/digits.h"
+
 #include <QCoreApplication>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -336,25 +338,6 @@ void civilFromDays(qint64 days, int &year, int &month, int &day)
     year = int(yearOfEra + era * 400 + (month <= 2));
 }
 
-void putDigits(char16_t *at, int width, int value)
-{
-    for (int i = width - 1; i >= 0; --i) {
-        at[i] = char16_t(u'0' + value % 10);
-        value /= 10;
-    }
-}
-
-int readDigits(const QChar *at, int width)
-{
-    int value = 0;
-    for (int i = 0; i < width; ++i) {
-        const char16_t c = at[i].unicode();
-        if (c < u'0' || c > u'9')
-            return -1;
-        value = value * 10 + (c - u'0');
-    }
-    return value;
-}
 } // namespace
 
 QString formatDateTime(const QDateTime &utc)
@@ -383,19 +366,19 @@ QString formatDateTime(const QDateTime &utc)
     }
     QString text(24, Qt::Uninitialized); // 2026-12-03T14:05:09.123Z
     char16_t *out = reinterpret_cast<char16_t *>(text.data());
-    putDigits(out, 4, year);
+    sync::digits::put(out, 4, quint64(year));
     out[4] = u'-';
-    putDigits(out + 5, 2, month);
+    sync::digits::put(out + 5, 2, quint64(month));
     out[7] = u'-';
-    putDigits(out + 8, 2, day);
+    sync::digits::put(out + 8, 2, quint64(day));
     out[10] = u'T';
-    putDigits(out + 11, 2, msOfDay / 3'600'000);
+    sync::digits::put(out + 11, 2, quint64(msOfDay / 3'600'000));
     out[13] = u':';
-    putDigits(out + 14, 2, msOfDay / 60'000 % 60);
+    sync::digits::put(out + 14, 2, quint64(msOfDay / 60'000 % 60));
     out[16] = u':';
-    putDigits(out + 17, 2, msOfDay / 1000 % 60);
+    sync::digits::put(out + 17, 2, quint64(msOfDay / 1000 % 60));
     out[19] = u'.';
-    putDigits(out + 20, 3, msOfDay % 1000);
+    sync::digits::put(out + 20, 3, quint64(msOfDay % 1000));
     out[23] = u'Z';
     return text;
 }
@@ -410,11 +393,21 @@ bool readCanonicalDateTime(const QString &text, QDate *date, QTime *time)
         text.at(13) != u':' || text.at(16) != u':' || text.at(19) != u'.' || text.at(23) != u'Z')
         return false;
     const QChar *c = text.constData();
-    const int year = readDigits(c, 4);
-    *date = QDate(year, readDigits(c + 5, 2), readDigits(c + 8, 2));
-    *time = QTime(readDigits(c + 11, 2), readDigits(c + 14, 2), readDigits(c + 17, 2),
-                  readDigits(c + 20, 3));
+    const auto at = [c](int from, int width) {
+        return int(sync::digits::read(c + from, width));
+    };
+    const int year = at(0, 4);
+    *date = QDate(year, at(5, 2), at(8, 2));
+    *time = QTime(at(11, 2), at(14, 2), at(17, 2), at(20, 3));
     return year > 0 && date->isValid() && time->isValid();
+}
+
+// Text formatDateTime wrote (and would write the same again).
+bool isCanonicalDateTime(const QString &text)
+{
+    QDate date;
+    QTime time;
+    return readCanonicalDateTime(text, &date, &time);
 }
 } // namespace
 
@@ -700,14 +693,10 @@ QVariant sqlFromJson(const FieldSpec &field, const QJsonValue &json)
         if (json.isDouble() && std::isfinite(json.toDouble()))
             return json.toDouble();
         break;
-    case FieldType::DateTime: {
-        const QString text = json.toString();
-        QDate date;
-        QTime time;
-        if (readCanonicalDateTime(text, &date, &time))
-            return text; // formatDateTime would write it back the same
+    case FieldType::DateTime:
+        if (isCanonicalDateTime(json.toString()))
+            return json.toString(); // formatDateTime would write it back the same
         break;
-    }
     case FieldType::Text:
     case FieldType::Enum:
         if (json.isString()) {
@@ -732,14 +721,10 @@ QJsonValue jsonFromSql(const FieldSpec &field, const QVariant &sql)
         return sql.toDouble();
     case FieldType::Integer:
         return sql.toLongLong();
-    case FieldType::DateTime: {
-        const QString text = sql.toString();
-        QDate date;
-        QTime time;
-        if (readCanonicalDateTime(text, &date, &time))
-            return text; // formatDateTime would write it back the same
+    case FieldType::DateTime:
+        if (isCanonicalDateTime(sql.toString()))
+            return sql.toString(); // formatDateTime would write it back the same
         break;
-    }
     case FieldType::Text:
     case FieldType::Enum: {
         const QString text = sql.toString().trimmed();
