@@ -116,17 +116,16 @@ bool LocalStore::acknowledge(const OutboxEntry &entry)
 
 int LocalStore::acknowledgeAll(const QList<OutboxEntry> &entries)
 {
+    // Through SQLite's C API: a pushed batch's thousands of deletes sit
+    // between its answer and the next batch's request.
+    const QString sql =
+        QStringLiteral("DELETE FROM outbox WHERE kind = ? AND record_id = ? AND revision = ?");
     int removed = 0;
     const bool ok = runInTransaction([&] {
         for (const OutboxEntry &entry : entries) {
-            QSqlQuery &q = prepared(QStringLiteral(
-                "DELETE FROM outbox WHERE kind = ? AND record_id = ? AND revision = ?"));
-            q.addBindValue(entry.kind);
-            q.addBindValue(entry.recordId);
-            q.addBindValue(entry.revision);
-            if (!execPrepared(q))
+            if (!m_rowStatements.run(database(), sql, {entry.kind, entry.recordId, entry.revision}))
                 return false;
-            removed += q.numRowsAffected();
+            removed += m_rowStatements.changes();
         }
         return true;
     });

@@ -103,6 +103,11 @@ bool SqliteStatements::run(const QSqlDatabase &db, const QString &sql, const QVa
     return statement && finish(statement, sqlite3_step(statement) == SQLITE_DONE);
 }
 
+int SqliteStatements::changes() const
+{
+    return m_db ? sqlite3_changes(m_db) : 0;
+}
+
 bool SqliteStatements::query(const QSqlDatabase &db, const QString &sql, const QVariantList &values,
                              const std::function<void(const Row &)> &onRow)
 {

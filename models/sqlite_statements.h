@@ -30,6 +30,8 @@ public:
     // Runs `sql` (no result rows) with `values` bound in order. False, with
     // the reason logged, if it could not be prepared or run.
     bool run(const QSqlDatabase &db, const QString &sql, const QVariantList &values);
+    // Rows the last run() inserted, changed or deleted.
+    int changes() const;
 
     // One result row of query(), valid during the callback.
     class Row

@@ -180,7 +180,14 @@ void ApiClient::signOut(Callback<bool> done)
 void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done,
                      std::function<void(const SyncResponse &head)> onHead)
 {
-    sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request), true,
+    sync(request, encodeChangesJson(request.changes), std::move(done), std::move(onHead));
+}
+
+void ApiClient::sync(const SyncRequest &request, const QByteArray &encodedChanges,
+                     Callback<SyncResponse> done,
+                     std::function<void(const SyncResponse &head)> onHead)
+{
+    sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request, encodedChanges), true,
             [this, done = std::move(done), onHead = std::move(onHead)](const QByteArray &body,
                                                                        const ApiError &error) {
                 WireError wire;

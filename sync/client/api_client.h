@@ -75,6 +75,11 @@ public:
     // came.
     void sync(const SyncRequest &request, Callback<SyncResponse> done,
               std::function<void(const SyncResponse &head)> onHead = {});
+    // The same with the request's changes written already (encodeChangesJson;
+    // `request.changes` is not read).
+    void sync(const SyncRequest &request, const QByteArray &encodedChanges,
+              Callback<SyncResponse> done,
+              std::function<void(const SyncResponse &head)> onHead = {});
     void devices(Callback<QList<DeviceDescription>> done);
     void renameDevice(const QString &deviceId, const QString &name, Callback<bool> done);
     void revokeDevice(const QString &deviceId, Callback<bool> done);

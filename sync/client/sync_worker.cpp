@@ -49,11 +49,16 @@ struct SyncWorker::Cycle
     // request that waits for the one before to be stored.
     int ahead = 0;
     std::optional<SyncRequest> nextPage;
-    // The push batch after the one on the wire, read meanwhile; used only if
-    // that one was taken whole (else the outbox's order has moved).
-    std::optional<QList<LocalStore::PendingState>> nextBatch;
-    bool nextBatchFits = false;
+    // The push batch after the one on the wire, read meanwhile past that
+    // one's entries. Not used, nor read, once a batch has left entries in
+    // the outbox (an edit moved one, or the server did not take it): the
+    // outbox's head is then not where it was read from.
+    std::optional<Batch> nextBatch;
+    bool leftBehind = false;
     int readingAheadOf = 0; // the request (by number) whose next batch is due
+    // An answered batch whose entries are not removed from the outbox yet:
+    // the batch after it went first (acknowledgeAnswered).
+    std::optional<std::pair<Sent, QStringList>> unacknowledged;
 };
 
 SyncWorker::SyncWorker(QString dataDir, QObject *parent)
@@ -324,33 +329,47 @@ void SyncWorker::exchange()
     if (kinds.size() < SchemaRegistry::instance().kinds().size())
         request.kinds = kinds;
     request.pageSize = m_options.pageSize;
-    QList<OutboxEntry> inFlight;
-    const QList<LocalStore::PendingState> queued =
-        m_cycle->nextBatchFits && m_cycle->nextBatch
-            ? *m_cycle->nextBatch
-            : m_store->pendingStates(m_cycle->batch, kinds);
+    const Batch batch = m_cycle->nextBatch && !m_cycle->leftBehind
+                            ? *std::exchange(m_cycle->nextBatch, std::nullopt)
+                            : readBatch(m_cycle->batch, kinds, 0);
     m_cycle->nextBatch.reset();
-    m_cycle->nextBatchFits = false;
-    for (const LocalStore::PendingState &pending : queued) {
-        if (!pending.state) { // the row is gone (a restored backup): nothing to send
-            m_store->acknowledge(pending.entry);
-            continue;
-        }
-        request.changes.append(*pending.state);
-        inFlight.append(pending.entry);
-    }
-    const bool fullBatch = queued.size() == m_cycle->batch;
+    m_cycle->leftBehind = false; // read from where the outbox starts, or past the batch before
+    // The next batch is read past this one's entries, which stay queued
+    // until their answer; the gone ones are not queued any more.
+    qsizetype stillQueued = batch.inFlight.size();
+    for (const OutboxEntry &entry : batch.gone)
+        stillQueued += m_store->acknowledge(entry) ? 0 : 1;
     m_cycle->prepareNs += m_cycle->clock.nsecsElapsed() - preparingFromNs;
-    send(request, inFlight, fullBatch);
-    if (fullBatch) {
+    send(request, batch.inFlight, batch.full, batch.changes);
+    if (batch.full) {
         m_cycle->readingAheadOf = int(m_cycle->requests);
-        readNextBatch(kinds, int(queued.size()));
+        readNextBatch(kinds, int(stillQueued));
     }
 }
 
-// More may wait behind a full batch: the next one is read while the server
-// stores this one. Only once this one's body is on its way: QNetworkAccessManager
-// uploads it through this thread's event loop, piece by piece.
+SyncWorker::Batch SyncWorker::readBatch(int size, const QStringList &kinds, int skip) const
+{
+    const QList<LocalStore::PendingState> queued = m_store->pendingStates(size, kinds, skip);
+    Batch batch;
+    batch.full = queued.size() == size;
+    QList<RecordState> changes;
+    changes.reserve(queued.size());
+    for (const LocalStore::PendingState &pending : queued) {
+        if (!pending.state) { // the row is gone (a restored backup)
+            batch.gone.append(pending.entry);
+            continue;
+        }
+        changes.append(*pending.state);
+        batch.inFlight.append(pending.entry);
+    }
+    batch.changes = encodeChangesJson(changes);
+    return batch;
+}
+
+// More may wait behind a full batch: the next one is read and written while
+// the server stores this one. Only once this one's body is on its way:
+// QNetworkAccessManager uploads it through this thread's event loop, piece
+// by piece.
 void SyncWorker::readNextBatch(const QStringList &kinds, int skip)
 {
     auto once = std::make_shared<QMetaObject::Connection>();
@@ -363,15 +382,17 @@ void SyncWorker::readNextBatch(const QStringList &kinds, int skip)
             if (!m_cycle || cycle != m_cycleSerial || generation != m_cursorGeneration ||
                 batch != m_cycle->batch || request != m_cycle->readingAheadOf)
                 return;
+            if (!acknowledgeAnswered() || m_cycle->leftBehind)
+                return;
             const qint64 fromNs = m_cycle->clock.nsecsElapsed();
-            m_cycle->nextBatch = m_store->pendingStates(batch, kinds, skip);
+            m_cycle->nextBatch = readBatch(batch, kinds, skip);
             m_cycle->prepareNs += m_cycle->clock.nsecsElapsed() - fromNs;
         },
         Qt::QueuedConnection);
 }
 
 void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFlight,
-                      bool fullBatch)
+                      bool fullBatch, const QByteArray &changes)
 {
     ++m_cycle->requests;
     const Sent sent{inFlight,           fullBatch,     m_cycle->clock.nsecsElapsed(),
@@ -381,7 +402,7 @@ void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFl
     // handled (later, on this thread).
     auto prefetched = std::make_shared<bool>(false);
     m_api->sync(
-        request,
+        request, changes,
         [this, sent, prefetched](const std::optional<SyncResponse> &response,
                                  const ApiError &error) {
             onReply(sent, response, error, *prefetched);
@@ -410,14 +431,14 @@ bool SyncWorker::prefetchNext(const Sent &sent, const SyncResponse &head)
     if (m_cycle->ahead++ > 0)
         m_cycle->nextPage = next; // sent once the page before is stored
     else
-        send(next, {}, false);
+        send(next);
     return true;
 }
 
 void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &response,
                          const ApiError &error, bool prefetched)
 {
-    if (!m_cycle || sent.cycle != m_cycleSerial)
+    if (!m_cycle || sent.cycle != m_cycleSerial || !acknowledgeAnswered())
         return;
     const qint64 answeredAtNs = m_cycle->clock.nsecsElapsed();
     m_cycle->waitNs += answeredAtNs - sent.atNs;
@@ -428,6 +449,7 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
         // for ahead were of the old cursor too.
         m_cycle->ahead = 0;
         m_cycle->nextPage.reset();
+        m_cycle->nextBatch.reset();
         QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
         return;
     }
@@ -474,26 +496,25 @@ void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool pr
     if (prefetched) {
         --m_cycle->ahead;
         if (m_cycle->nextPage)
-            send(*std::exchange(m_cycle->nextPage, std::nullopt), {}, false);
+            send(*std::exchange(m_cycle->nextPage, std::nullopt));
     }
     if (!applied.conflicts.isEmpty())
         emit conflictsAdded(int(applied.conflicts.size()));
-    const QSet<QString> taken(page.applied.cbegin(), page.applied.cend());
-    QList<OutboxEntry> done;
-    for (const OutboxEntry &entry : sent.inFlight) {
-        if (taken.contains(entry.kind + QLatin1Char('/') + entry.recordId))
-            done.append(entry);
-    }
-    const int removed = m_store->acknowledgeAll(done);
-    if (removed < 0)
-        return endCycle(SyncState::Error, tr("The local database could not be written."));
-    m_cycle->nextBatchFits = sent.fullBatch && removed == sent.inFlight.size();
-    m_cycle->readingAheadOf = 0;
-    m_status.pushed += sent.inFlight.size();
     m_status.pulled += page.changes.size();
-    // Counted once per cycle (at its end); counting a large outbox after
-    // every batch would cost more than the batch.
-    m_status.pending = std::max(0, m_status.pending - removed);
+    m_cycle->readingAheadOf = 0;
+    if (sent.fullBatch && m_cycle->nextBatch && !m_cycle->leftBehind) {
+        // The batch read ahead goes at once, and this one's entries leave
+        // the outbox once that one's body is on the wire: removing them
+        // first would hold up its upload, which goes through this thread.
+        // If they leave some behind, the batch after that is read from the
+        // outbox's start (the one sent meanwhile goes harmlessly).
+        m_cycle->unacknowledged = {sent, page.applied};
+        publish();
+        return exchange();
+    }
+    const int removed = acknowledge(sent, page.applied);
+    if (removed < 0)
+        return;
     publish();
     // More to pull, or a full batch pushed (more may wait). A batch that
     // removed nothing is not sent again in this cycle: its records were
@@ -504,6 +525,35 @@ void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool pr
         return;
     }
     finishSynced();
+}
+
+int SyncWorker::acknowledge(const Sent &sent, const QStringList &applied)
+{
+    const QSet<QString> taken(applied.cbegin(), applied.cend());
+    QList<OutboxEntry> done;
+    for (const OutboxEntry &entry : sent.inFlight) {
+        if (taken.contains(entry.kind + QLatin1Char('/') + entry.recordId))
+            done.append(entry);
+    }
+    const int removed = m_store->acknowledgeAll(done);
+    if (removed < 0) {
+        endCycle(SyncState::Error, tr("The local database could not be written."));
+        return -1;
+    }
+    m_cycle->leftBehind = removed != sent.inFlight.size();
+    m_status.pushed += sent.inFlight.size();
+    // Counted once per cycle (at its end); counting a large outbox after
+    // every batch would cost more than the batch.
+    m_status.pending = std::max(0, m_status.pending - removed);
+    return removed;
+}
+
+bool SyncWorker::acknowledgeAnswered()
+{
+    if (!m_cycle->unacknowledged)
+        return true;
+    const auto [sent, applied] = *std::exchange(m_cycle->unacknowledged, std::nullopt);
+    return acknowledge(sent, applied) >= 0;
 }
 
 void SyncWorker::resetCursor(const QStringList &kinds)
@@ -601,6 +651,10 @@ void SyncWorker::dropSession(const QString &message)
 
 void SyncWorker::endCycle(SyncState state, const QString &message)
 {
+    // A batch answered whose entries are still queued leaves the outbox now
+    // (unless that fails, which ends the cycle by itself).
+    if (m_cycle && !acknowledgeAnswered())
+        return;
     m_cycle.reset();
     if (!isEnabled())
         state = SyncState::Off;

@@ -158,6 +158,16 @@ private:
     // refresh token first if needed; `fail` gets why it could not.
     void withAccess(std::function<void()> next, std::function<void(const ApiError &)> fail);
     void exchange();
+    // A push batch read from the outbox, its changes written as the request
+    // will carry them.
+    struct Batch
+    {
+        QList<OutboxEntry> inFlight; // the entries whose changes it carries
+        QList<OutboxEntry> gone;     // entries whose record is gone: nothing to send
+        QByteArray changes;          // encodeChangesJson of inFlight's states
+        bool full = false;           // as many entries as a batch holds: more may wait
+    };
+    Batch readBatch(int size, const QStringList &kinds, int skip) const;
     // A sync request on the wire, and what its answer is checked against.
     struct Sent
     {
@@ -169,12 +179,19 @@ private:
         QStringList kinds;      // as requested (for the next page)
         int pageSize = 0;
     };
-    void send(const SyncRequest &request, const QList<OutboxEntry> &inFlight, bool fullBatch);
+    void send(const SyncRequest &request, const QList<OutboxEntry> &inFlight = {},
+              bool fullBatch = false, const QByteArray &changes = QByteArrayLiteral("[]"));
     bool prefetchNext(const Sent &sent, const SyncResponse &head);
     void readNextBatch(const QStringList &kinds, int skip);
     void onReply(const Sent &sent, const std::optional<SyncResponse> &response,
                  const ApiError &error, bool prefetched);
     void storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched);
+    // Removes the entries the server took from the outbox: how many, or -1
+    // (the cycle has ended) if the local database could not be written.
+    int acknowledge(const Sent &sent, const QStringList &applied);
+    // Runs the acknowledgement storeAnswer left for later, if any; false if
+    // it ended the cycle.
+    bool acknowledgeAnswered();
     void setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiError &error);
     void handleFailure(const ApiError &error);
     void endCycle(SyncState state, const QString &message);

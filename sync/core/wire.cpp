@@ -175,10 +175,10 @@ void appendCell(QByteArray &out, const QJsonValue &value, const HlcStamp &stamp,
 
 } // namespace
 
-QByteArray encodeRecordJson(const RecordState &state)
+namespace {
+
+void appendRecordJson(QByteArray &out, const RecordState &state)
 {
-    QByteArray out;
-    out.reserve(256);
     out += "{\"kind\":";
     appendString(out, state.kind);
     out += ",\"id\":";
@@ -218,6 +218,15 @@ QByteArray encodeRecordJson(const RecordState &state)
         appendCell(out, state.deleted.value.toBool(), state.deleted.stamp);
     }
     out += '}';
+}
+
+} // namespace
+
+QByteArray encodeRecordJson(const RecordState &state)
+{
+    QByteArray out;
+    out.reserve(256);
+    appendRecordJson(out, state);
     return out;
 }
 
@@ -256,10 +265,29 @@ QJsonObject encodeSyncRequest(const SyncRequest &request)
     return out;
 }
 
-QByteArray encodeSyncRequestJson(const SyncRequest &request)
+QByteArray encodeChangesJson(const QList<RecordState> &changes)
 {
     QByteArray out;
-    out.reserve(128 + request.changes.size() * 512);
+    out.reserve(2 + changes.size() * 512);
+    out += '[';
+    for (qsizetype i = 0; i < changes.size(); ++i) {
+        if (i > 0)
+            out += ',';
+        appendRecordJson(out, changes.at(i));
+    }
+    out += ']';
+    return out;
+}
+
+QByteArray encodeSyncRequestJson(const SyncRequest &request)
+{
+    return encodeSyncRequestJson(request, encodeChangesJson(request.changes));
+}
+
+QByteArray encodeSyncRequestJson(const SyncRequest &request, const QByteArray &encodedChanges)
+{
+    QByteArray out;
+    out.reserve(128 + encodedChanges.size());
     out += "{\"cursor\":" + QByteArray::number(request.cursor) +
            ",\"page_size\":" + QByteArray::number(request.pageSize);
     if (!request.cursorKey.isEmpty()) // "<kind>/<uuid>": nothing to escape
@@ -269,13 +297,7 @@ QByteArray encodeSyncRequestJson(const SyncRequest &request)
             ",\"kinds\":" +
             QJsonDocument(QJsonArray::fromStringList(request.kinds)).toJson(QJsonDocument::Compact);
     }
-    out += ",\"changes\":[";
-    for (qsizetype i = 0; i < request.changes.size(); ++i) {
-        if (i > 0)
-            out += ',';
-        out += encodeRecordJson(request.changes.at(i));
-    }
-    out += "]}";
+    out += ",\"changes\":" + encodedChanges + '}';
     return out;
 }
 

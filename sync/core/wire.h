@@ -94,6 +94,11 @@ QJsonObject encodeSyncRequest(const SyncRequest &request);
 // The same request as compact JSON text, written directly (the app pushes
 // batches of a thousand records this way).
 QByteArray encodeSyncRequestJson(const SyncRequest &request);
+// A request's changes as its body carries them ("[...]"), and the request
+// around changes written that way (`request.changes` is not read): a device
+// writes its next batch before it knows the cursor that batch will go with.
+QByteArray encodeChangesJson(const QList<RecordState> &changes);
+QByteArray encodeSyncRequestJson(const SyncRequest &request, const QByteArray &encodedChanges);
 std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFields unknown,
                                              WireError *error);
 std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,

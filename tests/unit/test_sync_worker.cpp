@@ -7,8 +7,11 @@
 #include "sync/client/sync_worker.h"
 #include "tests/unit/fake_server.h"
 
+#include <QDir>
 #include <QJsonArray>
 #include <QSignalSpy>
+#include <QSqlDatabase>
+#include <QSqlQuery>
 #include <QTemporaryDir>
 #include <QTest>
 
@@ -444,6 +447,108 @@ private slots:
         }
         // Read before the edit (the batch read ahead), then again with it.
         QCOMPARE(sentWeights, (QList<double>{72, 99.5}));
+    }
+
+    // The batch read ahead goes before the answered one's entries leave the
+    // outbox. A record of a batch on the wire edited before the next batch
+    // is read moves to the outbox's end, so that batch starts one entry
+    // late; the batch after it is then read from the outbox's start. Every
+    // record goes once, and the edited one again with its edit.
+    void aBatchThatLeavesAnEntryBehindEndsTheReadingAhead()
+    {
+        Rig rig;
+        QVERIFY(rig.setUp(8, withBatch(2)));
+        rig.handler = [&rig](const FakeRequest &r) {
+            FakeAnswer a = rig.serve(r);
+            const qsizetype request = rig.server->requestsTo(route::kSync).size();
+            if (r.path != QLatin1String(route::kSync) || request > 2)
+                return a;
+            if (request == 1) {
+                // Before its body is reported sent, so before the next
+                // batch is read.
+                LocalStore store;
+                if (!store.open(rig.dir.path()).ok() ||
+                    !store.update(kMetric, rig.recordIds.at(0), {{QStringLiteral("weight"), 99.5}})
+                         .ok())
+                    return FakeAnswer::error(500, errorcode::kInternal, QStringLiteral("edit"));
+            }
+            a.hold = true; // the first two answers wait for the test
+            return a;
+        };
+        QSignalSpy finished(rig.worker.get(), &SyncWorker::cycleFinished);
+        rig.worker->start();
+        for (int request = 1; request <= 2; ++request) {
+            QTRY_COMPARE(rig.server->heldCount(), 1);
+            QTRY_COMPARE(rig.server->uploaded.count(QLatin1String(route::kSync)), request);
+            QCoreApplication::processEvents(); // the batch after is read ahead now (or not)
+            QCoreApplication::processEvents();
+            rig.server->releaseHeld();
+        }
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(rig.worker->status().state, SyncState::Synced);
+        QCOMPARE(rig.localCount("pending"), 0);
+        QStringList sent;
+        double lastWeightOfEdited = 0;
+        for (const FakeRequest &r : rig.server->requestsTo(route::kSync)) {
+            for (const QJsonValue change : r.body.value(QStringLiteral("changes")).toArray()) {
+                sent << change[QStringLiteral("id")].toString();
+                if (sent.last() == rig.recordIds.at(0))
+                    lastWeightOfEdited = change[QStringLiteral("fields")][QStringLiteral("weight")]
+                                               [QStringLiteral("v")]
+                                                   .toDouble();
+            }
+        }
+        QStringList expected = rig.recordIds;
+        expected << rig.recordIds.at(0);
+        sent.sort();
+        expected.sort();
+        QCOMPARE(sent, expected);
+        QCOMPARE(lastWeightOfEdited, 99.5);
+    }
+
+    // Entries whose rows are gone (a backup restored over the data folder)
+    // are dropped, and the batch read ahead does not skip past entries
+    // behind them: everything still queued goes in the same cycle.
+    void entriesOfGoneRowsDoNotHideTheOnesBehindThem()
+    {
+        Rig rig;
+        QVERIFY(rig.setUp(7, withBatch(3)));
+        {
+            const QString connection = QStringLiteral("restored");
+            QSqlDatabase db = QSqlDatabase::addDatabase(QStringLiteral("QSQLITE"), connection);
+            db.setDatabaseName(QDir(rig.dir.path()).filePath(QLatin1String(LocalStore::kFileName)));
+            QVERIFY(db.open());
+            QSqlQuery q(db);
+            QVERIFY(q.exec(QStringLiteral("DELETE FROM metrics WHERE id IN ('%1', '%2')")
+                               .arg(rig.recordIds.at(0), rig.recordIds.at(1))));
+            QCOMPARE(q.numRowsAffected(), 2);
+            q = QSqlQuery();
+            db.close();
+            db = {};
+            QSqlDatabase::removeDatabase(connection);
+        }
+        rig.handler = [&rig](const FakeRequest &r) {
+            FakeAnswer a = rig.serve(r);
+            a.hold = r.path == QLatin1String(route::kSync) &&
+                     rig.server->requestsTo(route::kSync).size() == 1;
+            return a;
+        };
+        QSignalSpy finished(rig.worker.get(), &SyncWorker::cycleFinished);
+        rig.worker->start();
+        QTRY_COMPARE(rig.server->heldCount(), 1);
+        QTRY_VERIFY(rig.server->uploaded.contains(QLatin1String(route::kSync)));
+        QCoreApplication::processEvents(); // the batch after is read ahead now
+        QCoreApplication::processEvents();
+        rig.server->releaseHeld();
+        QVERIFY(finished.wait(5000));
+        QCOMPARE(rig.worker->status().state, SyncState::Synced);
+        QCOMPARE(rig.localCount("pending"), 0);
+        QStringList sent;
+        for (const FakeRequest &r : rig.server->requestsTo(route::kSync)) {
+            for (const QJsonValue change : r.body.value(QStringLiteral("changes")).toArray())
+                sent << change[QStringLiteral("id")].toString();
+        }
+        QCOMPARE(sent, rig.recordIds.mid(2));
     }
 
     // A client replaced by one for another server address is freed once its
