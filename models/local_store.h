@@ -189,8 +189,17 @@ public:
     // of the field kDeletedField (mine: false, theirs: true); restore() is
     // how it is undone.
     inline static const QString kDeletedField = QStringLiteral("deleted");
+    // `rows`, if given, holds rowOf() of each state (worked out elsewhere,
+    // on another thread): written as it is for a record this device does
+    // not hold yet, whose merge is the pulled state itself.
     RemoteApplyResult applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
-                                  const QString &cursorKey = {});
+                                  const QString &cursorKey = {},
+                                  const QList<QVariantList> &rows = {});
+    // The values a state's row is written with, apart from its times and id:
+    // its deletion, its stamps and its columns. They depend on the state
+    // alone, so any thread can work them out. Empty for a kind this version
+    // does not know.
+    static QVariantList rowOf(const sync::RecordState &state);
     qint64 syncCursor() const;
     QString syncCursorKey() const;
     QList<Conflict> conflicts() const;
@@ -219,7 +228,8 @@ private:
     WriteResult writeTransaction(const std::function<WriteResult()> &write);
     enum class Queue { Push, DoNotPush };
     WriteResult writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
-                           const QDateTime &createdAt, Queue queue = Queue::Push);
+                           const QDateTime &createdAt, Queue queue = Queue::Push,
+                           const QVariantList &row = {});
     bool enqueue(const QString &kind, const QString &id);
     std::optional<Record> rowToRecord(const KindSpec &kind, const QSqlQuery &q) const;
     const QString &writeSql(const KindSpec &kind, bool isNew) const;

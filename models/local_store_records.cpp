@@ -27,20 +27,34 @@ QString escapeLike(QString text)
 
 } // namespace
 
+QVariantList LocalStore::rowOf(const sync::RecordState &state)
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(state.kind);
+    if (!kind)
+        return {};
+    const RowValues row = codec::stateToRow(*kind, state);
+    QVariantList values;
+    values.reserve(kind->fields.size() + 6); // and writeState's times and id
+    // Text as UTF-8 bytes, which SqliteStatements binds as they are: the
+    // conversion from UTF-16 happens here, on the caller's thread.
+    const auto bindable = [](const QVariant &value) {
+        return value.typeId() == QMetaType::QString ? QVariant(value.toString().toUtf8()) : value;
+    };
+    values << (state.isDeleted() ? 1 : 0) << state.metaToJson() << bindable(row.extra);
+    for (const FieldSpec &field : kind->fields)
+        values << bindable(row.columns.value(field.name));
+    return values;
+}
+
 WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
-                                   const QDateTime &createdAt, Queue queue)
+                                   const QDateTime &createdAt, Queue queue, const QVariantList &row)
 {
     WriteResult result;
     result.id = state.id;
-    const RowValues row = codec::stateToRow(kind, state);
-    QVariantList values{state.isDeleted() ? 1 : 0, state.metaToJson(), row.extra,
-                        schema::formatDateTime(now())};
-    for (const FieldSpec &field : kind.fields)
-        values << row.columns.value(field.name);
+    QVariantList values = row.isEmpty() ? rowOf(state) : row;
+    values << schema::formatDateTime(now()) << state.id;
     if (isNew)
-        values << state.id << schema::formatDateTime(createdAt);
-    else
-        values << state.id;
+        values << schema::formatDateTime(createdAt);
     if (!begin()) {
         result.message = storageError();
         return result;
@@ -66,9 +80,10 @@ const QString &LocalStore::writeSql(const KindSpec &kind, bool isNew) const
     if (!sql.isEmpty())
         return sql;
     QStringList columns{QStringLiteral("deleted"), QStringLiteral("sync_meta"),
-                        QStringLiteral("extra"), QStringLiteral("updated_at")};
+                        QStringLiteral("extra")};
     for (const FieldSpec &field : kind.fields)
         columns << field.name;
+    columns << QStringLiteral("updated_at");
     if (isNew) {
         columns << QStringLiteral("id") << QStringLiteral("created_at");
         QStringList marks;

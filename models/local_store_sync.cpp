@@ -234,7 +234,7 @@ void LocalStore::noteHiddenEdit(const sync::RecordState &local, const sync::Reco
 }
 
 RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
-                                          const QString &cursorKey)
+                                          const QString &cursorKey, const QList<QVariantList> &rows)
 {
     RemoteApplyResult result;
     const auto fail = [&] {
@@ -255,7 +255,8 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
     auto held = heldStates(idsByKind);
     if (!held)
         return fail();
-    for (const sync::RecordState &remote : states) {
+    for (qsizetype i = 0; i < states.size(); ++i) {
+        const sync::RecordState &remote = states.at(i);
         const KindSpec *kind = SchemaRegistry::instance().kind(remote.kind);
         if (!kind)
             continue; // a kind from a newer version; the server keeps it
@@ -271,7 +272,9 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
             continue;
         if (local)
             noteHiddenEdit(*local, merged, &lost);
-        if (!writeState(*kind, merged, !local, now(), Queue::DoNotPush).ok())
+        const QVariantList noRow;
+        const QVariantList &row = !local && i < rows.size() ? rows.at(i) : noRow;
+        if (!writeState(*kind, merged, !local, now(), Queue::DoNotPush, row).ok())
             return fail();
         mine.insert(remote.id, merged); // the same record may come twice in a page
         ++result.changed;

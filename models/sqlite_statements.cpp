@@ -32,10 +32,12 @@ int bind(sqlite3_stmt *statement, int index, const QVariant &value)
     case QMetaType::Double:
     case QMetaType::Float:
         return sqlite3_bind_double(statement, index, value.toDouble());
-    case QMetaType::QByteArray: { // UTF-8 text already (a record's stamps)
-        const QByteArray text = value.toByteArray();
-        return sqlite3_bind_text(statement, index, text.constData(), int(text.size()),
-                                 SQLITE_TRANSIENT);
+    case QMetaType::QByteArray: { // UTF-8 text already (a record's stamps, rowOf's text)
+        // Not copied: `value` outlives the statement's run, whose end
+        // clears the bindings (finish).
+        const auto *text = static_cast<const QByteArray *>(value.constData());
+        return sqlite3_bind_text(statement, index, text->constData(), int(text->size()),
+                                 SQLITE_STATIC);
     }
     default: {
         // As UTF-8, the database's own encoding: bound as UTF-16, SQLite

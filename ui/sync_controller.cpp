@@ -18,6 +18,9 @@ SyncController::SyncController(LocalStore *store, const QString &dataDir,
     connect(m_worker, &sync::SyncWorker::statusChanged, this,
             [this](const sync::SyncStatus &status) {
                 m_status = status;
+                // The cycle is over: the screens show all it wrote now.
+                if (status.state != sync::SyncState::Syncing)
+                    m_remoteChanges.flush();
                 emit statusChanged(status);
             });
     connect(m_worker, &sync::SyncWorker::devicesChanged, this,
@@ -30,7 +33,8 @@ SyncController::SyncController(LocalStore *store, const QString &dataDir,
     connect(m_worker, &sync::SyncWorker::conflictsAdded, this, &SyncController::conflictsAdded);
     // Records the worker merged in: the screens reload through their own
     // store's signal, which must not count as a local change to push.
-    connect(m_worker, &sync::SyncWorker::recordsChanged, this, [this](const QString &kind) {
+    connect(m_worker, &sync::SyncWorker::recordsChanged, &m_remoteChanges, &ChangeThrottle::add);
+    connect(&m_remoteChanges, &ChangeThrottle::changed, this, [this](const QString &kind) {
         m_forwardingRemote = true;
         m_store->announceChange(kind);
         m_forwardingRemote = false;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "sync/client/sync_worker.h"
+#include "ui/change_throttle.h"
 
 #include <QObject>
 #include <QThread>
@@ -60,6 +61,8 @@ private:
     sync::SyncStatus m_status;
     QList<sync::DeviceDescription> m_devices;
     bool m_forwardingRemote = false;
+    // Kinds the worker wrote, on their way to the screens.
+    ChangeThrottle m_remoteChanges{250};
 };
 
 } // namespace hale

@@ -185,46 +185,60 @@ void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done,
 
 void ApiClient::sync(const SyncRequest &request, const QByteArray &encodedChanges,
                      Callback<SyncResponse> done,
-                     std::function<void(const SyncResponse &head)> onHead)
+                     std::function<void(const SyncResponse &head)> onHead,
+                     std::function<void(const SyncResponse &answer)> onDecoded)
 {
     sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request, encodedChanges), true,
-            [this, done = std::move(done), onHead = std::move(onHead)](const QByteArray &body,
-                                                                       const ApiError &error) {
-                WireError wire;
-                const auto head = error.ok() ? decodeSyncResponseHead(body, &wire) : std::nullopt;
-                if (head && onHead)
-                    onHead(*head);
-                const bool headOk = head.has_value();
-                // The whole answer: fields this version does not know are kept,
-                // never dropped.
-                const auto decode = [body, error, headOk](ApiError *result) {
+            [this, done = std::move(done), onHead = std::move(onHead),
+             onDecoded = std::move(onDecoded)](const QByteArray &body, const ApiError &error) {
+                // The whole answer, fields this version does not know kept
+                // (never dropped). `headRead` sees its cursor and has_more as
+                // soon as they are read, before its records are.
+                const auto decode = [body, error, onDecoded](ApiError *result,
+                                                             const auto &headRead) {
                     *result = error;
                     WireError wire;
-                    auto response = headOk ? decodeSyncResponse(body, UnknownFields::Keep, &wire)
-                                           : std::nullopt;
+                    auto response =
+                        error.ok() ? decodeSyncResponse(body, UnknownFields::Keep, &wire, headRead)
+                                   : std::nullopt;
                     if (error.ok() && !response)
                         *result = notTheProtocol();
+                    if (response && onDecoded)
+                        onDecoded(*response);
                     return response;
                 };
                 // A page of records (several milliseconds for a thousand) is
-                // decoded on the decoder's thread while this one stores the page
-                // before. Answers reach `done` in the order they came.
+                // parsed and decoded on the decoder's thread while this one
+                // stores the page before; its head comes back first, so that
+                // the next page can be asked for. Answers reach `done` in the
+                // order they came.
                 constexpr qsizetype kDecodeHereBelow = 64 * 1024;
-                if (m_decoding == 0 && (!headOk || body.size() < kDecodeHereBelow)) {
+                if (m_decoding == 0 && (!error.ok() || body.size() < kDecodeHereBelow)) {
                     ApiError result;
-                    const auto response = decode(&result);
+                    const auto response = decode(&result, [&onHead](const SyncResponse &head) {
+                        if (onHead)
+                            onHead(head);
+                    });
                     return done(response, result);
                 }
                 ++m_decoding;
                 ++m_inFlight;
-                m_decoder.start([this, decode, done] {
+                m_decoder.start([this, decode, done, onHead] {
                     ApiError result;
-                    auto response = decode(&result);
+                    auto response = decode(&result, [this, &onHead](const SyncResponse &head) {
+                        if (onHead) {
+                            QMetaObject::invokeMethod(
+                                this, [onHead, head] { onHead(head); }, Qt::QueuedConnection);
+                        }
+                    });
                     QMetaObject::invokeMethod(
                         this,
-                        [this, response = std::move(response), result, done] {
+                        [this, response = std::move(response), result, done]() mutable {
                             --m_decoding;
                             done(response, result);
+                            // Its thousand records are freed on the decoder's
+                            // thread, not this one.
+                            m_decoder.start([freed = std::move(response)] {});
                             if (--m_inFlight == 0)
                                 emit idle();
                         },

@@ -70,16 +70,18 @@ public:
     void refresh(const QString &refreshToken, Callback<AuthTokens> done);
     void signOut(Callback<bool> done);
     // `onHead` sees the answer's cursor and has_more (if they are valid)
-    // before its records are decoded, on a thread of this client's own;
-    // `done` then runs on this client's thread, answers in the order they
-    // came.
+    // before its records are decoded, on this client's thread; `onDecoded`
+    // sees the whole answer right after it is decoded, on the thread that
+    // decoded it (work on it there is off this client's thread); `done` then
+    // runs on this client's thread, answers in the order they came.
     void sync(const SyncRequest &request, Callback<SyncResponse> done,
               std::function<void(const SyncResponse &head)> onHead = {});
     // The same with the request's changes written already (encodeChangesJson;
     // `request.changes` is not read).
     void sync(const SyncRequest &request, const QByteArray &encodedChanges,
               Callback<SyncResponse> done,
-              std::function<void(const SyncResponse &head)> onHead = {});
+              std::function<void(const SyncResponse &head)> onHead = {},
+              std::function<void(const SyncResponse &answer)> onDecoded = {});
     void devices(Callback<QList<DeviceDescription>> done);
     void renameDevice(const QString &deviceId, const QString &name, Callback<bool> done);
     void revokeDevice(const QString &deviceId, Callback<bool> done);

@@ -398,17 +398,26 @@ void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFl
     const Sent sent{inFlight,           fullBatch,     m_cycle->clock.nsecsElapsed(),
                     m_cursorGeneration, m_cycleSerial, request.kinds,
                     request.pageSize};
-    // Set when the answer's head is read, read when the whole answer is
-    // handled (later, on this thread).
+    // Set when the answer's head is read, and when it is decoded (the rows
+    // its states are stored as, worked out on the decoder's thread); read
+    // when the whole answer is handled (later, on this thread).
     auto prefetched = std::make_shared<bool>(false);
+    auto rows = std::make_shared<QList<QVariantList>>();
     m_api->sync(
         request, changes,
-        [this, sent, prefetched](const std::optional<SyncResponse> &response,
-                                 const ApiError &error) {
-            onReply(sent, response, error, *prefetched);
+        [this, sent, prefetched, rows](const std::optional<SyncResponse> &response,
+                                       const ApiError &error) {
+            onReply(sent, response, error, *prefetched, *rows);
         },
         [this, sent, prefetched](const SyncResponse &head) {
             *prefetched = prefetchNext(sent, head);
+        },
+        [rows](const SyncResponse &answer) {
+            rows->reserve(answer.merged.size() + answer.changes.size());
+            for (const auto *states : {&answer.merged, &answer.changes}) {
+                for (const RecordState &state : *states)
+                    rows->append(LocalStore::rowOf(state));
+            }
         });
 }
 
@@ -436,7 +445,7 @@ bool SyncWorker::prefetchNext(const Sent &sent, const SyncResponse &head)
 }
 
 void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &response,
-                         const ApiError &error, bool prefetched)
+                         const ApiError &error, bool prefetched, const QList<QVariantList> &rows)
 {
     if (!m_cycle || sent.cycle != m_cycleSerial || !acknowledgeAnswered())
         return;
@@ -481,15 +490,17 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
             return setAsideRefused(sent.inFlight, error);
         return handleFailure(error);
     }
-    storeAnswer(sent, *response, prefetched);
+    storeAnswer(sent, *response, prefetched, rows);
 }
 
-void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched)
+void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched,
+                             const QList<QVariantList> &rows)
 {
     const qint64 storingFromNs = m_cycle->clock.nsecsElapsed();
     QList<RecordState> incoming = page.merged;
     incoming += page.changes;
-    const RemoteApplyResult applied = m_store->applyRemote(incoming, page.cursor, page.cursorKey);
+    const RemoteApplyResult applied =
+        m_store->applyRemote(incoming, page.cursor, page.cursorKey, rows);
     m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - storingFromNs;
     if (!applied.ok())
         return endCycle(SyncState::Error, applied.message);

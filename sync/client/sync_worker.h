@@ -184,8 +184,11 @@ private:
     bool prefetchNext(const Sent &sent, const SyncResponse &head);
     void readNextBatch(const QStringList &kinds, int skip);
     void onReply(const Sent &sent, const std::optional<SyncResponse> &response,
-                 const ApiError &error, bool prefetched);
-    void storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched);
+                 const ApiError &error, bool prefetched, const QList<QVariantList> &rows);
+    // `rows`: LocalStore::rowOf of the page's merged states, then of its
+    // changes (or empty: worked out while storing).
+    void storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched,
+                     const QList<QVariantList> &rows);
     // Removes the entries the server took from the outbox: how many, or -1
     // (the cycle has ended) if the local database could not be written.
     int acknowledge(const Sent &sent, const QStringList &applied);

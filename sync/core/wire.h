@@ -6,6 +6,7 @@
 #include <QJsonDocument>
 #include <QList>
 #include <QStringList>
+#include <functional>
 #include <optional>
 
 namespace hale::sync {
@@ -112,10 +113,12 @@ QByteArray encodeSyncResponseJson(const SyncResponse &response,
                                   const QList<QByteArray> &encodedChanges);
 std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFields unknown,
                                                WireError *error);
-// The answer's cursor, cursor_key, has_more and applied, checked, without its
-// records (a fraction of decoding them): the app asks for the next page with
-// them while this one is decoded and stored.
-std::optional<SyncResponse> decodeSyncResponseHead(const QByteArray &body, WireError *error);
+// The same, with `headRead` called as soon as the answer's cursor,
+// cursor_key, has_more and applied are read and valid, before its records
+// are: the app asks for the next page with them while this one is decoded.
+std::optional<SyncResponse>
+decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
+                   const std::function<void(const SyncResponse &head)> &headRead);
 std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
                                                WireError *error);
 

@@ -354,9 +354,11 @@ std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFiel
 }
 
 namespace {
-// A sync answer's fields; its records too if `unknown` is given.
-std::optional<SyncResponse> readSyncResponse(const QByteArray &body,
-                                             std::optional<UnknownFields> unknown, WireError *error)
+// A sync answer; `headRead`, if any, sees its fields before its records are
+// read.
+std::optional<SyncResponse>
+readSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
+                 const std::function<void(const SyncResponse &head)> &headRead = {})
 {
     Document doc;
     if (!doc.parse(body, error))
@@ -374,8 +376,10 @@ std::optional<SyncResponse> readSyncResponse(const QByteArray &body,
         fail(error, tr("cursor_key must be \"<kind>/<id>\" of a record."));
         return std::nullopt;
     }
-    if (unknown && (!readAll(member(json, "merged"), *unknown, &response.merged, error) ||
-                    !readAll(member(json, "changes"), *unknown, &response.changes, error)))
+    if (headRead)
+        headRead(response);
+    if (!readAll(member(json, "merged"), unknown, &response.merged, error) ||
+        !readAll(member(json, "changes"), unknown, &response.changes, error))
         return std::nullopt;
     return response;
 }
@@ -387,9 +391,11 @@ std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFi
     return readSyncResponse(body, unknown, error);
 }
 
-std::optional<SyncResponse> decodeSyncResponseHead(const QByteArray &body, WireError *error)
+std::optional<SyncResponse>
+decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
+                   const std::function<void(const SyncResponse &head)> &headRead)
 {
-    return readSyncResponse(body, std::nullopt, error);
+    return readSyncResponse(body, unknown, error, headRead);
 }
 
 std::optional<RecordState> decodeRecord(const QByteArray &text, UnknownFields unknown,

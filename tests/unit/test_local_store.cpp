@@ -256,6 +256,38 @@ private slots:
         QCOMPARE(m_store->pendingChangeCount(), 1);
     }
 
+    // Rows worked out away from the database (the sync worker's decoding
+    // thread) store the same record as applyRemote would on its own, and
+    // only for records this device does not hold (a held one is merged).
+    void pulledStatesStoreTheRowsWorkedOutForThem()
+    {
+        LocalStore other;
+        QVERIFY(other.open(m_dir.filePath(QStringLiteral("other"))).ok());
+        const QString id = other.create(QStringLiteral("medication"), medication()).id;
+        const sync::RecordState first = *other.state(QStringLiteral("medication"), id);
+        const QVariantMap firstValues = other.record(QStringLiteral("medication"), id)->values;
+        QVERIFY(other
+                    .update(QStringLiteral("medication"), id,
+                            {{QStringLiteral("dose"), 400},
+                             {QStringLiteral("side_effects"),
+                              QStringList{QStringLiteral("nausea"), QStringLiteral("rash")}}})
+                    .ok());
+        const sync::RecordState second = *other.state(QStringLiteral("medication"), id);
+
+        QVERIFY(m_store->applyRemote({first}, 1, {}, {LocalStore::rowOf(first)}).ok());
+        QCOMPARE(*m_store->state(QStringLiteral("medication"), id), first);
+        QCOMPARE(m_store->record(QStringLiteral("medication"), id)->values, firstValues);
+
+        // Held now: the row given (of the first state) is not what is written.
+        QVERIFY(m_store->applyRemote({second}, 2, {}, {LocalStore::rowOf(first)}).ok());
+        QCOMPARE(*m_store->state(QStringLiteral("medication"), id), second);
+        const QVariantMap merged = m_store->record(QStringLiteral("medication"), id)->values;
+        QCOMPARE(merged.value(QStringLiteral("dose")).toDouble(), 400.0);
+        QCOMPARE(merged.value(QStringLiteral("side_effects")).toStringList(),
+                 (QStringList{QStringLiteral("nausea"), QStringLiteral("rash")}));
+        QCOMPARE(m_store->pendingChangeCount(), 0);
+    }
+
     void anEditRecordsTheStampItReplaced()
     {
         const QString id = m_store->create(kMetric, metric(70)).id;
