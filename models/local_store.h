@@ -228,9 +228,11 @@ private:
     WriteResult writeTransaction(const std::function<WriteResult()> &write);
     enum class Queue { Push, DoNotPush };
     WriteResult writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
-                           const QDateTime &createdAt, Queue queue = Queue::Push,
-                           const QVariantList &row = {});
+                           const QDateTime &createdAt, Queue queue = Queue::Push);
     bool enqueue(const QString &kind, const QString &id);
+    // A pulled record as new, from its rowOf(), unless one with its id is
+    // held: 1 if it was written, 0 if not, -1 if the database failed.
+    int insertPulled(const KindSpec &kind, const sync::RecordState &state, const QVariantList &row);
     std::optional<Record> rowToRecord(const KindSpec &kind, const QSqlQuery &q) const;
     const QString &writeSql(const KindSpec &kind, bool isNew) const;
     // The replicated state from a row of "deleted, sync_meta, extra, <fields>"

@@ -47,11 +47,11 @@ QVariantList LocalStore::rowOf(const sync::RecordState &state)
 }
 
 WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState &state, bool isNew,
-                                   const QDateTime &createdAt, Queue queue, const QVariantList &row)
+                                   const QDateTime &createdAt, Queue queue)
 {
     WriteResult result;
     result.id = state.id;
-    QVariantList values = row.isEmpty() ? rowOf(state) : row;
+    QVariantList values = rowOf(state);
     values << schema::formatDateTime(now()) << state.id;
     if (isNew)
         values << schema::formatDateTime(createdAt);
@@ -70,6 +70,23 @@ WriteResult LocalStore::writeState(const KindSpec &kind, const sync::RecordState
     if (!commit())
         result.message = storageError();
     return result;
+}
+
+int LocalStore::insertPulled(const KindSpec &kind, const sync::RecordState &state,
+                             const QVariantList &row)
+{
+    QString &sql = m_writeSql[kind.name + QLatin1Char('?')];
+    if (sql.isEmpty())
+        sql = writeSql(kind, true) + QStringLiteral(" ON CONFLICT (id) DO NOTHING");
+    QVariantList values = row;
+    const QString at = schema::formatDateTime(now());
+    values << at << state.id << at;
+    if (!m_rowStatements.run(database(), sql, values))
+        return -1;
+    const int inserted = m_rowStatements.changes();
+    if (inserted > 0 && !m_changedKinds.contains(kind.name))
+        m_changedKinds << kind.name;
+    return inserted;
 }
 
 // The INSERT or UPDATE of a whole row, built once per kind (its columns are

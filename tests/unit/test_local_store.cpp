@@ -286,6 +286,23 @@ private slots:
         QCOMPARE(merged.value(QStringLiteral("side_effects")).toStringList(),
                  (QStringList{QStringLiteral("nausea"), QStringLiteral("rash")}));
         QCOMPARE(m_store->pendingChangeCount(), 0);
+
+        // Both versions of another record in one page: the second merges
+        // with the first, written just before.
+        const QString twice = other.create(QStringLiteral("medication"), medication()).id;
+        const sync::RecordState older = *other.state(QStringLiteral("medication"), twice);
+        QVERIFY(other.update(QStringLiteral("medication"), twice, {{QStringLiteral("dose"), 600}})
+                    .ok());
+        const sync::RecordState newer = *other.state(QStringLiteral("medication"), twice);
+        QVERIFY(m_store
+                    ->applyRemote({older, newer}, 3, {},
+                                  {LocalStore::rowOf(older), LocalStore::rowOf(newer)})
+                    .ok());
+        QCOMPARE(*m_store->state(QStringLiteral("medication"), twice), newer);
+        QCOMPARE(m_store->record(QStringLiteral("medication"), twice)
+                     ->values.value(QStringLiteral("dose"))
+                     .toDouble(),
+                 600.0);
     }
 
     void anEditRecordsTheStampItReplaced()
