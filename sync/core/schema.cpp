@@ -524,10 +524,15 @@ Coerced coerce(const FieldSpec &field, const QVariant &raw)
     return fail(tr("has an unknown type"));
 }
 
-QString checkValue(const FieldSpec &field, const QVariant &value, const QDateTime &now)
+namespace {
+
+// checkValue, with presence and dates in the future checked only if `whole`.
+QString checkOne(const FieldSpec &field, const QVariant &value, const QDateTime &now, bool whole)
 {
+    const bool required = whole && field.required;
+    const bool notInFuture = whole && field.notInFuture;
     if (value.isNull() || !value.isValid())
-        return field.required ? tr("is required") : QString();
+        return required ? tr("is required") : QString();
 
     auto checkRange = [&field](double d) -> QString {
         if ((field.min && d < *field.min) || (field.max && d > *field.max)) {
@@ -543,7 +548,7 @@ QString checkValue(const FieldSpec &field, const QVariant &value, const QDateTim
     case FieldType::Text:
     case FieldType::LongText: {
         const QString s = value.toString();
-        if (field.required && s.trimmed().isEmpty())
+        if (required && s.trimmed().isEmpty())
             return tr("is required");
         if (s.size() > maxLengthOf(field))
             return tr("is too long (at most %1 characters)").arg(maxLengthOf(field));
@@ -562,7 +567,7 @@ QString checkValue(const FieldSpec &field, const QVariant &value, const QDateTim
         const QDateTime dt = value.toDateTime();
         if (dt.date().year() < 1900)
             return tr("is too far in the past");
-        if (field.notInFuture && dt > now.addDays(1))
+        if (notInFuture && dt > now.addDays(1))
             return tr("cannot be in the future");
         if (dt.date().year() > 2200)
             return tr("is too far in the future");
@@ -572,7 +577,7 @@ QString checkValue(const FieldSpec &field, const QVariant &value, const QDateTim
         const QDate d = value.toDate();
         if (d.year() < 1900)
             return tr("is too far in the past");
-        if (field.notInFuture && d > now.date().addDays(1))
+        if (notInFuture && d > now.date().addDays(1))
             return tr("cannot be in the future");
         if (d.year() > 2200)
             return tr("is too far in the future");
@@ -605,6 +610,18 @@ QString checkValue(const FieldSpec &field, const QVariant &value, const QDateTim
     }
     }
     return {};
+}
+
+} // namespace
+
+QString checkValue(const FieldSpec &field, const QVariant &value, const QDateTime &now)
+{
+    return checkOne(field, value, now, true);
+}
+
+QString checkValueAlone(const FieldSpec &field, const QVariant &value)
+{
+    return checkOne(field, value, {}, false);
 }
 
 QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values, const QDateTime &now)

@@ -120,6 +120,10 @@ QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values,
                            const QDateTime &now = QDateTime::currentDateTimeUtc());
 QString checkValue(const FieldSpec &field, const QVariant &value,
                    const QDateTime &now = QDateTime::currentDateTimeUtc());
+// The checks of checkValue that hold whatever else is known: type, range,
+// length and choices, not presence or dates in the future (a synced write
+// may clear a required field, and devices' clocks differ).
+QString checkValueAlone(const FieldSpec &field, const QVariant &value);
 
 // The canonical JSON and SQL forms of a value (both use the same text for
 // dates so that exports round-trip exactly).

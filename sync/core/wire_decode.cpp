@@ -44,10 +44,7 @@ bool checkValue(const FieldSpec &field, const QJsonValue &value, QString *proble
     }
     // A required field may still be cleared by a write; presence is the
     // editor's business, ranges and types are everyone's.
-    FieldSpec optional = field;
-    optional.required = false;
-    optional.notInFuture = false;
-    *problem = schema::checkValue(optional, coerced.value);
+    *problem = schema::checkValueAlone(field, coerced.value);
     return problem->isEmpty();
 }
 
@@ -65,7 +62,7 @@ bool checkElement(const FieldSpec &field, const QString &key, const QJsonValue &
         return checkValue(single, value, problem);
     }
     if (field.type == FieldType::TimeSet) {
-        *problem = schema::checkValue(field, QStringList{key});
+        *problem = schema::checkValueAlone(field, QStringList{key});
         if (!problem->isEmpty())
             return false;
     }
