@@ -3,6 +3,7 @@
 #include "models/import_export.h"
 #include "models/local_store.h"
 #include "sync/client/sync_worker.h"
+#include "sync/core/record_id.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -14,7 +15,6 @@
 #include <QLoggingCategory>
 #include <QSaveFile>
 #include <QTextStream>
-#include <QUuid>
 #include <cstdio>
 #if defined(Q_OS_UNIX)
 #include <termios.h>
@@ -87,7 +87,7 @@ int addRecord(LocalStore &store, const QStringList &args)
         return fail(QStringLiteral("unknown kind \"%1\"").arg(kind), Usage);
     // One CSV row through the CSV importer: the same parsing of numbers,
     // dates, sets and measurements, the same validation, one transaction.
-    const QString id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+    const QString id = sync::newRecordId(QDateTime::currentMSecsSinceEpoch());
     QStringList header{QStringLiteral("id")};
     QStringList row{id};
     for (const QString &pair : args.mid(1)) {

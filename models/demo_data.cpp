@@ -1,6 +1,7 @@
 #include "models/demo_data.h"
 
 #include "models/local_store.h"
+#include "sync/core/record_id.h"
 
 #include <QCoreApplication>
 #include <QRandomGenerator>
@@ -172,9 +173,9 @@ QString text(const char *latin1)
 class DemoGenerator
 {
 public:
-    DemoGenerator(LocalStore &store, int total, quint32 seed,
+    DemoGenerator(LocalStore &store, int total, quint32 seed, DemoIds ids,
                   std::function<void(int, int)> progress)
-        : m_store(store), m_rng(seed), m_plan(planFor(total)), m_total(total),
+        : m_store(store), m_rng(seed), m_ids(ids), m_plan(planFor(total)), m_total(total),
           m_progress(std::move(progress)), m_now(QDateTime::currentDateTimeUtc()),
           m_today(m_now.toLocalTime().date())
     {
@@ -214,12 +215,16 @@ private:
     static double round1(double v) { return std::round(v * 10.0) / 10.0; }
     static double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
-    // From the seeded generator rather than QUuid::createUuid(), so that a seed
-    // reproduces the ids too. Version 4 and variant bits as RFC 4122 requires.
+    // As the app makes them (time-ordered, sync::newRecordId), one
+    // millisecond apart from the day's start, or random (version 4 and
+    // variant bits as RFC 4122 requires); from the seeded generator either
+    // way, so that a seed reproduces the ids too.
     QString newId()
     {
         quint32 w[4];
         m_rng.fillRange(w);
+        if (m_ids == DemoIds::TimeOrdered)
+            return sync::newRecordId(m_nextIdMs++, w[0], w[1], w[2]);
         const QUuid id(w[0], quint16(w[1] >> 16), quint16((w[1] & 0x0fff) | 0x4000),
                        uchar(((w[2] >> 24) & 0x3f) | 0x80), uchar(w[2] >> 16), uchar(w[2] >> 8),
                        uchar(w[2]), uchar(w[3] >> 24), uchar(w[3] >> 16), uchar(w[3] >> 8),
@@ -572,11 +577,13 @@ private:
 
     LocalStore &m_store;
     QRandomGenerator m_rng;
+    const DemoIds m_ids;
     const Plan m_plan;
     const int m_total;
     std::function<void(int, int)> m_progress;
     const QDateTime m_now;
     const QDate m_today;
+    qint64 m_nextIdMs = m_today.startOfDay(Qt::UTC).toMSecsSinceEpoch();
     int m_done = 0;
     QString m_error;
     QList<ScheduledDose> m_scheduled;
@@ -587,7 +594,7 @@ private:
 } // namespace
 
 bool generateDemoData(LocalStore &store, int count, QString *error,
-                      std::function<void(int done, int total)> progress, quint32 seed)
+                      std::function<void(int done, int total)> progress, quint32 seed, DemoIds ids)
 {
     QString problem;
     if (count < 0)
@@ -602,7 +609,7 @@ bool generateDemoData(LocalStore &store, int count, QString *error,
     }
     if (count == 0)
         return true;
-    return DemoGenerator(store, count, seed, std::move(progress)).run(error);
+    return DemoGenerator(store, count, seed, ids, std::move(progress)).run(error);
 }
 
 } // namespace hale

@@ -9,6 +9,11 @@ class LocalStore;
 
 constexpr quint32 kDemoDataSeed = 20261123;
 
+// The ids demo records get: time-ordered as the app makes them, or random
+// (version 4) as records made by earlier versions of Hale have; the
+// benchmarks measure both.
+enum class DemoIds { TimeOrdered, Random };
+
 // Fills `store` with `count` plausible records of every kind (about 35% metrics,
 // 30% meals, 15% exercises, 15% doses, 4% journal entries and five
 // medications), about eleven a day going back from today. The same seed gives the
@@ -17,6 +22,6 @@ constexpr quint32 kDemoDataSeed = 20261123;
 // is called every few hundred records from inside the transaction.
 bool generateDemoData(LocalStore &store, int count, QString *error,
                       std::function<void(int done, int total)> progress = {},
-                      quint32 seed = kDemoDataSeed);
+                      quint32 seed = kDemoDataSeed, DemoIds ids = DemoIds::TimeOrdered);
 
 } // namespace hale

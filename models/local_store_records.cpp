@@ -3,6 +3,7 @@
 #include "models/local_store.h"
 #include "models/record_codec.h"
 #include "models/store_sql.h"
+#include "sync/core/record_id.h"
 
 #include <QJsonDocument>
 #include <QSqlError>
@@ -144,7 +145,7 @@ WriteResult LocalStore::create(const QString &kindName, const QVariantMap &value
             return result;
         QString id = requestedId;
         if (id.isEmpty()) {
-            id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            id = sync::newRecordId(m_physical());
         } else if (QUuid::fromString(id).isNull()) {
             result.message = tr("%1 is not a valid record id.").arg(id);
             return result;

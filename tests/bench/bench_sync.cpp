@@ -82,8 +82,13 @@ int main(int argc, char **argv)
     const QCommandLineOption liftOption(
         QStringLiteral("lift-rate-limit"),
         QStringLiteral("Run the server without its per-user rate limit (default: its defaults)."));
+    const QCommandLineOption randomIdsOption(
+        QStringLiteral("random-ids"),
+        QStringLiteral("Give the records random (version 4) ids, as earlier versions of Hale "
+                       "did (default: time-ordered, as the app makes them now)."));
     parser.addOption(recordsOption);
     parser.addOption(liftOption);
+    parser.addOption(randomIdsOption);
     parser.addHelpOption();
     parser.process(app);
     const int records = parser.value(recordsOption).toInt();
@@ -92,6 +97,8 @@ int main(int argc, char **argv)
                                    ? QStringLiteral("[rate_limit]\nrequests_per_minute = 1000000\n")
                                    : QString());
     std::printf("server rate limit: %s\n", parser.isSet(liftOption) ? "lifted" : "default");
+    const DemoIds ids = parser.isSet(randomIdsOption) ? DemoIds::Random : DemoIds::TimeOrdered;
+    std::printf("record ids: %s\n", ids == DemoIds::Random ? "random" : "time-ordered");
     if (!server.started()) {
         std::fprintf(stderr, "hale-server did not start: %s\n", qPrintable(server.stderrText()));
         return 1;
@@ -105,7 +112,8 @@ int main(int argc, char **argv)
     {
         LocalStore fill;
         QString error;
-        if (!fill.open(dirA.path()).ok() || !generateDemoData(fill, records, &error)) {
+        if (!fill.open(dirA.path()).ok() ||
+            !generateDemoData(fill, records, &error, {}, kDemoDataSeed, ids)) {
             std::fprintf(stderr, "demo data failed: %s\n", qPrintable(error));
             return 1;
         }

@@ -5,6 +5,7 @@
 #include <QSet>
 #include <QTemporaryDir>
 #include <QTest>
+#include <QUuid>
 
 using namespace hale;
 
@@ -163,6 +164,24 @@ private slots:
         QCOMPARE(c.counts, a.counts);
         QVERIFY(c.weightSum != a.weightSum);
         QVERIFY(!c.ids.intersects(a.ids));
+    }
+
+    // Time-ordered ids as the app makes them, or random ones as earlier
+    // versions made, for the same data otherwise.
+    void idsAreTimeOrderedOrRandomWithTheSameValues()
+    {
+        const Summary ordered = summarise(*m_store);
+        for (const QString &id : ordered.ids)
+            QCOMPARE(QUuid::fromString(id).data3 >> 12, 7); // the version (Qt 6.4 knows up to 5)
+        auto random = openStore();
+        QString error;
+        QVERIFY2(generateDemoData(*random, kCount, &error, {}, kDemoDataSeed, DemoIds::Random),
+                 qPrintable(error));
+        const Summary r = summarise(*random);
+        QCOMPARE(r.counts, ordered.counts);
+        QCOMPARE(r.weightSum, ordered.weightSum);
+        for (const QString &id : r.ids)
+            QCOMPARE(QUuid::fromString(id).data3 >> 12, 4);
     }
 
     void smallCountsAndBadArguments()

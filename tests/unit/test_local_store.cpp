@@ -87,6 +87,19 @@ private slots:
         QCOMPARE(queued.revision, 1);
     }
 
+    // A new record's id is time-ordered (sync::newRecordId), from this
+    // store's clock.
+    void newRecordsGetIdsInTheOrderTheyWereMade()
+    {
+        const QString first = m_store->create(kMetric, metric(70)).id;
+        m_wall += 1;
+        const QString second = m_store->create(kMetric, metric(71)).id;
+        QVERIFY2(first < second, qPrintable(first + QLatin1Char(' ') + second));
+        const QUuid id = QUuid::fromString(second);
+        QCOMPARE(id.data3 >> 12, 7);
+        QCOMPARE((qint64(id.data1) << 16) | id.data2, m_wall);
+    }
+
     void invalidValuesSaveNothing()
     {
         const WriteResult r = m_store->create(kMetric, metric(-3));
