@@ -18,12 +18,22 @@ template <typename Char> void put(Char *at, int width, quint64 value)
     }
 }
 
-// The value of `width` decimal digits at `text`, or -1 if one is not a digit.
-inline qint64 read(const QChar *text, int width)
+inline char16_t unitOf(QChar c)
+{
+    return c.unicode();
+}
+inline char16_t unitOf(char c)
+{
+    return char16_t(static_cast<unsigned char>(c));
+}
+
+// The value of `width` decimal digits at `text` (QChar or char), or -1 if
+// one is not a digit.
+template <typename Char> qint64 read(const Char *text, int width)
 {
     qint64 value = 0;
     for (int i = 0; i < width; ++i) {
-        const char16_t c = text[i].unicode();
+        const char16_t c = unitOf(text[i]);
         if (c < u'0' || c > u'9')
             return -1;
         value = value * 10 + (c - u'0');

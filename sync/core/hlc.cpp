@@ -5,6 +5,7 @@
 #include <QDateTime>
 #include <QStringList>
 #include <algorithm>
+#include <array>
 #include <cstdio>
 
 namespace hale::sync {
@@ -70,6 +71,42 @@ std::optional<HlcStamp> HlcStamp::fromString(const QString &text)
             return std::nullopt;
     }
     stamp.node = text.mid(head);
+    return stamp;
+}
+
+namespace {
+
+QString sharedNode(std::string_view text)
+{
+    thread_local std::array<QString, 8> recent;
+    thread_local std::size_t next = 0;
+    const QLatin1String node(text.data(), qsizetype(text.size())); // checked ASCII
+    for (const QString &known : recent) {
+        if (known == node)
+            return known;
+    }
+    QString made = node;
+    recent[next++ % recent.size()] = made;
+    return made;
+}
+
+} // namespace
+
+std::optional<HlcStamp> HlcStamp::fromUtf8(std::string_view text)
+{
+    constexpr std::size_t head = kMillisWidth + 1 + kCounterWidth + 1;
+    if (text.size() <= head || text[kMillisWidth] != '-' || text[head - 1] != '-')
+        return std::nullopt;
+    HlcStamp stamp;
+    stamp.millis = digits::read(text.data(), kMillisWidth);
+    const qint64 counter = digits::read(text.data() + kMillisWidth + 1, kCounterWidth);
+    if (stamp.millis < 0 || stamp.millis > kMaxMillis || counter < 0)
+        return std::nullopt;
+    stamp.counter = quint32(counter);
+    const std::string_view node = text.substr(head);
+    if (!std::all_of(node.begin(), node.end(), [](char c) { return isNodeChar(char16_t(c)); }))
+        return std::nullopt;
+    stamp.node = sharedNode(node);
     return stamp;
 }
 

@@ -4,6 +4,7 @@
 #include <compare>
 #include <functional>
 #include <optional>
+#include <string_view>
 
 namespace hale::sync {
 
@@ -23,6 +24,10 @@ struct HlcStamp
     // lexicographic order equals the clock order, so SQL can compare stamps.
     QString toString() const;
     static std::optional<HlcStamp> fromString(const QString &text);
+    // The same from UTF-8 text (a sync message's): the few devices' node ids
+    // a page names again and again become QStrings once per thread and are
+    // shared from then on.
+    static std::optional<HlcStamp> fromUtf8(std::string_view text);
 
     friend bool operator==(const HlcStamp &, const HlcStamp &) = default;
     friend std::strong_ordering operator<=>(const HlcStamp &a, const HlcStamp &b);

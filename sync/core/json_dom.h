@@ -47,6 +47,13 @@ inline QString stringOf(const std::optional<dom::element> &value)
     return value && value->get_string().get(text) == simdjson::SUCCESS ? qtString(text) : QString();
 }
 
+// The same as UTF-8 bytes in the parser's buffer, valid while it is.
+inline std::string_view viewOf(const std::optional<dom::element> &value)
+{
+    std::string_view text;
+    return value && value->get_string().get(text) == simdjson::SUCCESS ? text : std::string_view();
+}
+
 inline Object objectOf(const std::optional<dom::element> &value)
 {
     dom::object object;

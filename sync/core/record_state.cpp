@@ -90,7 +90,7 @@ bool RecordState::metaFromJson(const QByteArray &text, RecordState &into)
         return false;
     const Object meta = objectOf(root);
     const auto stampIn = [](const std::optional<dom::element> &value) {
-        return HlcStamp::fromString(stringOf(value));
+        return HlcStamp::fromUtf8(viewOf(value));
     };
     if (const Object f = objectOf(member(meta, "f"))) {
         for (const dom::key_value_pair field : *f) {

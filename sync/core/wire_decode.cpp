@@ -32,7 +32,7 @@ bool fail(WireError *error, const QString &message, const QString &record = {},
 
 std::optional<HlcStamp> stampOf(const Object &cell)
 {
-    return HlcStamp::fromString(stringOf(member(cell, "t")));
+    return HlcStamp::fromUtf8(viewOf(member(cell, "t")));
 }
 
 bool checkValue(const FieldSpec &field, const QJsonValue &value, QString *problem)
@@ -148,7 +148,7 @@ bool readField(const KindSpec &kind, const QString &key, const dom::key_value_pa
     // The base is optional (a first write has none) and never after the write.
     std::optional<HlcStamp> base = HlcStamp{};
     if (const auto b = member(cell, "b"))
-        base = HlcStamp::fromString(stringOf(b));
+        base = HlcStamp::fromUtf8(viewOf(b));
     if (!base || *stamp < *base) {
         fail(error, tr("The field's base stamp is not valid."), key, name);
         return false;

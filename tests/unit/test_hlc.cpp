@@ -75,6 +75,7 @@ private slots:
             const HlcStamp y{x.millis + rng->bounded(-2, 3), quint32(rng->bounded(0, 3)),
                              QStringLiteral("n%1").arg(rng->bounded(5))};
             QCOMPARE(HlcStamp::fromString(x.toString()).value(), x);
+            QCOMPARE(HlcStamp::fromUtf8(x.toString().toStdString()).value(), x);
             const bool textLess = x.toString() < y.toString();
             QCOMPARE(textLess, x < y);
         }
@@ -122,6 +123,7 @@ private slots:
     {
         QFETCH(QString, text);
         QVERIFY(!HlcStamp::fromString(text).has_value());
+        QVERIFY(!HlcStamp::fromUtf8(text.toStdString()).has_value());
     }
 
     void restoreNeverLowersTheClock()
