@@ -33,6 +33,16 @@ const QString kKeychainFailure = QStringLiteral("keychain");
 
 } // namespace
 
+// A push batch read from the outbox, its changes written as the request will
+// carry them.
+struct SyncWorker::Batch
+{
+    QList<OutboxEntry> inFlight; // the entries whose changes it carries
+    QList<OutboxEntry> gone;     // entries whose record is gone: nothing to send
+    QByteArray changes;          // encodeChangesJson of inFlight's states
+    bool full = false;           // as many entries as a batch holds: more may wait
+};
+
 // The state of the running cycle.
 struct SyncWorker::Cycle
 {
@@ -389,6 +399,11 @@ void SyncWorker::readNextBatch(const QStringList &kinds, int skip)
             m_cycle->prepareNs += m_cycle->clock.nsecsElapsed() - fromNs;
         },
         Qt::QueuedConnection);
+}
+
+void SyncWorker::send(const SyncRequest &pull)
+{
+    send(pull, {}, false, QByteArrayLiteral("[]"));
 }
 
 void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFlight,

@@ -158,15 +158,7 @@ private:
     // refresh token first if needed; `fail` gets why it could not.
     void withAccess(std::function<void()> next, std::function<void(const ApiError &)> fail);
     void exchange();
-    // A push batch read from the outbox, its changes written as the request
-    // will carry them.
-    struct Batch
-    {
-        QList<OutboxEntry> inFlight; // the entries whose changes it carries
-        QList<OutboxEntry> gone;     // entries whose record is gone: nothing to send
-        QByteArray changes;          // encodeChangesJson of inFlight's states
-        bool full = false;           // as many entries as a batch holds: more may wait
-    };
+    struct Batch;
     Batch readBatch(int size, const QStringList &kinds, int skip) const;
     // A sync request on the wire, and what its answer is checked against.
     struct Sent
@@ -179,8 +171,9 @@ private:
         QStringList kinds;      // as requested (for the next page)
         int pageSize = 0;
     };
-    void send(const SyncRequest &request, const QList<OutboxEntry> &inFlight = {},
-              bool fullBatch = false, const QByteArray &changes = QByteArrayLiteral("[]"));
+    void send(const SyncRequest &request, const QList<OutboxEntry> &inFlight, bool fullBatch,
+              const QByteArray &changes);
+    void send(const SyncRequest &pull); // pushes nothing
     bool prefetchNext(const Sent &sent, const SyncResponse &head);
     void readNextBatch(const QStringList &kinds, int skip);
     void onReply(const Sent &sent, const std::optional<SyncResponse> &response,
