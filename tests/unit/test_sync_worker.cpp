@@ -99,6 +99,52 @@ struct Rig
         };
     }
 
+    // Every change pushed, in the order sent.
+    QList<QJsonObject> pushedChanges() const
+    {
+        QList<QJsonObject> changes;
+        for (const FakeRequest &r : server->requestsTo(route::kSync)) {
+            for (const QJsonValue change : r.body.value(QStringLiteral("changes")).toArray())
+                changes << change.toObject();
+        }
+        return changes;
+    }
+    static double weightOf(const QJsonObject &change)
+    {
+        return change[QStringLiteral("fields")][QStringLiteral("weight")][QStringLiteral("v")]
+            .toDouble();
+    }
+
+    // The first `count` sync answers wait for the test (server->releaseHeld);
+    // `onRequest`, if given, runs as each of them arrives, before its body is
+    // reported sent (so before the worker reads the batch after it).
+    void holdSyncAnswers(int count, std::function<bool(int request)> onRequest = {})
+    {
+        handler = [this, count, onRequest](const FakeRequest &r) {
+            FakeAnswer a = serve(r);
+            const int request = int(server->requestsTo(route::kSync).size());
+            if (r.path != QLatin1String(route::kSync) || request > count)
+                return a;
+            if (onRequest && !onRequest(request))
+                return FakeAnswer::error(500, errorcode::kInternal, QStringLiteral("test hook"));
+            a.hold = true;
+            return a;
+        };
+    }
+    // Waits until held sync request number `request` is uploaded and lets
+    // the worker read the batch after it: on the event the upload posted,
+    // which the first pass of the event loop may leave to the second.
+    bool waitForReadingAhead(int request)
+    {
+        const bool uploaded = QTest::qWaitFor([&] {
+            return server->heldCount() == 1 &&
+                   server->uploaded.count(QLatin1String(route::kSync)) == request;
+        });
+        QCoreApplication::processEvents();
+        QCoreApplication::processEvents();
+        return uploaded;
+    }
+
     QList<qsizetype> pushedBatchSizes() const
     {
         QList<qsizetype> sizes;
@@ -412,20 +458,10 @@ private slots:
     {
         Rig rig;
         QVERIFY(rig.setUp(6, withBatch(2)));
-        rig.handler = [&rig](const FakeRequest &r) {
-            FakeAnswer a = rig.serve(r);
-            a.hold = r.path == QLatin1String(route::kSync) &&
-                     rig.server->requestsTo(route::kSync).size() == 1;
-            return a;
-        };
+        rig.holdSyncAnswers(1);
         QSignalSpy finished(rig.worker.get(), &SyncWorker::cycleFinished);
         rig.worker->start();
-        QTRY_COMPARE(rig.server->heldCount(), 1);
-        QTRY_VERIFY(rig.server->uploaded.contains(QLatin1String(route::kSync)));
-        // The next batch is read now: on the event the upload posted, which
-        // the first call may leave to the second.
-        QCoreApplication::processEvents();
-        QCoreApplication::processEvents();
+        QVERIFY(rig.waitForReadingAhead(1));
         {
             LocalStore store;
             QVERIFY(store.open(rig.dir.path()).ok());
@@ -437,13 +473,9 @@ private slots:
         QCOMPARE(rig.worker->status().state, SyncState::Synced);
         QCOMPARE(rig.localCount("pending"), 0);
         QList<double> sentWeights; // of the edited record, in the order sent
-        for (const FakeRequest &r : rig.server->requestsTo(route::kSync)) {
-            for (const QJsonValue change : r.body.value(QStringLiteral("changes")).toArray()) {
-                if (change[QStringLiteral("id")].toString() == rig.recordIds.at(2))
-                    sentWeights << change[QStringLiteral("fields")][QStringLiteral("weight")]
-                                         [QStringLiteral("v")]
-                                             .toDouble();
-            }
+        for (const QJsonObject &change : rig.pushedChanges()) {
+            if (change[QStringLiteral("id")].toString() == rig.recordIds.at(2))
+                sentWeights << Rig::weightOf(change);
         }
         // Read before the edit (the batch read ahead), then again with it.
         QCOMPARE(sentWeights, (QList<double>{72, 99.5}));
@@ -458,30 +490,18 @@ private slots:
     {
         Rig rig;
         QVERIFY(rig.setUp(8, withBatch(2)));
-        rig.handler = [&rig](const FakeRequest &r) {
-            FakeAnswer a = rig.serve(r);
-            const qsizetype request = rig.server->requestsTo(route::kSync).size();
-            if (r.path != QLatin1String(route::kSync) || request > 2)
-                return a;
-            if (request == 1) {
-                // Before its body is reported sent, so before the next
-                // batch is read.
-                LocalStore store;
-                if (!store.open(rig.dir.path()).ok() ||
-                    !store.update(kMetric, rig.recordIds.at(0), {{QStringLiteral("weight"), 99.5}})
-                         .ok())
-                    return FakeAnswer::error(500, errorcode::kInternal, QStringLiteral("edit"));
-            }
-            a.hold = true; // the first two answers wait for the test
-            return a;
-        };
+        rig.holdSyncAnswers(2, [&rig](int request) {
+            if (request > 1)
+                return true;
+            LocalStore store;
+            return store.open(rig.dir.path()).ok() &&
+                   store.update(kMetric, rig.recordIds.at(0), {{QStringLiteral("weight"), 99.5}})
+                       .ok();
+        });
         QSignalSpy finished(rig.worker.get(), &SyncWorker::cycleFinished);
         rig.worker->start();
         for (int request = 1; request <= 2; ++request) {
-            QTRY_COMPARE(rig.server->heldCount(), 1);
-            QTRY_COMPARE(rig.server->uploaded.count(QLatin1String(route::kSync)), request);
-            QCoreApplication::processEvents(); // the batch after is read ahead now (or not)
-            QCoreApplication::processEvents();
+            QVERIFY(rig.waitForReadingAhead(request)); // the batch after is read ahead (or not)
             rig.server->releaseHeld();
         }
         QVERIFY(finished.wait(5000));
@@ -489,14 +509,10 @@ private slots:
         QCOMPARE(rig.localCount("pending"), 0);
         QStringList sent;
         double lastWeightOfEdited = 0;
-        for (const FakeRequest &r : rig.server->requestsTo(route::kSync)) {
-            for (const QJsonValue change : r.body.value(QStringLiteral("changes")).toArray()) {
-                sent << change[QStringLiteral("id")].toString();
-                if (sent.last() == rig.recordIds.at(0))
-                    lastWeightOfEdited = change[QStringLiteral("fields")][QStringLiteral("weight")]
-                                               [QStringLiteral("v")]
-                                                   .toDouble();
-            }
+        for (const QJsonObject &change : rig.pushedChanges()) {
+            sent << change[QStringLiteral("id")].toString();
+            if (sent.last() == rig.recordIds.at(0))
+                lastWeightOfEdited = Rig::weightOf(change);
         }
         QStringList expected = rig.recordIds;
         expected << rig.recordIds.at(0);
@@ -527,27 +543,17 @@ private slots:
             db = {};
             QSqlDatabase::removeDatabase(connection);
         }
-        rig.handler = [&rig](const FakeRequest &r) {
-            FakeAnswer a = rig.serve(r);
-            a.hold = r.path == QLatin1String(route::kSync) &&
-                     rig.server->requestsTo(route::kSync).size() == 1;
-            return a;
-        };
+        rig.holdSyncAnswers(1);
         QSignalSpy finished(rig.worker.get(), &SyncWorker::cycleFinished);
         rig.worker->start();
-        QTRY_COMPARE(rig.server->heldCount(), 1);
-        QTRY_VERIFY(rig.server->uploaded.contains(QLatin1String(route::kSync)));
-        QCoreApplication::processEvents(); // the batch after is read ahead now
-        QCoreApplication::processEvents();
+        QVERIFY(rig.waitForReadingAhead(1));
         rig.server->releaseHeld();
         QVERIFY(finished.wait(5000));
         QCOMPARE(rig.worker->status().state, SyncState::Synced);
         QCOMPARE(rig.localCount("pending"), 0);
         QStringList sent;
-        for (const FakeRequest &r : rig.server->requestsTo(route::kSync)) {
-            for (const QJsonValue change : r.body.value(QStringLiteral("changes")).toArray())
-                sent << change[QStringLiteral("id")].toString();
-        }
+        for (const QJsonObject &change : rig.pushedChanges())
+            sent << change[QStringLiteral("id")].toString();
         QCOMPARE(sent, rig.recordIds.mid(2));
     }
 
