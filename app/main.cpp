@@ -241,5 +241,10 @@ int main(int argc, char **argv)
             QCoreApplication::exit(saved ? 0 : 1);
         });
     }
-    return app->exec();
+    const int status = app->exec();
+    // The window is gone; what was typed just before quitting still goes
+    // to the server, if it answers within a few seconds.
+    constexpr int kQuitSyncDeadlineMs = 3000;
+    sync.finishPending(kQuitSyncDeadlineMs);
+    return status;
 }

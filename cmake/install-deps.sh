@@ -6,7 +6,7 @@ set -euo pipefail
 
 HALE_PACKAGES=(
     build-essential cmake ninja-build ccache pkg-config clang-format clang-tidy
-    qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev
+    qt6-base-dev qt6-charts-dev libqt6opengl6-dev qt6-svg-dev qt6-tools-dev qt6-websockets-dev
     qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev libxkbcommon-dev
     libhttp-parser-dev libsodium-dev libpq-dev libsqlite3-dev libsimdjson-dev openssl postgresql libqt6sql6-psql python3-yaml
     xvfb xauth dbus fonts-dejavu-core time librsvg2-bin qtkeychain-qt6-dev gnome-keyring

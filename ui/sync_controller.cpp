@@ -2,7 +2,10 @@
 
 #include "models/local_store.h"
 
+#include <QEventLoop>
+#include <QGuiApplication>
 #include <QNetworkInformation>
+#include <QTimer>
 
 namespace hale {
 
@@ -51,7 +54,27 @@ SyncController::SyncController(LocalStore *store, const QString &dataDir,
                         syncNow();
                 });
     }
+    // Coming back to the window is when a person expects it to be current.
+    connect(qGuiApp, &QGuiApplication::applicationStateChanged, this,
+            [this](Qt::ApplicationState state) {
+                if (state == Qt::ApplicationActive)
+                    call(&sync::SyncWorker::windowActivated);
+            });
     m_thread.start();
+}
+
+bool SyncController::finishPending(int deadlineMs)
+{
+    QEventLoop loop;
+    bool finished = false;
+    connect(m_worker, &sync::SyncWorker::finishedPending, &loop, [&] {
+        finished = true;
+        loop.quit();
+    });
+    QTimer::singleShot(deadlineMs, &loop, &QEventLoop::quit);
+    call(&sync::SyncWorker::finishPending);
+    loop.exec();
+    return finished;
 }
 
 SyncController::~SyncController()

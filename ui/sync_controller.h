@@ -31,6 +31,10 @@ public:
     // Settings the worker keeps in the database, read on the UI thread.
     QString serverUrl() const;
     QStringList syncedKinds() const;
+    // The app is quitting: gives the worker up to `deadlineMs` to push the
+    // changes that wait (a change made just before quitting reaches the
+    // server if it can), and returns whether it finished in time.
+    bool finishPending(int deadlineMs);
 
 public slots:
     void setEnabled(bool enabled);

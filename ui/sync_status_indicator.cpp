@@ -73,6 +73,17 @@ QStyle::StandardPixmap iconFor(SyncState state)
 
 } // namespace
 
+QString SyncStatusIndicator::updatesLine(const sync::SyncStatus &status)
+{
+    if (status.live)
+        return tr("Live updates: changes from your other devices appear within moments.");
+    const QString line = tr("Checking for changes from your other devices every 5 minutes.");
+    return status.liveMessage.isEmpty()
+               ? line
+               : line + QLatin1Char(' ') +
+                     tr("(Live updates are unavailable: %1)").arg(status.liveMessage);
+}
+
 void SyncStatusIndicator::setStatus(const sync::SyncStatus &status)
 {
     setIcon(style()->standardIcon(iconFor(status.state)));
@@ -86,6 +97,8 @@ void SyncStatusIndicator::setStatus(const sync::SyncStatus &status)
             : tr("Not synced yet");
     if (!status.message.isEmpty())
         tip += QLatin1Char('\n') + status.message;
+    if (status.state != SyncState::Off && status.state != SyncState::SignInNeeded)
+        tip += QLatin1Char('\n') + updatesLine(status);
     if (status.state != SyncState::Off)
         tip += QLatin1Char('\n') + tr("Click to sync now.");
     setToolTip(tip);

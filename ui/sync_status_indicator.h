@@ -18,6 +18,8 @@ public:
 
     // What the indicator says for a status (also its accessible name).
     static QString describe(const sync::SyncStatus &status);
+    // Whether other devices' changes arrive live or by polling, for the tooltip.
+    static QString updatesLine(const sync::SyncStatus &status);
 
 public slots:
     void setStatus(const hale::sync::SyncStatus &status);

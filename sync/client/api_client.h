@@ -55,6 +55,7 @@ public:
     ~ApiClient() override;
 
     void setAccessToken(const QString &token) { m_accessToken = token; }
+    QString accessToken() const { return m_accessToken; }
     QUrl baseUrl() const { return m_baseUrl; }
     // Bytes sent and received so far (request line and headers excluded).
     qint64 bytesSent() const { return m_bytesSent; }

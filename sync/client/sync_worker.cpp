@@ -78,7 +78,8 @@ SyncWorker::SyncWorker(QString dataDir, QObject *parent)
 
 SyncWorker::SyncWorker(QString dataDir, Options options, QObject *parent)
     : QObject(parent), m_dataDir(std::move(dataDir)), m_options(std::move(options)),
-      m_debounce(this), m_periodic(this), m_retry(this), m_backoff(m_options.backoff)
+      m_debounce(this), m_periodic(this), m_retry(this), m_backoff(m_options.backoff),
+      m_eventsRetry(this), m_eventsBackoff(m_options.backoff), m_wakeWatch(this)
 {
     qRegisterMetaType<SyncStatus>();
     qRegisterMetaType<QList<DeviceDescription>>();
@@ -91,6 +92,10 @@ SyncWorker::SyncWorker(QString dataDir, Options options, QObject *parent)
     connect(&m_debounce, &QTimer::timeout, this, &SyncWorker::beginCycle);
     connect(&m_retry, &QTimer::timeout, this, &SyncWorker::beginCycle);
     connect(&m_periodic, &QTimer::timeout, this, &SyncWorker::beginCycle);
+    m_eventsRetry.setSingleShot(true);
+    connect(&m_eventsRetry, &QTimer::timeout, this, &SyncWorker::openEvents);
+    m_wakeWatch.setInterval(5000);
+    connect(&m_wakeWatch, &QTimer::timeout, this, &SyncWorker::checkForWake);
 }
 
 SyncWorker::~SyncWorker() = default;
@@ -157,6 +162,25 @@ void SyncWorker::start(bool firstCycle)
     connect(m_store.get(), &LocalStore::recordsChanged, this, &SyncWorker::recordsChanged);
     m_network = m_options.network ? m_options.network(this) : new QNetworkAccessManager(this);
     m_tokens = m_options.tokenStore ? m_options.tokenStore(this) : new TokenStore(this);
+    if (m_options.liveUpdates) {
+        m_events = new EventChannel(m_options.eventTiming, this);
+        connect(m_events, &EventChannel::opened, this, [this] {
+            m_eventsBackoff.reset();
+            m_status.live = true;
+            m_status.liveMessage.clear();
+            publish();
+        });
+        connect(m_events, &EventChannel::changed, this, [this](qint64 seq) {
+            m_notifiedSeq = seq;
+            // A cycle under way checks again when it ends (endCycle).
+            if (!m_cycle && seq > m_store->syncCursor())
+                beginCycle();
+        });
+        connect(m_events, &EventChannel::ended, this, &SyncWorker::eventsEnded);
+    }
+    m_monotonic.start();
+    m_lastWallMs = QDateTime::currentMSecsSinceEpoch();
+    m_wakeWatch.start();
     m_status.account = m_store->setting(settings::kAccount);
     m_status.pending = pendingCount();
     m_status.rejected = m_store->rejectedChangeCount();
@@ -191,6 +215,7 @@ void SyncWorker::adoptApi(ApiClient *api)
     // The previous client lives until its last reply has reached its
     // callback (or a cycle would never end), and no longer.
     if (ApiClient *retired = std::exchange(m_api, api); retired && retired != api) {
+        closeEvents(); // of the server before
         m_retiredRequests += retired->requestsSent();
         if (retired->requestsInFlight() == 0)
             retired->deleteLater();
@@ -218,6 +243,7 @@ void SyncWorker::setEnabled(bool enabled)
     }
     // No timer may start another request; a request already on the wire
     // finishes, and its cycle stops there.
+    closeEvents();
     m_debounce.stop();
     m_periodic.stop();
     m_retry.stop();
@@ -242,8 +268,108 @@ void SyncWorker::scheduleSoon()
         return;
     m_status.pending = pendingCount();
     publish();
+    // With the event stream open, other devices hear of a change at once,
+    // so it goes at once (changes made together still go together).
     if (isEnabled())
-        m_debounce.start();
+        m_debounce.start(m_events && m_events->isOpen() ? m_options.liveDebounceMs
+                                                        : m_options.debounceMs);
+}
+
+void SyncWorker::windowActivated()
+{
+    constexpr qint64 kRecentMs = 10'000;
+    if (m_store && isEnabled() && !m_cycle &&
+        (!m_sinceCycle.isValid() || m_sinceCycle.elapsed() > kRecentMs))
+        beginCycle();
+}
+
+void SyncWorker::machineWoke()
+{
+    if (!m_store || !isEnabled())
+        return;
+    qCInfo(lcSync) << "the machine woke: syncing and opening the event stream again";
+    closeEvents();
+    m_eventsBackoff.reset();
+    syncNow(); // opens the stream again when it succeeds
+}
+
+void SyncWorker::checkForWake()
+{
+    // The monotonic clock stands still while the machine sleeps (Linux,
+    // macOS, Windows alike) and the wall clock does not: a gap between
+    // them that opened since the last look is a sleep.
+    constexpr qint64 kSleptMs = 15'000;
+    const qint64 wall = QDateTime::currentMSecsSinceEpoch();
+    const qint64 monotonic = m_monotonic.restart();
+    const qint64 slept = (wall - std::exchange(m_lastWallMs, wall)) - monotonic;
+    if (slept > kSleptMs)
+        machineWoke();
+}
+
+void SyncWorker::finishPending()
+{
+    if (!m_store || !isEnabled() || m_status.state == SyncState::SignInNeeded ||
+        (!m_cycle && pendingCount() == 0)) {
+        emit finishedPending();
+        return;
+    }
+    m_finishing = true;
+    m_debounce.stop();
+    if (m_cycle)
+        m_runAgain = true;
+    else
+        beginCycle();
+}
+
+void SyncWorker::openEvents()
+{
+    if (!m_events || !m_store || !isEnabled() || m_events->isOpen() || m_events->isOpening() ||
+        m_eventsRetry.isActive())
+        return;
+    withAccess(
+        [this] {
+            if (isEnabled() && m_api && !m_events->isOpen() && !m_events->isOpening())
+                m_events->open(m_api->baseUrl(), m_api->accessToken());
+        },
+        [this](const ApiError &error) {
+            // No session: the next cycle says so, and opens the stream
+            // again once there is one.
+            if (error.kind != ApiError::Kind::Unauthorized)
+                m_eventsRetry.start(int(m_eventsBackoff.nextDelayMs()));
+        });
+}
+
+void SyncWorker::eventsEnded(int closeCode, const QString &reason)
+{
+    m_status.live = false;
+    m_status.liveMessage = reason;
+    publish();
+    if (!isEnabled())
+        return;
+    if (closeCode == events::kRevoked) {
+        // The cycle hears it too, and asks to sign in again.
+        beginCycle();
+        return;
+    }
+    if (closeCode == events::kUnauthorized)
+        m_hasAccess = false; // expired: the reopening fetches a new one
+    // Jittered, growing waits: a restarted server is not met by every
+    // device at once.
+    const qint64 wait = m_eventsBackoff.nextDelayMs();
+    qCInfo(lcSync) << "event stream ended (" << closeCode << reason << ") - reopening in" << wait
+                   << "ms";
+    m_eventsRetry.start(int(std::min<qint64>(wait, std::numeric_limits<int>::max())));
+}
+
+void SyncWorker::closeEvents()
+{
+    m_eventsRetry.stop();
+    if (m_events)
+        m_events->close();
+    if (m_status.live) {
+        m_status.live = false;
+        publish();
+    }
 }
 
 void SyncWorker::beginCycle()
@@ -600,6 +726,7 @@ void SyncWorker::finishSynced()
     m_status.lastSynced = now();
     m_store->setSetting(settings::kLastSynced, m_status.lastSynced.toString(Qt::ISODateWithMs));
     endCycle(SyncState::Synced, {});
+    openEvents();
 }
 
 void SyncWorker::setAsideRefused(const QList<OutboxEntry> &inFlight, const ApiError &error)
@@ -666,6 +793,7 @@ void SyncWorker::handleFailure(const ApiError &error)
 void SyncWorker::dropSession(const QString &message)
 {
     m_hasAccess = false;
+    closeEvents();
     const QString why = message.isEmpty() ? tr("Sign in to sync.") : message;
     if (!m_store->setting(settings::kUserId).isEmpty()) {
         // The session is over (signed out or revoked elsewhere): forget the
@@ -682,8 +810,14 @@ void SyncWorker::endCycle(SyncState state, const QString &message)
     if (m_cycle && !acknowledgeAnswered())
         return;
     m_cycle.reset();
+    m_sinceCycle.start();
     if (!isEnabled())
         state = SyncState::Off;
+    // The event stream announced more than this cycle pulled (it came in
+    // while the cycle ran): pull again, once per announcement (a server
+    // restored from a backup may never reach the number again).
+    if (state == SyncState::Synced && std::exchange(m_notifiedSeq, 0) > m_store->syncCursor())
+        m_runAgain = true;
     m_status.state = state;
     m_status.message = state == SyncState::Off ? QString() : message;
     m_status.pending = pendingCount();
@@ -693,7 +827,10 @@ void SyncWorker::endCycle(SyncState state, const QString &message)
     if (m_runAgain && state == SyncState::Synced) {
         m_runAgain = false;
         QMetaObject::invokeMethod(this, &SyncWorker::beginCycle, Qt::QueuedConnection);
+        return;
     }
+    if (std::exchange(m_finishing, false))
+        emit finishedPending();
 }
 
 void SyncWorker::publish()

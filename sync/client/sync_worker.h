@@ -2,8 +2,10 @@
 
 #include "sync/client/api_client.h"
 #include "sync/client/backoff.h"
+#include "sync/client/event_channel.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 #include <QMetaType>
 #include <QObject>
 #include <QTimer>
@@ -45,6 +47,11 @@ struct SyncStatus
     qint64 bytesSent = 0; // request and response bodies since start
     qint64 bytesReceived = 0;
     int retryAfterSeconds = 0; // the wait the server asked for (429, 503) at the last failure
+    // The server's event stream is open: other devices' changes arrive
+    // within moments. Otherwise this device checks every few minutes;
+    // liveMessage says why the stream is not open, if it was tried.
+    bool live = false;
+    QString liveMessage;
 };
 
 // The keys of the device settings the worker keeps in the local database.
@@ -80,7 +87,11 @@ public:
         int pushBatch = 5000;           // records per request (see architecture.md)
         int pageSize = 1000;            // records per pulled page
         int debounceMs = 2000;          // after a local change
+        int liveDebounceMs = 50;        // after a local change, while the event stream is open
         int periodicMs = 5 * 60 * 1000; // while idle
+        // Keep the server's event stream open while sync is on (off: poll only).
+        bool liveUpdates = true;
+        EventChannel::Timing eventTiming;
         Backoff::Policy backoff;
         QString deviceName; // defaults to the host name
         // Test seams. The wall clock of the worker and its store (see
@@ -116,6 +127,14 @@ public slots:
     void syncNow();
     // A local write happened: sync in a moment (debounced).
     void scheduleSoon();
+    // The window was activated: sync unless a cycle ended moments ago.
+    void windowActivated();
+    // The machine woke from sleep: the event stream is likely dead, and
+    // other devices may have changed things meanwhile.
+    void machineWoke();
+    // The app is quitting: push what waits, then say finishedPending()
+    // (at once if nothing waits or sync is off). The caller bounds the wait.
+    void finishPending();
     // Pass an empty password never: the account calls refuse it.
     void signUp(const QString &serverUrl, const QString &email, const QString &password);
     void signIn(const QString &serverUrl, const QString &email, const QString &password);
@@ -139,6 +158,7 @@ signals:
     // Pulled changes were written to these kinds: screens reload them.
     void recordsChanged(const QString &kind);
     void conflictsAdded(int count);
+    void finishedPending();
 
 private:
     struct Cycle;
@@ -197,6 +217,12 @@ private:
     // Queues every record of `kinds` (empty: all) and pulls from the start.
     void resetCursor(const QStringList &kinds = {});
     bool ensureApi();
+    // The event stream: opened after a successful cycle, reopened after a
+    // backoff when it ends, closed when sync stops.
+    void openEvents();
+    void eventsEnded(int closeCode, const QString &reason);
+    void closeEvents();
+    void checkForWake();
 
     QString m_dataDir;
     Options m_options;
@@ -208,6 +234,15 @@ private:
     QTimer m_periodic;
     QTimer m_retry;
     Backoff m_backoff;
+    EventChannel *m_events = nullptr;
+    QTimer m_eventsRetry;
+    Backoff m_eventsBackoff;
+    qint64 m_notifiedSeq = 0;   // announced by the event stream during a cycle
+    bool m_finishing = false;   // finishPending() waits for the cycle to end
+    QElapsedTimer m_sinceCycle; // since the last cycle ended
+    QTimer m_wakeWatch;         // compares the wall clock with the monotonic one
+    QElapsedTimer m_monotonic;
+    qint64 m_lastWallMs = 0;
     SyncStatus m_status;
     std::unique_ptr<Cycle> m_cycle;
     bool m_runAgain = false;

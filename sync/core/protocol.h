@@ -39,6 +39,7 @@ inline constexpr char kSync[] = "/api/v1/sync";
 inline constexpr char kAccount[] = "/api/v1/account";
 inline constexpr char kAccountExport[] = "/api/v1/account/export";
 inline constexpr char kKindData[] = "/api/v1/data/{}";
+inline constexpr char kEvents[] = "/api/v1/events"; // a WebSocket
 } // namespace route
 // A route with its "{}" filled in. The segment is a UUID or a kind name,
 // which need no escaping; QUrl encodes the path as a whole.
@@ -63,6 +64,19 @@ inline constexpr char kMalformedHttp[] = "malformed_http";
 inline constexpr char kBusy[] = "busy";
 inline constexpr char kMethodNotAllowed[] = "method_not_allowed";
 } // namespace errorcode
+
+// The event stream (GET /api/v1/events, a WebSocket). The server sends text
+// frames {"type": "changed", "seq": N}: the user's data has changes up to
+// sequence N (the first at once, then one per change another device made);
+// a device whose cursor is behind N pulls. The device sends nothing but
+// control frames; any message of its own ends the stream.
+namespace events {
+inline constexpr char kChanged[] = "changed";
+// Close codes (4000-4999 are the application's).
+inline constexpr int kUnauthorized = 4001; // refresh the access token, then reconnect
+inline constexpr int kRevoked = 4003;      // this device was signed out
+inline constexpr int kTooMany = 4029;      // too many streams now; reconnect later
+} // namespace events
 
 // A device as a sign-up or sign-in names it, and as the device list shows it.
 struct DeviceDescription

@@ -3,6 +3,7 @@
 #include "sync/core/protocol.h"
 #include "sync/core/schema.h"
 #include "sync/server/crypto.h"
+#include "sync/server/event_grant.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -132,6 +133,7 @@ void Api::addRoutes(Router &router)
     add("DELETE", route::kDevice,
         [this](const HttpRequest &r, P p) { return revokeDevice(r, p.first()); });
     add("POST", route::kSync, [this](const HttpRequest &r, P) { return sync(r); });
+    add("GET", route::kEvents, [this](const HttpRequest &r, P) { return events(r); });
     add("GET", route::kAccountExport, [this](const HttpRequest &r, P) { return exportAccount(r); });
     add("DELETE", route::kAccount, [this](const HttpRequest &r, P) { return deleteAccount(r); });
     add("DELETE", route::kKindData,
@@ -188,7 +190,8 @@ std::optional<Api::Caller> Api::authenticate(const HttpRequest &request, HttpRes
         return std::nullopt;
     }
     Caller caller{claims->value(QStringLiteral("sub")).toString(),
-                  claims->value(QStringLiteral("dev")).toString()};
+                  claims->value(QStringLiteral("dev")).toString(),
+                  claims->value(QStringLiteral("exp")).toInteger() * 1000};
     // Tokens from before sessions were numbered carry none: session 0.
     const qint64 session = claims->value(QStringLiteral("ses")).toInteger();
     if (!countLater) {
@@ -344,6 +347,8 @@ HttpResponse Api::logout(const HttpRequest &request)
         return refusal;
     if (!m_store->revokeDevice(caller->userId, caller->deviceId))
         return serverError();
+    if (m_settings.sessionsEnded)
+        m_settings.sessionsEnded(caller->userId, caller->deviceId);
     return HttpResponse::json(200, {{QStringLiteral("signed_out"), true}});
 }
 
@@ -390,6 +395,8 @@ HttpResponse Api::revokeDevice(const HttpRequest &request, const QString &device
     if (!m_store->revokeDevice(caller->userId, deviceId))
         return HttpResponse::error(404, QLatin1String(code::kNotFound),
                                    QStringLiteral("No such device."));
+    if (m_settings.sessionsEnded)
+        m_settings.sessionsEnded(caller->userId, deviceId);
     return HttpResponse::json(
         200, {{QStringLiteral("id"), deviceId}, {QStringLiteral("revoked"), true}});
 }
@@ -423,7 +430,8 @@ HttpResponse Api::sync(const HttpRequest &request)
     }
     sync::SyncResponse response;
     QList<QByteArray> changes;
-    switch (m_store->sync(caller->userId, *syncRequest, &response, &changes)) {
+    qint64 changedTo = 0;
+    switch (m_store->sync(caller->userId, *syncRequest, &response, &changes, &changedTo)) {
     case ServerStore::SyncOutcome::NoAccount:
         return unauthorized(QStringLiteral("This account no longer exists."));
     case ServerStore::SyncOutcome::CursorAhead:
@@ -438,7 +446,34 @@ HttpResponse Api::sync(const HttpRequest &request)
     // More pages behind this one, or a large batch pushed (more may follow).
     if (response.hasMore || syncRequest->changes.size() >= kTransferBatch)
         m_transfers.expect(device, response.cursor, m_settings.nowMs());
+    if (changedTo != 0 && m_settings.changesCommitted)
+        m_settings.changesCommitted(caller->userId, changedTo, caller->deviceId);
     return HttpResponse::json(200, sync::encodeSyncResponseJson(response, changes));
+}
+
+HttpResponse Api::events(const HttpRequest &request)
+{
+    if (!request.upgrade ||
+        request.header("upgrade").compare("websocket", Qt::CaseInsensitive) != 0) {
+        return badRequest(QStringLiteral("This address takes a WebSocket connection."));
+    }
+    HttpResponse refusal;
+    const auto caller = authenticate(request, &refusal);
+    if (!caller) {
+        if (refusal.status != 401)
+            return refusal;
+        EventGrant refused;
+        refused.closeCode = sync::events::kUnauthorized;
+        refused.closeReason = QStringLiteral("The access token is not valid; refresh it.");
+        return HttpResponse::switchingProtocols(refused.toJson());
+    }
+    return HttpResponse::switchingProtocols(EventGrant{
+        caller->userId,
+        caller->deviceId,
+        m_store->changeSeq(caller->userId),
+        caller->expiresAtMs,
+        0,
+        {}}.toJson());
 }
 
 } // namespace hale::server
@@ -484,6 +519,8 @@ HttpResponse Api::deleteAccount(const HttpRequest &request)
         return refusal;
     if (!m_store->deleteUser(caller->userId))
         return serverError();
+    if (m_settings.sessionsEnded)
+        m_settings.sessionsEnded(caller->userId, {});
     return HttpResponse::json(200, {{QStringLiteral("deleted"), true}});
 }
 

@@ -28,6 +28,13 @@ public:
         // for 3,000 pages of 1,000 records a minute, still a bound.
         int transferRequestsFactor = 30;
         int signInsPerMinute = 10; // per account, and 3x that per address
+        // Told (on a worker thread) after a sync committed changes: the
+        // user, their new change sequence and the device that made them.
+        std::function<void(const QString &userId, qint64 seq, const QString &deviceId)>
+            changesCommitted;
+        // Told after a device was signed out (deviceId) or an account
+        // deleted (deviceId empty): its event streams must end.
+        std::function<void(const QString &userId, const QString &deviceId)> sessionsEnded;
     };
 
     Api(ServerStore *store, Settings settings);
@@ -42,6 +49,7 @@ private:
     {
         QString userId;
         QString deviceId;
+        qint64 expiresAtMs = 0; // the access token's
     };
     std::optional<HttpResponse> checkProtocol(const HttpRequest &request) const;
     // The body of a sign-up or sign-in, after the protocol check and throttling.
@@ -66,6 +74,7 @@ private:
     HttpResponse renameDevice(const HttpRequest &request, const QString &deviceId);
     HttpResponse revokeDevice(const HttpRequest &request, const QString &deviceId);
     HttpResponse sync(const HttpRequest &request);
+    HttpResponse events(const HttpRequest &request);
     HttpResponse exportAccount(const HttpRequest &request);
     HttpResponse deleteAccount(const HttpRequest &request);
     HttpResponse deleteKind(const HttpRequest &request, const QString &kind);

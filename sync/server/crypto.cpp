@@ -90,6 +90,15 @@ QByteArray hmac(const QByteArray &message, const QByteArray &secret)
     return QByteArray(reinterpret_cast<const char *>(mac), sizeof mac);
 }
 
+} // namespace
+
+QString keyFingerprint(const QByteArray &secret)
+{
+    return QString::fromLatin1(base64Url(hmac("hale signing key fingerprint v1", secret)));
+}
+
+namespace {
+
 bool fail(QString *reason, const char *why)
 {
     if (reason)

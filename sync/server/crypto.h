@@ -23,6 +23,9 @@ QString randomToken(int bytes = 32);
 QString successorToken(const QByteArray &secret, const QString &token);
 // How opaque tokens are stored: a keyed hash, never the token itself.
 QString tokenDigest(const QString &token);
+// A public name of a secret key (HMAC of a fixed label under it): equal for
+// equal keys, and reveals nothing of the key.
+QString keyFingerprint(const QByteArray &secret);
 
 QByteArray base64Url(const QByteArray &data);
 std::optional<QByteArray> fromBase64Url(const QByteArray &text);

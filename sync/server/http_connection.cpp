@@ -113,7 +113,44 @@ void HttpConnection::readAvailable()
     // Pipelined requests wait in the socket until their turn.
     if (readingPaused())
         return;
-    feed(m_socket->readAll());
+    if (!m_peeking) {
+        feed(m_socket->readAll());
+        return;
+    }
+    const QByteArray seen = m_socket->peek(m_socket->bytesAvailable());
+    const qint64 parsedBefore = std::exchange(m_peeked, seen.size());
+    feed(seen.mid(qsizetype(parsedBefore)));
+    // Past the head of anything but an upgrade, the bytes are taken; so are
+    // they when a head fills the whole read buffer (no upgrade's is that
+    // long, and a full buffer would read no more).
+    if (m_peeking && ((m_phase != Phase::Idle && m_phase != Phase::Head && !m_request.upgrade) ||
+                      m_peeked >= m_socket->readBufferSize()))
+        stopPeeking();
+}
+
+void HttpConnection::stopPeeking()
+{
+    m_socket->skip(std::exchange(m_peeked, 0));
+    m_peeking = false;
+    if (m_request.upgrade) {
+        // Its head is gone from the socket: it can only be refused, and
+        // what follows it is not HTTP.
+        m_request.upgrade = false;
+        m_keepAlive = false;
+    }
+}
+
+QTcpSocket *HttpConnection::release()
+{
+    QTcpSocket *socket = m_socket;
+    disconnect(socket, nullptr, this, nullptr);
+    disconnect(m_writeDeadline, nullptr, socket, nullptr);
+    m_timer->stop();
+    m_writeDeadline->stop();
+    socket->setParent(nullptr);
+    emit closed();
+    deleteLater();
+    return socket;
 }
 
 void HttpConnection::sent(const QByteArray &bytes)
@@ -141,8 +178,10 @@ void HttpConnection::feed(const QByteArray &data)
         http_parser_execute(&m_parser, &settings(), data.constData(), size_t(data.size()));
     const http_errno error = HTTP_PARSER_ERRNO(&m_parser);
     if (error == HPE_PAUSED) {
-        // A whole request arrived; keep what follows it for later.
-        m_pending = data.mid(qsizetype(parsed)) + m_pending;
+        // A whole request arrived; keep what follows it for later (unless
+        // it is an upgrade's, which stays in the socket for the next owner).
+        if (!m_request.upgrade)
+            m_pending = data.mid(qsizetype(parsed)) + m_pending;
         return;
     }
     if (error != HPE_OK) {
@@ -175,6 +214,10 @@ void HttpConnection::respond(const HttpResponse &response)
 {
     if (m_phase != Phase::Handling)
         return;
+    // An upgrade refused: its head is still in the socket, and the client
+    // expected another protocol to follow. Answer and close.
+    if (m_request.upgrade)
+        stopPeeking();
     sent(response.serialize(m_keepAlive));
     if (!m_keepAlive) {
         m_socket->disconnectFromHost();
@@ -182,6 +225,9 @@ void HttpConnection::respond(const HttpResponse &response)
     }
     setPhase(Phase::Idle);
     http_parser_pause(&m_parser, 0);
+    // Bytes already taken (pipelined) are parsed from m_pending; only a
+    // request that starts in the socket is peeked at.
+    m_peeking = m_pending.isEmpty();
     feed(std::exchange(m_pending, {}));
     readAvailable();
 }
@@ -259,6 +305,7 @@ int HttpConnection::onHeadersComplete(http_parser *p)
         return -1;
     }
     c->m_keepAlive = http_should_keep_alive(p) != 0;
+    c->m_request.upgrade = p->upgrade != 0 && c->m_peeking;
     // Refuse an oversized body from its declared length, before reading it.
     if (c->m_request.headers.contains("content-length") &&
         p->content_length > quint64(c->m_limits.maxBodyBytes)) {

@@ -28,6 +28,9 @@ public:
     // Answers the request last delivered by requestReady().
     void respond(const HttpResponse &response);
     QTcpSocket *socket() const { return m_socket; }
+    // Gives the socket of an upgrade request (HttpRequest::upgrade: its head
+    // still unread in it) to a new owner; this connection then ends.
+    QTcpSocket *release();
 
 signals:
     void requestReady(const hale::server::HttpRequest &request);
@@ -46,6 +49,7 @@ private:
     static int onMessageComplete(http_parser *p);
 
     void readAvailable();
+    void stopPeeking();
     bool readingPaused() const;
     void sent(const QByteArray &bytes);
     void drained();
@@ -72,6 +76,11 @@ private:
     int m_refusal = 0; // status to answer when a callback stopped the parser
     bool m_keepAlive = true;
     QByteArray m_pending; // read past the end of a request, for the next one
+    // A request's head is looked at (peeked) before it is taken from the
+    // socket, so that an upgrade request can be left there whole for the
+    // WebSocket handshake; m_peeked bytes of it have been parsed.
+    bool m_peeking = true;
+    qint64 m_peeked = 0;
 };
 
 } // namespace hale::server

@@ -23,4 +23,17 @@ struct HttpLimits
     int maxConnectionsPerAddress = 64; // from one IPv4 address or IPv6 /64; more get 503
 };
 
+// What the open event streams may cost. A stream is a WebSocket that sits
+// idle almost all of its life, so they are counted apart from HTTP
+// connections (HttpLimits) and no HTTP timeout applies to them.
+struct EventLimits
+{
+    int maxStreams = 20'000;     // on this instance (each holds a socket: see docs/server.md)
+    int maxStreamsPerUser = 32;  // one person's devices (a reconnecting device holds two briefly)
+    int pingIntervalMs = 30'000; // a stream that misses two pings in a row is dropped
+    // Frames a client has not read: past this the stream is dropped (a
+    // client that never reads holds no more of the server's memory).
+    qint64 maxPendingOutputBytes = 64 * 1024;
+};
+
 } // namespace hale::server

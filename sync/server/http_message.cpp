@@ -50,6 +50,14 @@ QByteArray reasonPhrase(int status)
     }
 }
 
+HttpResponse HttpResponse::switchingProtocols(QJsonObject handover)
+{
+    HttpResponse r;
+    r.status = 101;
+    r.handover = std::move(handover);
+    return r;
+}
+
 HttpResponse HttpResponse::json(int status, const QJsonObject &body)
 {
     return json(status, QJsonDocument(body).toJson(QJsonDocument::Compact));

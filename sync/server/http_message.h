@@ -19,6 +19,9 @@ struct HttpRequest
     QHash<QByteArray, QByteArray> headers; // names in lower case
     QByteArray body;
     QHostAddress peer;
+    // It asks to switch protocols (a WebSocket), and its head still waits
+    // unread in the socket for the handler that takes the connection over.
+    bool upgrade = false;
 
     QByteArray header(const QByteArray &name) const { return headers.value(name.toLower()); }
 };
@@ -28,8 +31,12 @@ struct HttpResponse
     int status = 200;
     QList<QPair<QByteArray, QByteArray>> headers;
     QByteArray body;
+    // Status 101: the connection goes to the server's upgrade handler with
+    // this description of it (never sent; see HttpServer::setUpgradeHandler).
+    QJsonObject handover;
 
     static HttpResponse json(int status, const QJsonObject &body);
+    static HttpResponse switchingProtocols(QJsonObject handover);
     static HttpResponse json(int status, QByteArray body); // already JSON text
     // {"error": {"code": ..., "message": ..., "details": ...}}: what every
     // failure looks like, never with internals.

@@ -89,7 +89,8 @@ void HttpServer::incomingConnection(qintptr handle)
     }
     const QString peer = addressKey(socket->peerAddress());
     if (m_open >= m_limits.maxConnections ||
-        m_perAddress.value(peer) >= m_limits.maxConnectionsPerAddress) {
+        (m_perAddress.value(peer) >= m_limits.maxConnectionsPerAddress &&
+         !isTrustedProxy(socket->peerAddress()))) {
         if (m_tls) {
             // No answer can be sent before a handshake: end it at once.
             socket->abort();
@@ -124,6 +125,32 @@ void HttpServer::incomingConnection(qintptr handle)
             [this, connection](const HttpRequest &request) { dispatch(connection, request); });
 }
 
+bool HttpServer::isTrustedProxy(const QHostAddress &address) const
+{
+    return std::any_of(m_trustedProxies.cbegin(), m_trustedProxies.cend(),
+                       [&address](const QHostAddress &proxy) { return proxy.isEqual(address); });
+}
+
+QHostAddress HttpServer::clientAddress(const HttpRequest &request) const
+{
+    if (!isTrustedProxy(request.peer))
+        return request.peer;
+    // Each proxy appends the address it was reached from: read from the
+    // right, past the proxies we trust; what is left of that was written
+    // by the client and proves nothing.
+    const QList<QByteArray> hops = request.header("x-forwarded-for").split(',');
+    QHostAddress client = request.peer;
+    for (auto hop = hops.crbegin(); hop != hops.crend(); ++hop) {
+        const QHostAddress address(QString::fromLatin1(hop->trimmed()));
+        if (address.isNull())
+            break;
+        client = address;
+        if (!isTrustedProxy(address))
+            break;
+    }
+    return client;
+}
+
 namespace {
 
 // One JSON line per request on stderr. Written with snprintf: building it
@@ -150,15 +177,23 @@ void writeAccessLogLine(const QByteArray &method, const QString &route, int stat
 
 } // namespace
 
-void HttpServer::dispatch(HttpConnection *connection, const HttpRequest &request)
+void HttpServer::dispatch(HttpConnection *connection, HttpRequest request)
 {
     QElapsedTimer clock;
     clock.start();
+    request.peer = clientAddress(request);
     const Router::Match match = m_router->match(request.method, request.path);
-    auto finish = [this, clock, method = request.method,
+    auto finish = [this, clock, method = request.method, upgrade = request.upgrade,
                    route = match.route ? match.route->pattern : QStringLiteral("(unmatched)")](
-                      const QPointer<HttpConnection> &target, const HttpResponse &response) {
-        if (target)
+                      const QPointer<HttpConnection> &target, HttpResponse response) {
+        if (response.status == 101 && !(upgrade && m_upgrade)) {
+            qCCritical(lcHttp) << "a route switched protocols on a request that cannot";
+            response = HttpResponse::error(500, QLatin1String(sync::errorcode::kInternal),
+                                           QStringLiteral("The server failed to answer."));
+        }
+        if (target && response.status == 101)
+            m_upgrade(target->release(), response.handover);
+        else if (target)
             target->respond(response);
         const double millis = double(clock.nsecsElapsed()) / 1e6;
         emit requestServed(method, route, response.status, millis);

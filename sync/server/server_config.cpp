@@ -120,6 +120,23 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
         l.tlsHandshakeTimeoutMs =
             ini.value(QStringLiteral("http/tls_handshake_timeout_ms"), l.tlsHandshakeTimeoutMs)
                 .toInt();
+        for (const QString &proxy :
+             ini.value(QStringLiteral("http/trusted_proxies")).toStringList()) {
+            const QHostAddress address(proxy.trimmed());
+            if (address.isNull()) {
+                *error =
+                    QStringLiteral("http/trusted_proxies: \"%1\" is not an IP address").arg(proxy);
+                return std::nullopt;
+            }
+            c.trustedProxies << address;
+        }
+        EventLimits &e = c.events;
+        e.maxStreams = ini.value(QStringLiteral("events/max_streams"), e.maxStreams).toInt();
+        e.maxStreamsPerUser =
+            ini.value(QStringLiteral("events/max_streams_per_user"), e.maxStreamsPerUser).toInt();
+        e.pingIntervalMs =
+            ini.value(QStringLiteral("events/ping_interval_ms"), e.pingIntervalMs).toInt();
+        c.signingKey = ini.value(QStringLiteral("auth/signing_key")).toString();
     }
     if (parser.isSet(listen))
         listenText = parser.value(listen);
@@ -158,13 +175,16 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
         c.limits.writeTimeoutMs < 100 || c.limits.tlsHandshakeTimeoutMs < 100 ||
         c.limits.headerTimeoutMs < 100 || c.limits.bodyTimeoutMs < 100 ||
         c.limits.idleTimeoutMs < 100 || c.accessTokenSeconds < 1 ||
-        c.accessTokenSeconds > 24 * 3600) {
+        c.accessTokenSeconds > 24 * 3600 || c.events.maxStreams < 0 ||
+        c.events.maxStreamsPerUser < 1 || c.events.pingIntervalMs < 100) {
         *error = QStringLiteral("a setting in the configuration is out of range");
         return std::nullopt;
     }
     if (c.dataDir.isEmpty())
         c.dataDir = QStandardPaths::writableLocation(QStandardPaths::AppDataLocation);
     c.dataDir = QDir(c.dataDir).absolutePath();
+    if (c.signingKey.isEmpty())
+        c.signingKey = QDir(c.dataDir).filePath(QStringLiteral("signing.key"));
     return c;
 }
 

@@ -3,6 +3,7 @@
 #include "sync/server/http_limits.h"
 
 #include <QHostAddress>
+#include <QList>
 #include <QString>
 #include <QStringList>
 #include <optional>
@@ -25,6 +26,9 @@ struct ServerConfig
     int signInsPerMinute = 10;           // per account (and 3x per address)
     qint64 accessTokenSeconds = 15 * 60; // lifetime of an access token
     HttpLimits limits;
+    EventLimits events;
+    QList<QHostAddress> trustedProxies; // whose X-Forwarded-For is believed
+    QString signingKey;      // the token signing key's file; empty = signing.key in dataDir
     bool listRoutes = false; // print "METHOD /path" per route and exit (the API spec check)
 
     // Parses and checks; on a mistake returns nothing and says why. --help and

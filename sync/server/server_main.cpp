@@ -5,6 +5,7 @@
 #include "sync/core/wire.h"
 #include "sync/server/api.h"
 #include "sync/server/crypto.h"
+#include "sync/server/event_hub.h"
 #include "sync/server/http_server.h"
 #include "sync/server/metrics.h"
 #include "sync/server/server_config.h"
@@ -15,7 +16,6 @@
 #include "sync/server/signing_secret.h"
 
 #include <QCoreApplication>
-#include <QDir>
 #include <QJsonObject>
 #include <cstdio>
 
@@ -77,8 +77,7 @@ int main(int argc, char **argv)
         return 1;
     }
     Api::Settings settings;
-    settings.signingSecret = loadOrCreateSigningSecret(
-        QDir(config->dataDir).filePath(QStringLiteral("signing.key")), &error);
+    settings.signingSecret = loadSigningSecret(config->signingKey, store, &error);
     if (settings.signingSecret.isEmpty()) {
         std::fprintf(stderr, "hale-server: %s\n", qPrintable(error));
         return 1;
@@ -86,6 +85,16 @@ int main(int argc, char **argv)
     settings.requestsPerMinute = config->requestsPerMinute;
     settings.signInsPerMinute = config->signInsPerMinute;
     settings.accessTokenSeconds = config->accessTokenSeconds;
+    // Workers tell the hub (on this thread) what they committed.
+    EventHub events(config->events);
+    settings.changesCommitted = [&events](const QString &user, qint64 seq, const QString &device) {
+        QMetaObject::invokeMethod(
+            &events, [&events, user, seq, device] { events.publish(user, seq, device); });
+    };
+    settings.sessionsEnded = [&events](const QString &user, const QString &device) {
+        QMetaObject::invokeMethod(&events,
+                                  [&events, user, device] { events.revoke(user, device); });
+    };
     Api api(&store, settings);
     Metrics metrics;
     Router router;
@@ -99,6 +108,12 @@ int main(int argc, char **argv)
                    return r;
                });
     HttpServer server(&router, config->limits, config->workers);
+    server.setTrustedProxies(config->trustedProxies);
+    server.setUpgradeHandler([&events](QTcpSocket *socket, const QJsonObject &handover) {
+        events.adopt(socket, handover);
+    });
+    metrics.addGauge("hale_event_streams", "Open event streams (WebSockets).",
+                     [&events] { return events.streams(); });
     metrics.addGauge("hale_open_connections", "Open client connections.",
                      [&server] { return server.openConnections(); });
     metrics.addGauge("hale_db_cached_statements",

@@ -355,6 +355,10 @@ bool ServerStore::migrate(QString *error)
             // again while its successor is unused is a retry whose answer
             // was lost, not a leak.
             {QStringLiteral("ALTER TABLE refresh_tokens ADD COLUMN replaced_by TEXT")},
+            // What every instance on this database must agree on (the
+            // signing key's fingerprint).
+            {QStringLiteral("CREATE TABLE server_settings (name TEXT PRIMARY KEY, "
+                            "value TEXT NOT NULL)")},
         };
         if (version > steps.size()) {
             *error = QStringLiteral("the database was written by a newer hale-server (schema %1)")
@@ -703,8 +707,34 @@ void ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
     }
 }
 
+QString ServerStore::signingKeyFingerprint()
+{
+    const Rows found =
+        select(connection(), QStringLiteral("SELECT value FROM server_settings WHERE name = ?"),
+               {QStringLiteral("signing_key_fingerprint")});
+    return found.isEmpty() ? QString() : QString::fromUtf8(found[0][0]);
+}
+
+bool ServerStore::adoptSigningKeyFingerprint(const QString &fingerprint)
+{
+    select(connection(),
+           QStringLiteral("INSERT INTO server_settings (name, value) VALUES (?, ?) "
+                          "ON CONFLICT (name) DO NOTHING"),
+           {QStringLiteral("signing_key_fingerprint"), fingerprint});
+    return signingKeyFingerprint() == fingerprint;
+}
+
+qint64 ServerStore::changeSeq(const QString &userId)
+{
+    QSqlDatabase db = connection();
+    const Rows found =
+        select(db, QStringLiteral("SELECT change_seq FROM users WHERE id = ?"), {userId});
+    return found.isEmpty() ? 0 : found[0][0].toLongLong();
+}
+
 ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::SyncRequest &request,
-                                           sync::SyncResponse *out, QList<QByteArray> *pageRecords)
+                                           sync::SyncResponse *out, QList<QByteArray> *pageRecords,
+                                           qint64 *changedTo)
 {
     QSqlDatabase db = connection();
     // A pull (nothing pushed) reads one snapshot and locks nothing: the
@@ -831,6 +861,8 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
     }
     tx.commit();
     *out = std::move(response);
+    if (changedTo)
+        *changedTo = seq != seqBefore ? seq : 0;
     return SyncOutcome::Ok;
 }
 

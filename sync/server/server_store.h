@@ -56,6 +56,11 @@ public:
     bool isPostgres() const { return m_postgres; }
     // Creates or upgrades the schema; run once at start.
     bool migrate(QString *error);
+    // The signing key's fingerprint the database was first served with
+    // (empty: none yet); see loadSigningSecret().
+    QString signingKeyFingerprint();
+    // Records `fingerprint` if none is; false if another one is.
+    bool adoptSigningKeyFingerprint(const QString &fingerprint);
     // Whether the database answers now (for /readyz).
     bool ping();
     // Prepared statements kept for reuse, over all connections (for /metrics).
@@ -103,9 +108,14 @@ public:
     // merges the changes, numbers what changed, returns the page since the
     // cursor. The page's records come in `changes` as stored JSON, not
     // decoded (the response's own `changes` stays empty).
+    // `changedTo`: the user's new change sequence if the request changed
+    // anything, else 0.
     enum class SyncOutcome { Ok, NoAccount, CursorAhead };
     SyncOutcome sync(const QString &userId, const sync::SyncRequest &request,
-                     sync::SyncResponse *response, QList<QByteArray> *changes);
+                     sync::SyncResponse *response, QList<QByteArray> *changes,
+                     qint64 *changedTo = nullptr);
+    // The user's change sequence now (0 if there is no such user).
+    qint64 changeSeq(const QString &userId);
 
     QList<sync::RecordState> allRecords(const QString &userId);
     // Erases the user, their devices, tokens and records.

@@ -4,129 +4,15 @@
 // and a real keychain. The workers run on this thread: every wait below
 // spins the event loop until a signal arrives or a bounded timeout passes.
 #include "../integration/server_process.h"
-#include "models/local_store.h"
-#include "sync/client/sync_worker.h"
-#include "sync/client/token_store.h"
+#include "sync_device.h"
 
-#include <QSignalSpy>
-#include <QTemporaryDir>
-#include <QTest>
 #include <QUuid>
 #include <atomic>
-#include <memory>
 
 using namespace hale;
 using namespace hale::sync;
 
-namespace {
-
-const QString kMetric = QStringLiteral("metric");
-const QString kJournal = QStringLiteral("journal");
-constexpr int kWaitMs = 60'000;
-
-// The weight of a record as a device's screens see it; -1 if it has none.
-double weightOf(const LocalStore &store, const QString &id)
-{
-    const std::optional<Record> r = store.record(QStringLiteral("metric"), id);
-    return r ? r->value(QStringLiteral("weight")).toDouble() : -1;
-}
-
-QVariantMap metric(double weight)
-{
-    return {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
-            {QStringLiteral("weight"), weight}};
-}
-
-// Runs one keychain call and waits (bounded) for its answer.
-TokenStore::Result awaitKeychain(const std::function<void(TokenStore::Callback)> &start)
-{
-    std::optional<TokenStore::Result> result;
-    start([&](const TokenStore::Result &r) { result = r; });
-    QDeadlineTimer deadline(kWaitMs);
-    while (!result && !deadline.hasExpired())
-        QTest::qWait(10);
-    return result.value_or(TokenStore::Result{{}, QStringLiteral("no answer from the keychain")});
-}
-
-// One installation: its data folder, the worker, and the connection the
-// screens would write through.
-class Device
-{
-public:
-    explicit Device(const QString &name, SyncWorker::Options options = {})
-    {
-        options.deviceName = name;
-        options.debounceMs = 100;
-        options.backoff = {50, 200};
-        m_options = options;
-        worker = std::make_unique<SyncWorker>(m_dir.path(), options);
-        QObject::connect(worker.get(), &SyncWorker::statusChanged,
-                         [this](const SyncStatus &s) { status = s; });
-        worker->start();
-        store.setPhysicalClock(options.physicalClock ? options.physicalClock
-                                                     : HybridLogicalClock::systemMillis);
-        opened = store.open(m_dir.path()).ok();
-    }
-
-    // As the app does: a local write schedules a cycle (not wired by
-    // default, so that each test decides when cycles run).
-    void syncOnLocalChanges()
-    {
-        QObject::connect(&store, &LocalStore::recordsChanged, worker.get(),
-                         &SyncWorker::scheduleSoon);
-    }
-
-    // Signs up or in and waits for the first cycle that follows.
-    bool join(const QString &server, const QString &email, bool signUp)
-    {
-        QSignalSpy action(worker.get(), &SyncWorker::accountActionFinished);
-        QSignalSpy cycle(worker.get(), &SyncWorker::cycleFinished);
-        if (signUp)
-            worker->signUp(server, email, QStringLiteral("correct horse battery"));
-        else
-            worker->signIn(server, email, QStringLiteral("correct horse battery"));
-        if (!action.wait(kWaitMs) || !action.first().at(1).toBool()) {
-            qWarning() << "sign in failed:" << (action.isEmpty() ? QVariantList() : action.first());
-            return false;
-        }
-        return cycle.wait(kWaitMs) && cycle.first().at(0).toBool();
-    }
-
-    // One whole cycle; true if it synced everything.
-    bool sync()
-    {
-        QSignalSpy cycle(worker.get(), &SyncWorker::cycleFinished);
-        worker->syncNow();
-        // A cycle with nothing to do may end before syncNow() returns.
-        if (cycle.isEmpty() && !cycle.wait(kWaitMs))
-            return false;
-        lastMessage = cycle.last().at(1).toString();
-        return cycle.last().at(0).toBool();
-    }
-
-    QString id() const { return store.deviceId(); }
-
-    // A new worker on the same data folder, as after restarting the app:
-    // it has no access token yet. Not started.
-    void replaceWorker()
-    {
-        worker = std::make_unique<SyncWorker>(m_dir.path(), m_options);
-        QObject::connect(worker.get(), &SyncWorker::statusChanged,
-                         [this](const SyncStatus &s) { status = s; });
-    }
-
-    std::unique_ptr<SyncWorker> worker;
-    LocalStore store;
-    SyncStatus status;
-    QString lastMessage;
-    bool opened = false;
-
-private:
-    QTemporaryDir m_dir;
-    SyncWorker::Options m_options;
-};
-
-} // namespace
+using namespace hale::test;
 
 class TestMultiDevice : public QObject
 {
@@ -280,7 +166,7 @@ private slots:
     void aDeviceWithItsClockBehindKeepsItsLaterEdits()
     {
         std::atomic<qint64> skew = -3'600'000; // an hour behind
-        SyncWorker::Options slow;
+        SyncWorker::Options slow = onRequestOnly();
         slow.physicalClock = [&skew] {
             return HybridLogicalClock::systemMillis() + skew.load();
         };
@@ -305,7 +191,7 @@ private slots:
 
     void aCycleCutMidPushOrMidPullIsFinishedByTheNext()
     {
-        SyncWorker::Options small;
+        SyncWorker::Options small = onRequestOnly();
         small.pushBatch = 100;
         small.pageSize = 100;
         Device a(QStringLiteral("laptop"), small);
@@ -654,7 +540,7 @@ private slots:
         // too far in the future. Its records are set aside with the reason;
         // the other device's records still arrive.
         std::atomic<qint64> skew = 0;
-        SyncWorker::Options ahead;
+        SyncWorker::Options ahead = onRequestOnly();
         ahead.physicalClock = [&skew] {
             return HybridLogicalClock::systemMillis() + skew.load();
         };
