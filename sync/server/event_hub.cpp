@@ -98,7 +98,7 @@ void EventHub::open(QWebSocket *socket, const EventGrant &grant)
         return drop(socket, sync::events::kTooMany,
                     QStringLiteral("Too many event streams are open; try again later."));
     }
-    m_streams.insert(socket, {grant.userId, grant.deviceId, 0, m_clock.elapsed()});
+    m_streams.insert(socket, {grant.userId, grant.deviceId, -1, m_clock.elapsed()});
     m_byUser.insert(grant.userId, socket);
     ++m_open;
     const auto refuseMessage = [this, socket] {
@@ -126,7 +126,7 @@ void EventHub::open(QWebSocket *socket, const EventGrant &grant)
 
 void EventHub::send(QWebSocket *socket, Stream &stream, qint64 seq)
 {
-    if (seq <= stream.sentSeq && stream.sentSeq != 0)
+    if (seq <= stream.sentSeq)
         return;
     stream.sentSeq = seq;
     socket->sendTextMessage(changedMessage(seq));

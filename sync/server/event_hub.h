@@ -52,7 +52,7 @@ private:
     {
         QString userId;
         QString deviceId;
-        qint64 sentSeq = 0;
+        qint64 sentSeq = -1; // the last sequence it was told (none yet)
         qint64 lastPongMs = 0;
     };
     void accepted();

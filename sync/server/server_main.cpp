@@ -4,6 +4,7 @@
 #include "sync/core/schema.h"
 #include "sync/core/wire.h"
 #include "sync/server/api.h"
+#include "sync/server/change_feed.h"
 #include "sync/server/crypto.h"
 #include "sync/server/event_hub.h"
 #include "sync/server/http_server.h"
@@ -16,7 +17,9 @@
 #include "sync/server/signing_secret.h"
 
 #include <QCoreApplication>
+#include <QScopeGuard>
 #include <QJsonObject>
+#include <QThread>
 #include <cstdio>
 
 using namespace hale::server;
@@ -85,11 +88,37 @@ int main(int argc, char **argv)
     settings.requestsPerMinute = config->requestsPerMinute;
     settings.signInsPerMinute = config->signInsPerMinute;
     settings.accessTokenSeconds = config->accessTokenSeconds;
-    // Workers tell the hub (on this thread) what they committed.
+    // Workers tell the hub (on this thread) what they committed, and on
+    // PostgreSQL the other instances on the database too (ChangeFeed).
     EventHub events(config->events);
-    settings.changesCommitted = [&events](const QString &user, qint64 seq, const QString &device) {
+    QThread feedThread;
+    feedThread.setObjectName(QStringLiteral("hale-feed"));
+    // Stopped on every way out of main(); the feed is deleted as it ends.
+    const auto stopFeed = qScopeGuard([&feedThread] {
+        feedThread.quit();
+        feedThread.wait();
+    });
+    ChangeFeed *feed = nullptr;
+    if (store.isPostgres()) {
+        feed = new ChangeFeed(config->database);
+        feed->moveToThread(&feedThread);
+        QObject::connect(&feedThread, &QThread::started, feed, &ChangeFeed::start);
+        QObject::connect(&feedThread, &QThread::finished, feed, &QObject::deleteLater);
+        QObject::connect(feed, &ChangeFeed::changed, &events, &EventHub::publish);
+        QObject::connect(feed, &ChangeFeed::reconnected, &events, [&events, feed] {
+            QMetaObject::invokeMethod(feed,
+                                      [feed, users = events.users()] { feed->catchUp(users); });
+        });
+        feedThread.start();
+    }
+    settings.changesCommitted = [&events, feed](const QString &user, qint64 seq,
+                                                const QString &device) {
         QMetaObject::invokeMethod(
             &events, [&events, user, seq, device] { events.publish(user, seq, device); });
+        if (feed) {
+            QMetaObject::invokeMethod(
+                feed, [feed, user, seq, device] { feed->committed(user, seq, device); });
+        }
     };
     settings.sessionsEnded = [&events](const QString &user, const QString &device) {
         QMetaObject::invokeMethod(&events,

@@ -233,6 +233,17 @@ public:
     }
 
     bool started() const { return m_port != 0; }
+    qint64 processId() const { return m_process.processId(); }
+    // The server's PostgreSQL database (empty on SQLite): another instance
+    // given "--database" with it serves the same data.
+    QString databaseUrl() const
+    {
+        if (m_database.isEmpty())
+            return {};
+        QUrl url(m_adminUrl);
+        url.setPath(QLatin1Char('/') + m_database);
+        return url.toString();
+    }
     // The server's data folder (its SQLite database and signing key).
     QString dataDir() const { return m_dir.filePath(QStringLiteral("data")); }
     quint16 port() const { return m_port; }

@@ -2,73 +2,17 @@
 // hale-server: who hears of what, and what ends a stream — a bad token, a
 // revoked device, anything a client sends, a client that stopped answering,
 // too many streams — always that stream alone.
+#include "event_stream.h"
 #include "server_process.h"
 #include "sync_bodies.h"
 
-#include <QJsonDocument>
-#include <QSignalSpy>
 #include <QTcpSocket>
-#include <QTest>
-#include <QWebSocket>
 
 using namespace hale;
 using namespace hale::test;
 using namespace hale::test::bodies;
 
-namespace {
-
-constexpr int kWaitMs = 10'000;
-
-// One client's stream, with what it heard.
-class Stream
-{
-public:
-    Stream(const QString &baseUrl, const QString &token)
-    {
-        QUrl url(baseUrl);
-        url.setScheme(QStringLiteral("ws"));
-        url.setPath(QLatin1String(sync::route::kEvents));
-        QNetworkRequest request(url);
-        request.setRawHeader(sync::kProtocolHeader, QByteArray::number(sync::kProtocolVersion));
-        if (!token.isEmpty())
-            request.setRawHeader(sync::kAuthorizationHeader,
-                                 sync::kBearerPrefix + token.toLatin1());
-        QObject::connect(&socket, &QWebSocket::textMessageReceived, [this](const QString &text) {
-            messages << QJsonDocument::fromJson(text.toUtf8()).object();
-        });
-        socket.open(request);
-    }
-    ~Stream() { socket.abort(); }
-
-    bool waitOpen()
-    {
-        QSignalSpy connected(&socket, &QWebSocket::connected);
-        return socket.state() == QAbstractSocket::ConnectedState || connected.wait(kWaitMs);
-    }
-    bool waitClosed()
-    {
-        QSignalSpy disconnected(&socket, &QWebSocket::disconnected);
-        return socket.state() == QAbstractSocket::UnconnectedState || disconnected.wait(kWaitMs);
-    }
-    // Waits for the n-th message (counting from 1); its "seq", or -1.
-    qint64 waitMessage(int n)
-    {
-        QDeadlineTimer deadline(kWaitMs);
-        while (messages.size() < n && !deadline.hasExpired())
-            QTest::qWait(5);
-        if (messages.size() < n)
-            return -1;
-        const QJsonObject m = messages.at(n - 1);
-        return m.value(QStringLiteral("type")) == QLatin1String(sync::events::kChanged)
-                   ? m.value(QStringLiteral("seq")).toInteger(-1)
-                   : -1;
-    }
-
-    QWebSocket socket;
-    QList<QJsonObject> messages;
-};
-
-} // namespace
+constexpr int kWaitMs = kStreamWaitMs;
 
 class TestServerEvents : public QObject
 {
