@@ -104,9 +104,7 @@ HttpResponse tooManyRequests(int retryAfter)
 
 Api::Api(ServerStore *store, Settings settings)
     : m_store(store), m_settings(std::move(settings)), m_perUser(m_settings.requestsPerMinute),
-      m_transfersPerUser(m_settings.requestsPerMinute * m_settings.transferRequestsFactor),
-      m_signInsPerAccount(m_settings.signInsPerMinute),
-      m_signInsPerAddress(m_settings.signInsPerMinute * 3)
+      m_transfersPerUser(m_settings.requestsPerMinute * m_settings.transferRequestsFactor)
 {
     if (!m_settings.nowMs)
         m_settings.nowMs = [] {
@@ -486,8 +484,11 @@ std::optional<HttpResponse> Api::throttleSignIn(const HttpRequest &request, cons
 {
     int retryAfter = 0;
     const qint64 now = m_settings.nowMs();
-    if (!m_signInsPerAddress.take(request.peer.toString(), now, &retryAfter) ||
-        !m_signInsPerAccount.take(email, now, &retryAfter))
+    // In the database: every instance on it counts against the same buckets.
+    if (!m_store->takeSignIn(QStringLiteral("address:") + request.peer.toString(),
+                             m_settings.signInsPerMinute * 3, now, &retryAfter) ||
+        !m_store->takeSignIn(QStringLiteral("account:") + email, m_settings.signInsPerMinute, now,
+                             &retryAfter))
         return tooManyRequests(retryAfter);
     return std::nullopt;
 }

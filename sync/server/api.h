@@ -85,8 +85,6 @@ private:
     RateLimiter m_perUser;
     RateLimiter m_transfersPerUser;
     TransferTracker m_transfers;
-    RateLimiter m_signInsPerAccount;
-    RateLimiter m_signInsPerAddress;
     // Checked when a sign-in names no account, so that it costs what a
     // wrong password costs: the time tells nothing about who has an account.
     QString m_unknownAccountHash;

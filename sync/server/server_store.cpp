@@ -7,12 +7,14 @@
 #include <QDir>
 #include <QJsonDocument>
 #include <QLoggingCategory>
+#include <QRandomGenerator>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QThread>
 #include <QUrl>
 #include <QUuid>
 #include <algorithm>
+#include <cmath>
 #include <mutex>
 
 Q_LOGGING_CATEGORY(lcServerStore, "hale.server.store")
@@ -359,6 +361,10 @@ bool ServerStore::migrate(QString *error)
             // signing key's fingerprint).
             {QStringLiteral("CREATE TABLE server_settings (name TEXT PRIMARY KEY, "
                             "value TEXT NOT NULL)")},
+            // Sign-in throttling's token buckets (takeSignIn), shared by the
+            // instances on the database.
+            {QStringLiteral("CREATE TABLE sign_in_buckets (key TEXT PRIMARY KEY, "
+                            "tokens DOUBLE PRECISION NOT NULL, updated_ms BIGINT NOT NULL)")},
         };
         if (version > steps.size()) {
             *error = QStringLiteral("the database was written by a newer hale-server (schema %1)")
@@ -705,6 +711,49 @@ void ServerStore::writeRows(const QSqlDatabase &db, const QString &userId,
         qCWarning(lcServerStore) << "SQL failed:" << error;
         throw DatabaseUnavailable(error.toStdString());
     }
+}
+
+bool ServerStore::takeSignIn(const QString &key, int perMinute, qint64 nowMs,
+                             int *retryAfterSeconds)
+{
+    const double capacity = perMinute;
+    const double perMs = perMinute / 60'000.0;
+    QSqlDatabase db = connection();
+    Transaction tx(*this, db);
+    // Refilled for the time since the last attempt, one token taken if there
+    // is one: a row back means the attempt may go ahead.
+    const Rows taken =
+        select(db,
+               // Typed parameters: PostgreSQL would take a rate next to a bigint
+               // for a bigint.
+               QStringLiteral("INSERT INTO sign_in_buckets AS b (key, tokens, updated_ms) "
+                              "VALUES (?, CAST(? AS DOUBLE PRECISION) - 1, CAST(? AS BIGINT)) "
+                              "ON CONFLICT (key) DO UPDATE SET "
+                              "tokens = min(excluded.tokens + 1, b.tokens + (excluded.updated_ms - "
+                              "b.updated_ms) * CAST(? AS DOUBLE PRECISION)) - 1, "
+                              "updated_ms = excluded.updated_ms "
+                              "WHERE b.tokens + (excluded.updated_ms - b.updated_ms) * "
+                              "CAST(? AS DOUBLE PRECISION) >= 1 RETURNING tokens")
+                   .replace(QStringLiteral("min("),
+                            m_postgres ? QStringLiteral("LEAST(") : QStringLiteral("min(")),
+               {key, capacity, nowMs, perMs, perMs});
+    if (taken.isEmpty()) {
+        const Rows bucket = select(
+            db, QStringLiteral("SELECT tokens, updated_ms FROM sign_in_buckets WHERE key = ?"),
+            {key});
+        const double tokens = bucket.isEmpty() ? 0
+                                               : bucket[0][0].toDouble() +
+                                                     (nowMs - bucket[0][1].toLongLong()) * perMs;
+        *retryAfterSeconds = std::max(1, int(std::ceil((1 - tokens) / perMs / 1000)));
+    }
+    // Buckets untouched for an hour are full again: forget them now and
+    // then, so the table holds only recent attempts.
+    if (QRandomGenerator::global()->bounded(256) == 0) {
+        select(db, QStringLiteral("DELETE FROM sign_in_buckets WHERE updated_ms < ?"),
+               {nowMs - 3'600'000});
+    }
+    tx.commit();
+    return !taken.isEmpty();
 }
 
 QString ServerStore::signingKeyFingerprint()

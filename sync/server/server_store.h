@@ -114,6 +114,11 @@ public:
     SyncOutcome sync(const QString &userId, const sync::SyncRequest &request,
                      sync::SyncResponse *response, QList<QByteArray> *changes,
                      qint64 *changedTo = nullptr);
+    // Takes one sign-in attempt from the token bucket `key` (`perMinute`
+    // attempts a minute, bursts up to that many), kept in the database so
+    // that every instance on it counts against the same bucket. False (and
+    // the seconds until one is free) if the bucket is empty.
+    bool takeSignIn(const QString &key, int perMinute, qint64 nowMs, int *retryAfterSeconds);
     // The user's change sequence now (0 if there is no such user).
     qint64 changeSeq(const QString &userId);
 

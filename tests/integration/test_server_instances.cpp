@@ -136,6 +136,32 @@ private slots:
         QCOMPARE(b.waitMessage(2), 1);
     }
 
+    void signInThrottlingCountsEveryInstance()
+    {
+        // Ten guesses a minute per account (the default), spread over both
+        // instances: the eleventh is refused, wherever it goes.
+        RawApi one(m_first->baseUrl()), two(m_second->baseUrl());
+        const QString email = QStringLiteral("guessed-%1@example.org")
+                                  .arg(QUuid::createUuid().toString(QUuid::Id128).left(10));
+        QCOMPARE(one.account(email, RawApi::device(QStringLiteral("a"))).status, 201);
+        int refusedAt = 0;
+        for (int i = 1; i <= 12 && refusedAt == 0; ++i) {
+            RawApi &api = i % 2 ? one : two;
+            const RawApi::Reply guess = api.call(
+                "POST", QLatin1String(sync::route::kLogin),
+                QJsonObject{{QStringLiteral("email"), email},
+                            {QStringLiteral("password"), QStringLiteral("wrong guess %1").arg(i)},
+                            {QStringLiteral("device"), RawApi::device(QStringLiteral("x"))}});
+            QVERIFY2(guess.status == 401 || guess.status == 429, guess.raw.constData());
+            if (guess.status == 429) {
+                QVERIFY(guess.retryAfter.toInt() > 0);
+                refusedAt = i;
+            }
+        }
+        // The account's first sign-up counted too.
+        QCOMPARE(refusedAt, 10);
+    }
+
     void anInstanceWithoutTheSharedKeyRefusesToStart()
     {
         // No key file of its own: it must not make one.
