@@ -107,6 +107,15 @@ server_pid=""
 echo "-- hale-server.service"
 SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no --root="$root" hale-server.service
 systemd-analyze security --offline=yes --root="$root" hale-server.service 2>/dev/null | tail -1
+echo "-- hale-server@.service (several instances behind nginx)"
+SYSTEMD_LOG_LEVEL=warning systemd-analyze verify --man=no --root="$root" hale-server@8787.service
+echo "-- the nginx example site"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \
+    nginx openssl >>"$scratch/apt.log" 2>&1
+in_root sh -c 'mkdir -p /etc/ssl/hale &&
+    openssl req -x509 -newkey rsa:2048 -nodes -subj /CN=hale.example.org -days 1 \
+        -keyout /etc/ssl/hale/privkey.pem -out /etc/ssl/hale/fullchain.pem 2>/dev/null &&
+    cp /usr/share/hale-server/nginx/hale-server.conf /etc/nginx/sites-enabled/ && nginx -t'
 
 echo "-- screenshot of the installed app under Xvfb"
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends \

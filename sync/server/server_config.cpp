@@ -55,12 +55,18 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
     const QCommandLineOption insecure(
         QStringLiteral("allow-insecure-http"),
         QStringLiteral("Serve plain HTTP on a non-loopback address (only behind a TLS proxy)."));
+    const QCommandLineOption signingKey(
+        QStringLiteral("signing-key"),
+        QStringLiteral("The access tokens' signing key (default: signing.key in the data "
+                       "folder). Every instance on one database needs the same."),
+        QStringLiteral("file"));
     QCommandLineOption routes(QStringLiteral("list-routes"),
                               QStringLiteral("Print the HTTP routes and exit."));
     routes.setFlags(QCommandLineOption::HiddenFromHelp);
     parser.addHelpOption();
     parser.addVersionOption();
-    parser.addOptions({listen, dataDir, database, config, tlsCert, tlsKey, insecure, routes});
+    parser.addOptions(
+        {listen, dataDir, database, config, tlsCert, tlsKey, insecure, signingKey, routes});
     if (!parser.parse(arguments)) {
         *error = parser.errorText();
         return std::nullopt;
@@ -148,6 +154,8 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
         c.tlsCertificate = parser.value(tlsCert);
     if (parser.isSet(tlsKey))
         c.tlsKey = parser.value(tlsKey);
+    if (parser.isSet(signingKey))
+        c.signingKey = parser.value(signingKey);
     c.allowInsecureHttp = c.allowInsecureHttp || parser.isSet(insecure);
 
     if (!parseListen(listenText, &c.address, &c.port)) {

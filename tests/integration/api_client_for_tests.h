@@ -23,6 +23,8 @@ public:
     explicit RawApi(QString baseUrl) : m_base(std::move(baseUrl)) {}
     // For HTTPS with a test certificate: trust exactly `tls`'s CA certificates.
     void setTls(const QSslConfiguration &tls) { m_tls = tls; }
+    // A header sent with every request from now on (empty value: none).
+    void setHeader(const QByteArray &name, const QByteArray &value) { m_headers[name] = value; }
 
     struct Reply
     {
@@ -51,6 +53,10 @@ public:
                                  sync::kBearerPrefix + token.toLatin1());
         if (m_tls)
             request.setSslConfiguration(*m_tls);
+        for (auto h = m_headers.cbegin(); h != m_headers.cend(); ++h) {
+            if (!h.value().isEmpty())
+                request.setRawHeader(h.key(), h.value());
+        }
         QNetworkReply *reply = m_nam.sendCustomRequest(request, method, body);
         QEventLoop loop;
         QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
@@ -96,6 +102,7 @@ private:
     QString m_base;
     QNetworkAccessManager m_nam;
     std::optional<QSslConfiguration> m_tls;
+    QHash<QByteArray, QByteArray> m_headers;
 };
 
 } // namespace hale::test

@@ -131,6 +131,53 @@ class TestServerAttacks : public QObject
     Q_OBJECT
 
 private slots:
+    // Sign-in attempts count against the address that made them. Behind a
+    // proxy that is the X-Forwarded-For the proxy adds, believed only from
+    // a configured proxy: anyone else could write any address there and
+    // never be throttled.
+    void aForwardedAddressCountsOnlyFromATrustedProxy()
+    {
+        // Three attempts a minute per address (3 x sign_ins_per_minute).
+        const QString limits = QStringLiteral("[rate_limit]\nsign_ins_per_minute = 1\n");
+        const auto attempt = [](RawApi &api, int i) {
+            return api
+                .call("POST", QStringLiteral("/api/v1/auth/login"),
+                      QJsonObject{
+                          {QStringLiteral("email"), QStringLiteral("nobody-%1@example.org").arg(i)},
+                          {QStringLiteral("password"), QStringLiteral("guess")},
+                          {QStringLiteral("device"), RawApi::device(QStringLiteral("X"))}})
+                .status;
+        };
+        {
+            ServerProcess server(limits);
+            QVERIFY(server.started());
+            RawApi api(server.baseUrl());
+            QList<int> statuses;
+            for (int i = 0; i < 4; ++i) {
+                api.setHeader("X-Forwarded-For", QByteArray("10.0.0.") + QByteArray::number(i));
+                statuses << attempt(api, i);
+            }
+            QCOMPARE(statuses, (QList<int>{401, 401, 401, 429}));
+        }
+        {
+            ServerProcess server(limits + QStringLiteral("[http]\ntrusted_proxies = 127.0.0.1\n"));
+            QVERIFY(server.started());
+            RawApi api(server.baseUrl());
+            for (int i = 0; i < 4; ++i) {
+                api.setHeader("X-Forwarded-For", QByteArray("10.0.0.") + QByteArray::number(i));
+                QCOMPARE(attempt(api, i), 401);
+            }
+            // What a client wrote left of the proxy's entry proves nothing.
+            QList<int> statuses;
+            for (int i = 0; i < 4; ++i) {
+                api.setHeader("X-Forwarded-For",
+                              QByteArray("192.0.2.") + QByteArray::number(i) + ", 10.0.0.9");
+                statuses << attempt(api, 10 + i);
+            }
+            QCOMPARE(statuses, (QList<int>{401, 401, 401, 429}));
+        }
+    }
+
     void attacksChangeNothingAndOthersAreStillServed()
     {
         // The bystander syncs 50 times a second: its per-user limit is
