@@ -45,6 +45,24 @@ inline TokenStore::Result awaitKeychain(const std::function<void(TokenStore::Cal
     return result.value_or(TokenStore::Result{{}, QStringLiteral("no answer from the keychain")});
 }
 
+// Spins the event loop until `done` holds or `ms` pass; whether it held.
+inline bool waitUntil(const std::function<bool()> &done, int ms = kWaitMs)
+{
+    QDeadlineTimer deadline(ms);
+    while (!done() && !deadline.hasExpired())
+        QTest::qWait(5);
+    return done();
+}
+
+// Options as the app runs the worker: the event stream open, and the app's
+// 2 s debounce of local changes (so that only the stream makes them fast).
+inline SyncWorker::Options asTheAppRuns()
+{
+    SyncWorker::Options options;
+    options.debounceMs = 2000;
+    return options;
+}
+
 // Options under which cycles run only when a test asks: no event stream
 // (which starts a cycle whenever another device pushes).
 inline SyncWorker::Options onRequestOnly()

@@ -13,28 +13,6 @@
 using namespace hale;
 using namespace hale::test;
 
-namespace {
-
-// Spins the event loop until `done` holds or `ms` pass; whether it held.
-bool waitUntil(const std::function<bool()> &done, int ms = kWaitMs)
-{
-    QDeadlineTimer deadline(ms);
-    while (!done() && !deadline.hasExpired())
-        QTest::qWait(5);
-    return done();
-}
-
-// A device as the app runs it: its writes schedule a sync, and its worker
-// keeps the event stream open.
-SyncWorker::Options appLike()
-{
-    SyncWorker::Options options;
-    options.debounceMs = 2000; // the app's, so that only the stream makes it fast
-    return options;
-}
-
-} // namespace
-
 class TestLiveSync : public QObject
 {
     Q_OBJECT
@@ -74,7 +52,8 @@ private slots:
 
     void aChangeOnOneDeviceShowsOnTheOtherByItself()
     {
-        Device a(QStringLiteral("laptop"), appLike()), b(QStringLiteral("desktop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns()),
+            b(QStringLiteral("desktop"), asTheAppRuns());
         twoLiveDevices(a, b);
         QVERIFY2(a.worker->status().live, "the status says the stream is open");
 
@@ -94,7 +73,8 @@ private slots:
 
     void theDeviceThatMadeAChangeIsNotWokenForIt()
     {
-        Device a(QStringLiteral("laptop"), appLike()), b(QStringLiteral("desktop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns()),
+            b(QStringLiteral("desktop"), asTheAppRuns());
         twoLiveDevices(a, b);
         QSignalSpy aCycles(a.worker.get(), &SyncWorker::cycleFinished);
         QSignalSpy bCycles(b.worker.get(), &SyncWorker::cycleFinished);
@@ -109,7 +89,8 @@ private slots:
     void anExpiredTokenEndsTheStreamAndItReopensWithANewOne()
     {
         startServer(QStringLiteral("[auth]\naccess_token_seconds = 2\n"));
-        Device a(QStringLiteral("laptop"), appLike()), b(QStringLiteral("desktop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns()),
+            b(QStringLiteral("desktop"), asTheAppRuns());
         twoLiveDevices(a, b);
         QSignalSpy ended(b.worker.get(), &SyncWorker::statusChanged);
         // The server ends the stream when the token it was opened with
@@ -124,7 +105,7 @@ private slots:
     {
         // A server that takes no event streams (as behind an old proxy).
         startServer(QStringLiteral("[events]\nmax_streams = 0\n"));
-        Device a(QStringLiteral("laptop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns());
         QVERIFY(a.join(url(), m_email, true));
         QVERIFY(waitUntil([&] { return !a.status.liveMessage.isEmpty(); }, 10'000));
         QVERIFY(!a.status.live);
@@ -137,7 +118,8 @@ private slots:
 
     void aRestartedServerIsReconnectedTo()
     {
-        Device a(QStringLiteral("laptop"), appLike()), b(QStringLiteral("desktop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns()),
+            b(QStringLiteral("desktop"), asTheAppRuns());
         twoLiveDevices(a, b);
         QVERIFY(m_server->restart());
         QVERIFY(waitUntil([&] { return a.status.live && b.status.live; }, 20'000));
@@ -147,7 +129,8 @@ private slots:
 
     void aDeviceSignedOutElsewhereLosesItsStream()
     {
-        Device a(QStringLiteral("laptop"), appLike()), b(QStringLiteral("desktop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns()),
+            b(QStringLiteral("desktop"), asTheAppRuns());
         twoLiveDevices(a, b);
         QSignalSpy revoked(a.worker.get(), &SyncWorker::accountActionFinished);
         a.worker->revokeDevice(b.id());
@@ -158,7 +141,8 @@ private slots:
 
     void wakingFromSleepSyncsAndReopensTheStream()
     {
-        Device a(QStringLiteral("laptop"), appLike()), b(QStringLiteral("desktop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns()),
+            b(QStringLiteral("desktop"), asTheAppRuns());
         twoLiveDevices(a, b);
         QSignalSpy cycles(b.worker.get(), &SyncWorker::cycleFinished);
         b.worker->machineWoke();
@@ -169,7 +153,7 @@ private slots:
 
     void activatingTheWindowSyncsUnlessItJustDid()
     {
-        Device a(QStringLiteral("laptop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns());
         QVERIFY(a.join(url(), m_email, true));
         QSignalSpy cycles(a.worker.get(), &SyncWorker::cycleFinished);
         a.worker->windowActivated(); // the sign-in's cycle ended moments ago
@@ -179,9 +163,9 @@ private slots:
 
     void quittingPushesWhatWaits()
     {
-        SyncWorker::Options polling = appLike();
+        SyncWorker::Options polling = asTheAppRuns();
         polling.liveUpdates = false; // the slow debounce: nothing goes before the quit
-        Device a(QStringLiteral("laptop"), polling), b(QStringLiteral("desktop"), appLike());
+        Device a(QStringLiteral("laptop"), polling), b(QStringLiteral("desktop"), asTheAppRuns());
         a.syncOnLocalChanges();
         QVERIFY(a.join(url(), m_email, true));
         QVERIFY(b.join(url(), m_email, false));
@@ -196,7 +180,7 @@ private slots:
 
     void quittingWithTheServerGoneEndsAtOnce()
     {
-        Device a(QStringLiteral("laptop"), appLike());
+        Device a(QStringLiteral("laptop"), asTheAppRuns());
         QVERIFY(a.join(url(), m_email, true));
         m_server->kill();
         QVERIFY(a.store.create(kMetric, metric(50)).ok());
