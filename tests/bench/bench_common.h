@@ -21,9 +21,10 @@ inline void report(const char *what, QList<double> millis)
     double sum = 0;
     for (double m : millis)
         sum += m;
-    std::printf("%-44s n=%-5lld mean=%8.3f ms  p50=%8.3f ms  p95=%8.3f ms  max=%8.3f ms\n", what,
-                static_cast<long long>(millis.size()), sum / double(millis.size()), at(0.5),
-                at(0.95), millis.last());
+    std::printf("%-44s n=%-5lld mean=%8.3f ms  p50=%8.3f ms  p95=%8.3f ms  p99=%8.3f ms  "
+                "max=%8.3f ms\n",
+                what, static_cast<long long>(millis.size()), sum / double(millis.size()), at(0.5),
+                at(0.95), at(0.99), millis.last());
     std::fflush(stdout);
 }
 
