@@ -342,7 +342,9 @@ void SyncWorker::openEvents()
 void SyncWorker::eventsEnded(int closeCode, const QString &reason)
 {
     m_status.live = false;
-    m_status.liveMessage = reason;
+    // An expired token is routine (every 15 minutes): reopened at once, and
+    // no reason to worry anyone.
+    m_status.liveMessage = closeCode == events::kUnauthorized ? QString() : reason;
     publish();
     if (!isEnabled())
         return;

@@ -266,6 +266,9 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(), QStringLiteral("Synced"), 30'000);
         QVERIFY(settings->enabledSwitch()->isChecked());
         QVERIFY(!window.syncBanner()->isVisible());
+        // The event stream opens: the tooltip says changes arrive live.
+        QTRY_VERIFY_WITH_TIMEOUT(
+            window.syncIndicator()->toolTip().contains(QStringLiteral("Live updates")), 10'000);
 
         // A local edit syncs by itself (debounced).
         QVERIFY(store.create(kMetric, metric(70)).ok());
@@ -279,6 +282,11 @@ private slots:
         QVERIFY(window.syncBanner()->isVisible());
         QCOMPARE(window.syncBanner()->text(),
                  QStringLiteral("Offline — 1 change will sync when you're back online"));
+        // And that it checks by itself again, and why not live.
+        QVERIFY2(window.syncIndicator()->toolTip().contains(QStringLiteral("every 5 minutes")),
+                 qPrintable(window.syncIndicator()->toolTip()));
+        QVERIFY(window.syncIndicator()->accessibleDescription().contains(
+            QStringLiteral("Live updates are unavailable")));
 
         // Back online, a click on the indicator syncs now.
         QVERIFY(server.restart());

@@ -8,8 +8,10 @@
 #include <QJsonObject>
 #include <QNetworkRequest>
 #include <QSignalSpy>
+#include <QSslConfiguration>
 #include <QTest>
 #include <QWebSocket>
+#include <optional>
 
 namespace hale::test {
 
@@ -19,10 +21,15 @@ inline constexpr int kStreamWaitMs = 10'000;
 class Stream
 {
 public:
-    Stream(const QString &baseUrl, const QString &token)
+    // `tls`: what a wss:// stream trusts (for an https:// server).
+    Stream(const QString &baseUrl, const QString &token,
+           const std::optional<QSslConfiguration> &tls = {})
     {
         QUrl url(baseUrl);
-        url.setScheme(QStringLiteral("ws"));
+        url.setScheme(url.scheme() == QLatin1String("https") ? QStringLiteral("wss")
+                                                             : QStringLiteral("ws"));
+        if (tls)
+            socket.setSslConfiguration(*tls);
         url.setPath(QLatin1String(sync::route::kEvents));
         QNetworkRequest request(url);
         request.setRawHeader(sync::kProtocolHeader, QByteArray::number(sync::kProtocolVersion));

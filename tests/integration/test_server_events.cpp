@@ -211,6 +211,40 @@ private slots:
         QCOMPARE(int(b.socket.closeCode()), sync::events::kRevoked);
     }
 
+    void aStreamOpensOverTls()
+    {
+        QTemporaryDir dir;
+        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
+        const QString key = dir.filePath(QStringLiteral("key.pem"));
+        QProcess openssl;
+        openssl.start(QStringLiteral("openssl"),
+                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
+                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
+                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
+                       QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
+                       key, QStringLiteral("-out"), cert});
+        QVERIFY2(openssl.waitForFinished(30000) && openssl.exitCode() == 0,
+                 "openssl could not make a test certificate");
+        m_server = std::make_unique<ServerProcess>(
+            QString(),
+            QStringList{QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
+        QVERIFY(m_server->baseUrl().startsWith(QStringLiteral("https://")));
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(QSslCertificate::fromPath(cert));
+        tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
+        m_api = std::make_unique<RawApi>(m_server->baseUrl());
+        m_api->setTls(tls);
+        const QString email = QStringLiteral("tls@example.org");
+        const QString a = tokenOf(m_api->account(email, RawApi::device(QStringLiteral("a"))));
+        const QString b =
+            tokenOf(m_api->account(email, RawApi::device(QStringLiteral("b")), false));
+        Stream stream(m_server->baseUrl(), b, tls);
+        QCOMPARE(stream.waitMessage(1), 0);
+        QCOMPARE(push(a, 70), 200);
+        QCOMPARE(stream.waitMessage(2), 1);
+    }
+
     void streamsBeyondTheLimitAreTurnedAway()
     {
         start(QStringLiteral("[events]\nmax_streams_per_user = 2\n"));

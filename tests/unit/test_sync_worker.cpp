@@ -188,9 +188,12 @@ struct Rig
             keychain->tokens.insert(deviceId, QStringLiteral("refresh-0"));
             return keychain;
         };
-        // No timer may start a cycle of its own during a case.
+        // No timer may start a cycle of its own during a case, and nothing
+        // may reach past the fake transport (the event stream is a socket of
+        // its own: tests/e2e/test_live_sync).
         options.debounceMs = 3'600'000;
         options.periodicMs = 3'600'000;
+        options.liveUpdates = false;
         worker = std::make_unique<SyncWorker>(dir.path(), options);
         return true;
     }
