@@ -29,7 +29,7 @@ QByteArray quoted(const QString &value)
 
 } // namespace
 
-ChangeFeed::ChangeFeed(QString databaseUrl, QObject *parent)
+ChangeFeed::ChangeFeed(const QString &databaseUrl, QObject *parent)
     : QObject(parent), m_conninfo(connectionString(databaseUrl)),
       m_instance(QByteArray::number(QRandomGenerator::system()->generate64(), 36)), m_health(this),
       m_flush(this)

@@ -31,7 +31,7 @@ class ChangeFeed : public QObject
 public:
     static constexpr const char *kChannel = "hale_changes";
 
-    explicit ChangeFeed(QString databaseUrl, QObject *parent = nullptr);
+    explicit ChangeFeed(const QString &databaseUrl, QObject *parent = nullptr);
     ~ChangeFeed() override;
 
     // libpq's connection string for a postgres:// URL (values quoted).

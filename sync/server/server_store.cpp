@@ -741,9 +741,10 @@ bool ServerStore::takeSignIn(const QString &key, int perMinute, qint64 nowMs,
         const Rows bucket = select(
             db, QStringLiteral("SELECT tokens, updated_ms FROM sign_in_buckets WHERE key = ?"),
             {key});
-        const double tokens = bucket.isEmpty() ? 0
-                                               : bucket[0][0].toDouble() +
-                                                     (nowMs - bucket[0][1].toLongLong()) * perMs;
+        const double tokens =
+            bucket.isEmpty()
+                ? 0
+                : bucket[0][0].toDouble() + double(nowMs - bucket[0][1].toLongLong()) * perMs;
         *retryAfterSeconds = std::max(1, int(std::ceil((1 - tokens) / perMs / 1000)));
     }
     // Buckets untouched for an hour are full again: forget them now and

@@ -27,7 +27,7 @@ std::optional<QByteArray> readKey(const QString &path, QString *error)
         *error = QStringLiteral("cannot read the signing key %1").arg(path);
         return std::nullopt;
     }
-    const auto secret = crypto::fromBase64Url(file.readAll().trimmed());
+    auto secret = crypto::fromBase64Url(file.readAll().trimmed());
     if (!secret || secret->size() < 32) {
         *error = QStringLiteral("the signing key %1 is damaged").arg(path);
         return std::nullopt;
