@@ -17,8 +17,8 @@
 #include "sync/server/signing_secret.h"
 
 #include <QCoreApplication>
-#include <QScopeGuard>
 #include <QJsonObject>
+#include <QScopeGuard>
 #include <QThread>
 #include <cstdio>
 
