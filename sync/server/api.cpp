@@ -4,6 +4,7 @@
 #include "sync/core/schema.h"
 #include "sync/server/crypto.h"
 #include "sync/server/event_grant.h"
+#include "sync/server/http_server.h"
 
 #include <QDateTime>
 #include <QJsonArray>
@@ -465,13 +466,13 @@ HttpResponse Api::events(const HttpRequest &request)
         refused.closeReason = QStringLiteral("The access token is not valid; refresh it.");
         return HttpResponse::switchingProtocols(refused.toJson());
     }
-    return HttpResponse::switchingProtocols(EventGrant{
-        caller->userId,
-        caller->deviceId,
-        m_store->changeSeq(caller->userId),
-        caller->expiresAtMs,
-        0,
-        {}}.toJson());
+    EventGrant grant;
+    grant.userId = caller->userId;
+    grant.deviceId = caller->deviceId;
+    grant.address = HttpServer::addressKey(request.peer);
+    grant.seq = m_store->changeSeq(caller->userId);
+    grant.expiresAtMs = caller->expiresAtMs;
+    return HttpResponse::switchingProtocols(grant.toJson());
 }
 
 } // namespace hale::server

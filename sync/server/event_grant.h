@@ -16,6 +16,7 @@ struct EventGrant
 {
     QString userId;
     QString deviceId;
+    QString address; // whom it counts against (HttpServer::addressKey of the client)
     qint64 seq = 0;
     qint64 expiresAtMs = 0;
     int closeCode = 0; // 0: open
@@ -25,6 +26,7 @@ struct EventGrant
     {
         return {{QStringLiteral("user"), userId},
                 {QStringLiteral("device"), deviceId},
+                {QStringLiteral("address"), address},
                 {QStringLiteral("seq"), seq},
                 {QStringLiteral("expires_ms"), expiresAtMs},
                 {QStringLiteral("close_code"), closeCode},
@@ -34,6 +36,7 @@ struct EventGrant
     {
         return {o.value(QStringLiteral("user")).toString(),
                 o.value(QStringLiteral("device")).toString(),
+                o.value(QStringLiteral("address")).toString(),
                 o.value(QStringLiteral("seq")).toInteger(),
                 o.value(QStringLiteral("expires_ms")).toInteger(),
                 o.value(QStringLiteral("close_code")).toInt(),

@@ -94,12 +94,14 @@ void EventHub::open(QWebSocket *socket, const EventGrant &grant)
     if (grant.closeCode != 0)
         return drop(socket, grant.closeCode, grant.closeReason);
     if (m_open >= m_limits.maxStreams ||
-        m_byUser.count(grant.userId) >= m_limits.maxStreamsPerUser) {
+        m_byUser.count(grant.userId) >= m_limits.maxStreamsPerUser ||
+        m_perAddress.value(grant.address) >= m_limits.maxStreamsPerAddress) {
         return drop(socket, sync::events::kTooMany,
                     QStringLiteral("Too many event streams are open; try again later."));
     }
-    m_streams.insert(socket, {grant.userId, grant.deviceId, -1, m_clock.elapsed()});
+    m_streams.insert(socket, {grant.userId, grant.deviceId, grant.address, -1, m_clock.elapsed()});
     m_byUser.insert(grant.userId, socket);
+    ++m_perAddress[grant.address];
     ++m_open;
     const auto refuseMessage = [this, socket] {
         drop(socket, QWebSocketProtocol::CloseCodePolicyViolated,
@@ -178,6 +180,8 @@ void EventHub::forget(QWebSocket *socket)
     if (stream == m_streams.cend())
         return;
     m_byUser.remove(stream->userId, socket);
+    if (--m_perAddress[stream->address] <= 0)
+        m_perAddress.remove(stream->address);
     m_streams.erase(stream);
     --m_open;
 }

@@ -52,6 +52,7 @@ private:
     {
         QString userId;
         QString deviceId;
+        QString address;
         qint64 sentSeq = -1; // the last sequence it was told (none yet)
         qint64 lastPongMs = 0;
     };
@@ -75,6 +76,7 @@ private:
     QHash<QPair<QString, quint16>, Pending> m_pending;
     QHash<QWebSocket *, Stream> m_streams;
     QMultiHash<QString, QWebSocket *> m_byUser;
+    QHash<QString, int> m_perAddress; // open streams by EventGrant::address
     // The last sequence published per user, over the last two sweeps: a
     // stream whose grant was read just before a change it was not yet there
     // to hear of learns it when it opens. Two generations keep it bounded.

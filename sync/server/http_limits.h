@@ -28,8 +28,10 @@ struct HttpLimits
 // connections (HttpLimits) and no HTTP timeout applies to them.
 struct EventLimits
 {
-    int maxStreams = 20'000;     // on this instance (each holds a socket: see docs/server.md)
-    int maxStreamsPerUser = 32;  // one person's devices (a reconnecting device holds two briefly)
+    int maxStreams = 20'000;    // on this instance (each holds a socket: see docs/server.md)
+    int maxStreamsPerUser = 32; // one person's devices (a reconnecting device holds two briefly)
+    // From one address (an IPv6 /64; behind a trusted proxy, the client's).
+    int maxStreamsPerAddress = 256;
     int pingIntervalMs = 30'000; // a stream that misses two pings in a row is dropped
     // Frames a client has not read: past this the stream is dropped (a
     // client that never reads holds no more of the server's memory).

@@ -50,6 +50,8 @@ public:
     void setTrustedProxies(const QList<QHostAddress> &proxies) { m_trustedProxies = proxies; }
     // The address a request counts against (see setTrustedProxies).
     QHostAddress clientAddress(const HttpRequest &request) const;
+    // Whom a connection counts against: the IPv4 address, or the IPv6 /64.
+    static QString addressKey(const QHostAddress &peer);
 
 signals:
     // After each answered request, for metrics.
@@ -59,8 +61,6 @@ protected:
     void incomingConnection(qintptr handle) override;
 
 private:
-    // Whom a connection counts against: the IPv4 address, or the IPv6 /64.
-    static QString addressKey(const QHostAddress &peer);
     bool isTrustedProxy(const QHostAddress &address) const;
     void dispatch(HttpConnection *connection, HttpRequest request);
 

@@ -140,6 +140,9 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
         e.maxStreams = ini.value(QStringLiteral("events/max_streams"), e.maxStreams).toInt();
         e.maxStreamsPerUser =
             ini.value(QStringLiteral("events/max_streams_per_user"), e.maxStreamsPerUser).toInt();
+        e.maxStreamsPerAddress =
+            ini.value(QStringLiteral("events/max_streams_per_address"), e.maxStreamsPerAddress)
+                .toInt();
         e.pingIntervalMs =
             ini.value(QStringLiteral("events/ping_interval_ms"), e.pingIntervalMs).toInt();
         c.signingKey = ini.value(QStringLiteral("auth/signing_key")).toString();
@@ -184,7 +187,8 @@ std::optional<ServerConfig> ServerConfig::fromArguments(const QStringList &argum
         c.limits.headerTimeoutMs < 100 || c.limits.bodyTimeoutMs < 100 ||
         c.limits.idleTimeoutMs < 100 || c.accessTokenSeconds < 1 ||
         c.accessTokenSeconds > 24 * 3600 || c.events.maxStreams < 0 ||
-        c.events.maxStreamsPerUser < 1 || c.events.pingIntervalMs < 100) {
+        c.events.maxStreamsPerUser < 1 || c.events.maxStreamsPerAddress < 1 ||
+        c.events.pingIntervalMs < 100) {
         *error = QStringLiteral("a setting in the configuration is out of range");
         return std::nullopt;
     }

@@ -23,7 +23,8 @@ class Stream
 public:
     // `tls`: what a wss:// stream trusts (for an https:// server).
     Stream(const QString &baseUrl, const QString &token,
-           const std::optional<QSslConfiguration> &tls = {})
+           const std::optional<QSslConfiguration> &tls = {},
+           const QList<std::pair<QByteArray, QByteArray>> &headers = {})
     {
         QUrl url(baseUrl);
         url.setScheme(url.scheme() == QLatin1String("https") ? QStringLiteral("wss")
@@ -36,6 +37,8 @@ public:
         if (!token.isEmpty())
             request.setRawHeader(sync::kAuthorizationHeader,
                                  sync::kBearerPrefix + token.toLatin1());
+        for (const auto &[name, value] : headers)
+            request.setRawHeader(name, value);
         QObject::connect(&socket, &QWebSocket::textMessageReceived, [this](const QString &text) {
             messages << QJsonDocument::fromJson(text.toUtf8()).object();
         });

@@ -211,6 +211,32 @@ private slots:
         QCOMPARE(int(b.socket.closeCode()), sync::events::kRevoked);
     }
 
+    void streamsFromOneAddressAreBounded()
+    {
+        // Counted against the client's address: the connection's, or behind
+        // a trusted proxy the one its X-Forwarded-For names.
+        start(QStringLiteral("[events]\nmax_streams_per_address = 2\n"
+                             "[http]\ntrusted_proxies = 127.0.0.1\n"));
+        const auto from = [](const QByteArray &address) {
+            return QList<std::pair<QByteArray, QByteArray>>{{"X-Forwarded-For", address}};
+        };
+        Stream one(m_server->baseUrl(), m_a, {}, from("10.0.0.1")),
+            two(m_server->baseUrl(), m_b, {}, from("10.0.0.1"));
+        QCOMPARE(one.waitMessage(1), 0);
+        QCOMPARE(two.waitMessage(1), 0);
+        Stream third(m_server->baseUrl(), m_a, {}, from("10.0.0.1"));
+        QVERIFY(third.waitClosed());
+        QCOMPARE(int(third.socket.closeCode()), sync::events::kTooMany);
+        Stream elsewhere(m_server->baseUrl(), m_a, {}, from("10.0.0.2"));
+        QCOMPARE(elsewhere.waitMessage(1), 0);
+        // One gone frees its place.
+        one.socket.close();
+        QVERIFY(one.waitClosed());
+        QTest::qWait(200);
+        Stream again(m_server->baseUrl(), m_b, {}, from("10.0.0.1"));
+        QCOMPARE(again.waitMessage(1), 0);
+    }
+
     void aStreamOpensOverTls()
     {
         QTemporaryDir dir;
