@@ -111,6 +111,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                              request.path.startsWith(QLatin1Char('/')),
                                          QStringLiteral("delivered a request without a method "
                                                         "or a path"));
+                         // An upgrade to the event stream's path is taken over
+                         // (as EventHub does) and ended; any other is refused.
+                         if (request.upgrade && request.path == QLatin1String("/api/v1/events")) {
+                             QTcpSocket *taken = connection->release();
+                             taken->abort();
+                             taken->deleteLater();
+                             return;
+                         }
                          connection->respond(HttpResponse::json(200, QJsonObject{}));
                      });
     bool closed = false;
