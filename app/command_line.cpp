@@ -174,7 +174,7 @@ int importBackup(LocalStore &store, const QStringList &args)
 class WorkerSession
 {
 public:
-    explicit WorkerSession(const QString &dataDir) : worker(dataDir)
+    explicit WorkerSession(const QString &dataDir) : worker(dataDir, oneShot())
     {
         QObject::connect(&worker, &sync::SyncWorker::cycleFinished, &worker,
                          [this](bool ok, const QString &message) {
@@ -219,6 +219,14 @@ public:
 private:
     using Outcome = std::optional<std::pair<bool, QString>>;
     static constexpr int kMaxWaitSeconds = 15 * 60;
+
+    // A command syncs once and exits: no event stream to keep open.
+    static sync::SyncWorker::Options oneShot()
+    {
+        sync::SyncWorker::Options options;
+        options.liveUpdates = false;
+        return options;
+    }
 
     static void await(const Outcome &outcome)
     {
