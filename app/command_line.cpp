@@ -83,7 +83,8 @@ int addRecord(LocalStore &store, const QStringList &args)
     if (args.size() < 2)
         return fail(QStringLiteral("usage: hale add KIND field=value ..."), Usage);
     const QString &kind = args.at(0);
-    if (!SchemaRegistry::instance().kind(kind))
+    const KindSpec *spec = SchemaRegistry::instance().kind(kind);
+    if (!spec)
         return fail(QStringLiteral("unknown kind \"%1\"").arg(kind), Usage);
     // One CSV row through the CSV importer: the same parsing of numbers,
     // dates, sets and measurements, the same validation, one transaction.
@@ -96,6 +97,14 @@ int addRecord(LocalStore &store, const QStringList &args)
             return fail(QStringLiteral("\"%1\" is not field=value").arg(pair), Usage);
         header << pair.left(eq);
         row << csvQuoted(pair.mid(eq + 1));
+    }
+    // Left out, the entry's time is now, as the dialog fills it in.
+    const FieldSpec *time = spec->field(spec->timeField);
+    if (time && !header.contains(spec->timeField)) {
+        header << spec->timeField;
+        row << (time->type == FieldType::Date
+                    ? QDate::currentDate().toString(Qt::ISODate)
+                    : schema::formatDateTime(QDateTime::currentDateTimeUtc()));
     }
     const QByteArray csv = (header.join(QLatin1Char(',')) + QStringLiteral("\r\n") +
                             row.join(QLatin1Char(',')) + QStringLiteral("\r\n"))

@@ -50,6 +50,8 @@ check "add prints the new id" grep -Eq '^[0-9a-f-]{36}$' out.txt
 check "a bad value is refused (exit 1)" test "$(status "$hale" --data-dir a add metric recorded_at=2026-11-20T09:00:00Z weight=heavy)" = 1
 check "and says which field" grep -q "weight" err.txt
 check "an unknown kind is a usage error (exit 2)" test "$(status "$hale" --data-dir a add pets name=rex)" = 2
+check "add fills in the time, as the dialog does" test "$(status "$hale" --data-dir m add meal description=Oatmeal calories=320 meal_type=breakfast)" = 0
+check "with now" grep -q "eaten_at=$(date -u +%Y-%m-%d)" <("$hale" --data-dir m list meal)
 check "sync pushes" test "$(status "$hale" --data-dir a sync)" = 0
 check "one sent" grep -q "^synced: 1 sent" out.txt
 # The password from stdin this time.
