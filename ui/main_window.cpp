@@ -32,6 +32,7 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QUndoStack>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace hale {
@@ -46,7 +47,6 @@ MainWindow::MainWindow(LocalStore *store, const QString &dataDir, SyncController
     buildMenus();
     buildSync();
     setUnitSystem(SettingsPage::savedUnitSystem());
-    statusBar()->showMessage(tr("All data is stored on this computer."));
     resize(1200, 780);
 }
 
@@ -204,9 +204,20 @@ void MainWindow::buildSync()
         m_nav->setCurrentRow(m_stack->currentIndex());
         m_syncSettings->focusSignIn();
     });
+    // Where the data is: on this computer, and once sync is on, the server
+    // too (a label, not a status message, so that menu hints do not wipe it).
+    m_storageNote = new QLabel(this);
+    m_storageNote->setObjectName(QStringLiteral("storageNote"));
+    statusBar()->addWidget(m_storageNote, 1);
     auto showStatus = [this](const sync::SyncStatus &status) {
         m_syncIndicator->setStatus(status);
         m_syncBanner->setStatus(status);
+        const bool synced = status.state != sync::SyncState::Off &&
+                            status.state != sync::SyncState::SignInNeeded &&
+                            !status.account.isEmpty();
+        m_storageNote->setText(synced ? tr("Stored on this computer and synced with %1 as %2.")
+                                            .arg(QUrl(m_sync->serverUrl()).host(), status.account)
+                                      : tr("All data is stored on this computer."));
         if (status.account.isEmpty())
             m_devices->setUnavailable(tr("Sign in to sync (Settings) to see your devices."));
     };

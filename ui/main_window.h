@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 
+class QLabel;
 class QListWidget;
 class QStackedWidget;
 class QUndoStack;
@@ -38,6 +39,8 @@ public:
     RecordListPage *listPage(const QString &kind) const;
     TrendCharts *metricCharts() const { return m_metricCharts; }
     SyncStatusIndicator *syncIndicator() const { return m_syncIndicator; }
+    // The status bar's note of where the data is kept.
+    QLabel *storageNote() const { return m_storageNote; }
     SyncBanner *syncBanner() const { return m_syncBanner; }
     // Shows page `index` of the navigation (0 = Today).
     void showPage(int index);
@@ -66,6 +69,7 @@ private:
     TrendCharts *m_mealCharts = nullptr;
     QList<RecordListPage *> m_listPages;
     SyncStatusIndicator *m_syncIndicator = nullptr;
+    QLabel *m_storageNote = nullptr;
     SyncBanner *m_syncBanner = nullptr;
     SyncSettings *m_syncSettings = nullptr;
     DevicesPage *m_devices = nullptr;

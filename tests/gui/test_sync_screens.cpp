@@ -250,6 +250,8 @@ private slots:
         window.show();
         QVERIFY(QTest::qWaitForWindowExposed(&window));
         QTRY_COMPARE(window.syncIndicator()->text(), QStringLiteral("Sync off"));
+        QCOMPARE(window.storageNote()->text(),
+                 QStringLiteral("All data is stored on this computer."));
 
         // Settings -> Sync: create the account.
         auto *settings = window.findChild<SyncSettings *>();
@@ -266,6 +268,10 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(), QStringLiteral("Synced"), 30'000);
         QVERIFY(settings->enabledSwitch()->isChecked());
         QVERIFY(!window.syncBanner()->isVisible());
+        // The status bar says where the data is now.
+        QCOMPARE(window.storageNote()->text(),
+                 QStringLiteral("Stored on this computer and synced with 127.0.0.1 as "
+                                "window@example.org."));
         // The event stream opens: the tooltip says changes arrive live.
         QTRY_VERIFY_WITH_TIMEOUT(
             window.syncIndicator()->toolTip().contains(QStringLiteral("Live updates")), 10'000);
