@@ -8,8 +8,10 @@
 #include <QHBoxLayout>
 #include <QLabel>
 #include <QLineEdit>
+#include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
+#include <QUrl>
 #include <QVBoxLayout>
 
 namespace hale {
@@ -74,8 +76,16 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     buttons->addStretch(1);
     buttons->addWidget(m_delete);
     m_account = new QLabel(this);
+    m_account->setAccessibleName(tr("Sync account"));
+    m_progress = new QLabel(this);
+    m_progress->setAccessibleName(tr("Sync progress"));
+    m_syncNow = new QPushButton(tr("Sync &now"), this);
+    auto *progressRow = new QHBoxLayout;
+    progressRow->addWidget(m_progress, 1);
+    progressRow->addWidget(m_syncNow);
     m_feedback = new QLabel(this);
     m_feedback->setWordWrap(true);
+    m_feedback->hide(); // until there is something to say
     m_feedback->setAccessibleName(tr("Sync account message"));
 
     auto *kindsRow = new QHBoxLayout;
@@ -97,6 +107,7 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     layout->addLayout(form);
     layout->addLayout(buttons);
     layout->addWidget(m_account);
+    layout->addLayout(progressRow);
     layout->addWidget(m_feedback);
     layout->addLayout(kindsRow);
 
@@ -105,6 +116,7 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     connect(m_signIn, &QPushButton::clicked, this, [this] { authenticate(false); });
     connect(m_password, &QLineEdit::returnPressed, this, [this] { authenticate(false); });
     connect(m_signOut, &QPushButton::clicked, m_sync, &SyncController::signOut);
+    connect(m_syncNow, &QPushButton::clicked, m_sync, &SyncController::syncNow);
     connect(m_delete, &QPushButton::clicked, this, &SyncSettings::deleteAccount);
     connect(m_sync, &SyncController::statusChanged, this, &SyncSettings::setStatus);
     connect(m_sync, &SyncController::accountActionFinished, this, &SyncSettings::actionFinished);
@@ -119,14 +131,36 @@ void SyncSettings::setStatus(const sync::SyncStatus &status)
     m_enabled->setEnabled(m_signedIn);
     m_signOut->setEnabled(m_signedIn);
     m_delete->setEnabled(m_signedIn);
+    // While a session stands, the account it is of is not edited here:
+    // signing in elsewhere starts with signing out.
+    const bool session = m_signedIn && status.state != sync::SyncState::SignInNeeded;
+    m_server->setReadOnly(session);
+    m_email->setReadOnly(session);
+    m_password->setEnabled(!session);
+    m_signUp->setEnabled(!session);
+    m_signIn->setEnabled(!session);
     if (!m_signedIn)
         m_account->setText(tr("Not signed in."));
     else if (status.state == sync::SyncState::SignInNeeded)
         m_account->setText(tr("The session of %1 has ended: sign in again.").arg(status.account));
     else
-        m_account->setText(tr("Signed in as %1.").arg(status.account));
+        m_account->setText(
+            tr("Signed in as %1 on %2.").arg(status.account, QUrl(m_sync->serverUrl()).host()));
     if (m_signedIn && m_email->text().isEmpty())
         m_email->setText(status.account);
+    const bool on = session && status.state != sync::SyncState::Off;
+    m_syncNow->setEnabled(on && status.state != sync::SyncState::Syncing);
+    m_progress->setVisible(on);
+    m_syncNow->setVisible(on);
+    const QString last =
+        status.lastSynced.isValid()
+            ? tr("Last synced %1.")
+                  .arg(QLocale().toString(status.lastSynced.toLocalTime(), QLocale::ShortFormat))
+            : tr("Not synced yet.");
+    m_progress->setText(last + QLatin1Char(' ') +
+                        (status.pending > 0
+                             ? tr("%n change(s) waiting.", "not yet synced", status.pending)
+                             : tr("Nothing waiting.")));
 }
 
 void SyncSettings::focusSignIn()
@@ -213,7 +247,8 @@ void SyncSettings::actionFinished(const QString &action, bool ok, const QString 
         return; // the devices page shows its own
     QString text;
     if (action == QLatin1String("signup") || action == QLatin1String("signin"))
-        text = ok ? tr("Signed in. Sync is on.") : tr("Not signed in: %1").arg(message);
+        // Success shows in the account line above; only a failure is news.
+        text = ok ? QString() : tr("Not signed in: %1").arg(message);
     else if (action == QLatin1String("signout"))
         text = ok ? tr("Signed out. Your entries stay on this computer.") : message;
     else if (action == QLatin1String("delete-account"))
@@ -222,8 +257,10 @@ void SyncSettings::actionFinished(const QString &action, bool ok, const QString 
         text = ok ? message : tr("Not erased: %1").arg(message);
     else if (!ok)
         text = message;
-    if (!text.isEmpty())
+    if (!text.isEmpty() || action == QLatin1String("signup") || action == QLatin1String("signin")) {
         m_feedback->setText(text);
+        m_feedback->setVisible(!text.isEmpty());
+    }
 }
 
 } // namespace hale

@@ -28,6 +28,8 @@ public:
     QCheckBox *enabledSwitch() const { return m_enabled; }
     QCheckBox *kindSwitch(const QString &group) const { return m_kinds.value(group); }
     QLabel *feedback() const { return m_feedback; }
+    QLabel *progress() const { return m_progress; }
+    QPushButton *syncNowButton() const { return m_syncNow; }
 
 public slots:
     void setStatus(const hale::sync::SyncStatus &status);
@@ -50,7 +52,9 @@ private:
     QPushButton *m_signIn;
     QPushButton *m_signOut;
     QPushButton *m_delete;
+    QPushButton *m_syncNow;
     QLabel *m_account;
+    QLabel *m_progress; // last sync, changes waiting
     QLabel *m_feedback;
     QHash<QString, QCheckBox *> m_kinds; // group name -> switch
     bool m_signedIn = false;

@@ -268,6 +268,20 @@ private slots:
         QTRY_COMPARE_WITH_TIMEOUT(window.syncIndicator()->text(), QStringLiteral("Synced"), 30'000);
         QVERIFY(settings->enabledSwitch()->isChecked());
         QVERIFY(!window.syncBanner()->isVisible());
+        // Signed in, the account is not edited here, and it is said once.
+        QVERIFY(!test::buttonByText(settings, QStringLiteral("Create account"))->isEnabled());
+        QVERIFY(!test::buttonByText(settings, QStringLiteral("Sign in"))->isEnabled());
+        QVERIFY(test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Server address"))
+                    ->isReadOnly());
+        QVERIFY(test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Email"))->isReadOnly());
+        QCOMPARE(test::byAccessibleName<QLabel>(settings, QStringLiteral("Sync account"))->text(),
+                 QStringLiteral("Signed in as window@example.org on 127.0.0.1."));
+        QVERIFY(settings->feedback()->text().isEmpty());
+        // What people look for there: the last sync, what waits, Sync now.
+        QTRY_VERIFY(settings->progress()->text().startsWith(QStringLiteral("Last synced ")));
+        QVERIFY(settings->progress()->text().endsWith(QStringLiteral("Nothing waiting.")));
+        QVERIFY(!settings->syncNowButton()->isHidden());
+        QTRY_VERIFY(settings->syncNowButton()->isEnabled());
         // The status bar says where the data is now.
         QCOMPARE(window.storageNote()->text(),
                  QStringLiteral("Stored on this computer and synced with 127.0.0.1 as "
