@@ -33,9 +33,13 @@ DueDosesPanel::DueDosesPanel(LocalStore *store, QUndoStack *undo, QWidget *paren
 
 void DueDosesPanel::refresh()
 {
+    // The old rows go at once: hidden now (they would otherwise be drawn,
+    // and read by a screen reader, beside the new ones until deleted).
     while (QLayoutItem *item = m_rows->takeAt(0)) {
-        if (QWidget *w = item->widget())
+        if (QWidget *w = item->widget()) {
+            w->hide();
             w->deleteLater();
+        }
         delete item;
     }
     const QList<medication::ScheduledDose> doses =

@@ -50,6 +50,55 @@ private slots:
         QDir(m_dir.filePath(QStringLiteral("data"))).removeRecursively();
     }
 
+    // Issue 17: in "Doses due today", a taken dose's row drew "Taken" over
+    // another label. Every row's pieces must sit side by side, at the
+    // window's default size and at its smallest.
+    void aTakenDosesRowHasNoOverlappingParts()
+    {
+        QVERIFY(m_store
+                    ->create(QStringLiteral("medication"),
+                             {{QStringLiteral("name"), QStringLiteral("Metformin hydrochloride")},
+                              {QStringLiteral("dose"), 1000},
+                              {QStringLiteral("unit"), QStringLiteral("mg")},
+                              {QStringLiteral("schedule"),
+                               QStringList{QStringLiteral("08:00"), QStringLiteral("20:00")}},
+                              {QStringLiteral("start_date"), QDate::currentDate().addDays(-3)}})
+                    .ok());
+        m_window->showPage(0);
+        auto *take = qobject_cast<QPushButton *>(test::byAccessibleName<QAbstractButton>(
+            m_window.get(), QStringLiteral("Take Metformin hydrochloride at 08:00")));
+        QVERIFY(take);
+        take->click();
+        QTest::qWait(400); // the Today page refreshes 200 ms after a write
+        for (const QSize size : {QSize(1200, 780), m_window->minimumSizeHint()}) {
+            m_window->resize(size);
+            QTest::qWait(50);
+            auto *panel =
+                test::byAccessibleName<QWidget>(m_window.get(), QStringLiteral("Doses due today"));
+            QVERIFY(panel);
+            for (QWidget *row : panel->findChildren<QWidget *>(Qt::FindDirectChildrenOnly)) {
+                if (!row->isVisible())
+                    continue;
+                const QList<QWidget *> parts =
+                    row->findChildren<QWidget *>(Qt::FindDirectChildrenOnly);
+                for (qsizetype i = 0; i < parts.size(); ++i) {
+                    for (qsizetype j = i + 1; j < parts.size(); ++j) {
+                        if (!parts[i]->isVisible() || !parts[j]->isVisible())
+                            continue;
+                        QVERIFY2(!parts[i]->geometry().intersects(parts[j]->geometry()),
+                                 qPrintable(QStringLiteral("%1 overlaps %2 at %3x%4")
+                                                .arg(parts[i]->accessibleName().isEmpty()
+                                                         ? parts[i]->property("text").toString()
+                                                         : parts[i]->accessibleName(),
+                                                     parts[j]->accessibleName())
+                                                .arg(size.width())
+                                                .arg(size.height())));
+                    }
+                }
+            }
+        }
+    }
+
     void everyInteractiveWidgetHasAnAccessibleName()
     {
         for (int page = 0; page < m_window->pageCount(); ++page) {
