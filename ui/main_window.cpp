@@ -118,6 +118,13 @@ void MainWindow::buildPages(const QString &dataDir)
     outer->addLayout(layout, 1);
     setCentralWidget(central);
     connect(m_nav, &QListWidget::currentRowChanged, m_stack, &QStackedWidget::setCurrentIndex);
+    // A screen reader chooses an item by selecting it (AT-SPI selection),
+    // which leaves the current row alone: follow the selection too.
+    connect(m_nav, &QListWidget::itemSelectionChanged, this, [this] {
+        const QList<QListWidgetItem *> chosen = m_nav->selectedItems();
+        if (chosen.size() == 1 && m_nav->row(chosen.first()) != m_nav->currentRow())
+            m_nav->setCurrentRow(m_nav->row(chosen.first()));
+    });
     m_nav->setCurrentRow(0);
 }
 

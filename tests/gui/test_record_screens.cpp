@@ -5,12 +5,15 @@
 #include "ui/record_editor_dialog.h"
 #include "ui/record_list_page.h"
 
+#include <QAccessible>
 #include <QComboBox>
 #include <QDateTimeEdit>
 #include <QLabel>
 #include <QLineEdit>
+#include <QListWidget>
 #include <QPushButton>
 #include <QSqlQuery>
+#include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
@@ -97,6 +100,25 @@ private slots:
                 }
             }
         }
+    }
+
+    // Issue 17: choosing a screen as a screen reader does (AT-SPI selects the
+    // list's item through the accessibility interface) selected the item
+    // but left the page as it was.
+    void choosingAScreenThroughAccessibilitySwitchesThePage()
+    {
+        auto *nav =
+            test::byAccessibleName<QListWidget>(m_window.get(), QStringLiteral("Navigation"));
+        QVERIFY(nav);
+        QAccessibleInterface *list = QAccessible::queryAccessibleInterface(nav);
+        QVERIFY(list && list->tableInterface());
+        auto *stack = m_window->findChild<QStackedWidget *>();
+        QVERIFY(stack);
+        QVERIFY(list->tableInterface()->selectRow(2));
+        QCOMPARE(stack->currentIndex(), 2);
+        QVERIFY(list->tableInterface()->selectRow(4));
+        QCOMPARE(stack->currentIndex(), 4);
+        QCOMPARE(nav->currentRow(), 4);
     }
 
     void everyInteractiveWidgetHasAnAccessibleName()
