@@ -44,6 +44,19 @@ QStringList splitList(const QString &text)
     return out;
 }
 
+// Tab leaves the field, as it does every other field of the form; a
+// QDateTimeEdit would walk its sections (day, month, year, hour...) first,
+// and a person typing the next field's value changed the time instead.
+// The sections stay reachable with the arrow keys and the mouse.
+template <typename Edit> class FieldByField : public Edit
+{
+public:
+    using Edit::Edit;
+
+protected:
+    bool focusNextPrevChild(bool next) override { return QWidget::focusNextPrevChild(next); }
+};
+
 } // namespace
 
 RecordEditorDialog::RecordEditorDialog(const LocalStore *store, const KindSpec &kind,
@@ -102,6 +115,17 @@ RecordEditorDialog::RecordEditorDialog(const LocalStore *store, const KindSpec &
     connect(m_buttons, &QDialogButtonBox::accepted, this, &RecordEditorDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &RecordEditorDialog::reject);
 
+    // The focus starts where people start typing: the field that names the
+    // entry, or the first after its time (the time is filled in already).
+    for (const Row &row : std::as_const(m_rows)) {
+        const QString &name = row.field->name;
+        const bool naming = name == kind.titleField && name != kind.timeField;
+        if (naming || (kind.titleField == kind.timeField && name != kind.timeField)) {
+            row.editor->setFocus(Qt::OtherFocusReason);
+            break;
+        }
+    }
+
     auto *hint = new QLabel(tr("* required"), this);
     hint->setEnabled(false);
     auto *layout = new QVBoxLayout(this);
@@ -133,9 +157,11 @@ QWidget *RecordEditorDialog::createEditor(Row &row)
     }
     case FieldType::DateTime:
     case FieldType::Date: {
-        QDateTimeEdit *edit = field.type == FieldType::Date
-                                  ? new QDateEdit(QDate::currentDate(), this)
-                                  : new QDateTimeEdit(QDateTime::currentDateTime(), this);
+        QDateTimeEdit *edit =
+            field.type == FieldType::Date
+                ? static_cast<QDateTimeEdit *>(
+                      new FieldByField<QDateEdit>(QDate::currentDate(), this))
+                : new FieldByField<QDateTimeEdit>(QDateTime::currentDateTime(), this);
         edit->setCalendarPopup(true);
         if (field.type == FieldType::DateTime)
             edit->setDisplayFormat(QLocale().dateTimeFormat(QLocale::ShortFormat));

@@ -158,6 +158,51 @@ private slots:
         }
     }
 
+    // Issue 17: Ctrl+3, Ctrl+N opened New Meal with the focus in Time, and
+    // Tab walked through the time's sections: typing a meal went into the
+    // time, and nothing was saved.
+    void aMealByKeyboardAloneStartsWhereOneTypesAndTabsFieldToField()
+    {
+        RecordListPage *page = showMeals();
+        QString startedIn, tabbedTo;
+        onNextDialog<RecordEditorDialog>([&](RecordEditorDialog *dialog) {
+            startedIn = dialog->focusWidget() ? dialog->focusWidget()->objectName() : QString();
+            QTest::keyClicks(dialog->focusWidget(), QStringLiteral("Porridge with berries"));
+            QTest::keyClick(dialog->focusWidget(), Qt::Key_Tab);
+            tabbedTo = dialog->focusWidget()->objectName();
+            QTest::keyClicks(dialog->focusWidget(), QStringLiteral("320"));
+            QTest::keyClick(dialog->focusWidget(), Qt::Key_Return);
+            if (dialog->isVisible()) // not saved: fail below rather than hang here
+                dialog->reject();
+        });
+        QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+        QCOMPARE(startedIn, QStringLiteral("description"));
+        QCOMPARE(tabbedTo, QStringLiteral("calories"));
+        QCOMPARE(page->model()->rowCount(), 1);
+        QSqlQuery q(m_store->database());
+        QVERIFY(q.exec(QStringLiteral("SELECT description, calories FROM meals")));
+        QVERIFY(q.next());
+        QCOMPARE(q.value(0).toString(), QStringLiteral("Porridge with berries"));
+        QCOMPARE(q.value(1).toDouble(), 320.0);
+    }
+
+    void tabLeavesATimeFieldInOneStep()
+    {
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            RecordEditorDialog dialog(m_store.get(), kind, UnitSystem::Metric, {});
+            dialog.show();
+            QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+            QWidget *time = dialog.findChild<QWidget *>(kind.timeField);
+            if (!time || !time->isEnabled())
+                continue;
+            time->setFocus();
+            QCOMPARE(dialog.focusWidget(), time);
+            QTest::keyClick(time, Qt::Key_Tab);
+            QVERIFY2(dialog.focusWidget() != time && !time->isAncestorOf(dialog.focusWidget()),
+                     qPrintable(kind.name));
+        }
+    }
+
     void addAMealAndSeeItInTheTableAndTheDatabase()
     {
         RecordListPage *page = showMeals();
