@@ -137,6 +137,8 @@ RecordListPage::RecordListPage(LocalStore *store, const QString &kind, QUndoStac
     connect(m_search, &QLineEdit::textChanged, searchDelay, qOverload<>(&QTimer::start));
     connect(searchDelay, &QTimer::timeout, this, [this] { m_model->setSearch(m_search->text()); });
 
+    connect(m_model, &QAbstractItemModel::modelReset, this, &RecordListPage::fitColumns);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &RecordListPage::fitColumns);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RecordListPage::updateCount);
     connect(m_model, &QAbstractItemModel::modelReset, this, &RecordListPage::updateActions);
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this,
@@ -190,6 +192,21 @@ void RecordListPage::applyRange()
     m_to = to.isValid() ? to.startOfDay() : QDateTime();
     m_model->setDateRange(m_from, m_to);
     emit rangeChanged(m_from, m_to);
+}
+
+void RecordListPage::fitColumns()
+{
+    if (m_columnsFitted || m_model->rowCount() == 0)
+        return;
+    m_columnsFitted = true;
+    // Long free text (notes) would take the whole width: a column gets at
+    // most about 48 characters' worth; what is left goes to the last one.
+    const int widest = m_view->fontMetrics().averageCharWidth() * 48;
+    for (int c = 0; c < m_model->columnCount(); ++c) {
+        const int before = m_view->columnWidth(c); // fits the header and its unit
+        m_view->resizeColumnToContents(c);
+        m_view->setColumnWidth(c, std::min(std::max(before, m_view->columnWidth(c)), widest));
+    }
 }
 
 void RecordListPage::updateCount()

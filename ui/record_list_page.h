@@ -47,6 +47,9 @@ signals:
 
 private:
     void applyRange();
+    // Sizes the columns to their header and to the rows loaded, once, when
+    // the first rows arrive (a person's own widths are kept after that).
+    void fitColumns();
     void updateCount();
     void updateActions();
     QString selectedId() const;
@@ -68,6 +71,7 @@ private:
     QLabel *m_count;
     QDateTime m_from;
     QDateTime m_to;
+    bool m_columnsFitted = false;
 };
 
 } // namespace hale

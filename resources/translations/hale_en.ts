@@ -56,6 +56,17 @@
     </message>
 </context>
 <context>
+    <name>hale::SyncSettings</name>
+    <message numerus="yes">
+        <source>%n change(s) waiting.</source>
+        <comment>not yet synced</comment>
+        <translation>
+            <numerusform>%n change waiting.</numerusform>
+            <numerusform>%n changes waiting.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>hale::SyncStatusIndicator</name>
     <message numerus="yes">
         <source>%n waiting</source>

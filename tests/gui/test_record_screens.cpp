@@ -186,6 +186,31 @@ private slots:
         QCOMPARE(q.value(1).toDouble(), 320.0);
     }
 
+    // Issue 17: "Porridge wit…" in Description while Notes took the rest of
+    // the width. Columns fit what they hold.
+    void columnsAreWideEnoughForWhatTheyHold()
+    {
+        const QString description = QStringLiteral("Porridge with berries, oat milk and honey");
+        QVERIFY(m_store
+                    ->create(QStringLiteral("meal"),
+                             {{QStringLiteral("eaten_at"), QDateTime::currentDateTimeUtc()},
+                              {QStringLiteral("meal_type"), QStringLiteral("breakfast")},
+                              {QStringLiteral("description"), description},
+                              {QStringLiteral("calories"), 420},
+                              {QStringLiteral("notes"), QStringLiteral("ok")}})
+                    .ok());
+        RecordListPage *page = showMeals();
+        QTRY_COMPARE(page->model()->rowCount(), 1);
+        QTest::qWait(100);
+        const KindSpec &meal = page->model()->kind();
+        const int column = meal.indexOf(QStringLiteral("description"));
+        const QFontMetrics metrics = page->view()->fontMetrics();
+        QVERIFY2(page->view()->columnWidth(column) >= metrics.horizontalAdvance(description),
+                 qPrintable(QStringLiteral("description column %1 px for %2 px of text")
+                                .arg(page->view()->columnWidth(column))
+                                .arg(metrics.horizontalAdvance(description))));
+    }
+
     void tabLeavesATimeFieldInOneStep()
     {
         for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {

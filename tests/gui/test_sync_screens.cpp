@@ -302,6 +302,8 @@ private slots:
         QVERIFY(window.syncBanner()->isVisible());
         QCOMPARE(window.syncBanner()->text(),
                  QStringLiteral("Offline — 1 change will sync when you're back online"));
+        QVERIFY2(settings->progress()->text().endsWith(QStringLiteral("1 change waiting.")),
+                 qPrintable(settings->progress()->text()));
         // And that it checks by itself again, and why not live.
         QVERIFY2(window.syncIndicator()->toolTip().contains(QStringLiteral("every 5 minutes")),
                  qPrintable(window.syncIndicator()->toolTip()));
