@@ -6,17 +6,22 @@
 #include "ui/record_list_page.h"
 
 #include <QAccessible>
+#include <QChart>
 #include <QComboBox>
+#include <QDateTimeAxis>
 #include <QDateTimeEdit>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QScatterSeries>
+#include <QSet>
 #include <QSqlQuery>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
 #include <QUndoStack>
+#include <QValueAxis>
 
 using namespace hale;
 using hale::test::byAccessibleName;
@@ -305,6 +310,73 @@ private slots:
 
         m_window->undoStack()->redo();
         QCOMPARE(page->model()->rowCount(), 0);
+    }
+
+    // Issue 17: with one entry a chart showed nothing; an empty one read
+    // "1 Jan 70"; the value axis repeated labels ("413, 413, 412") and the
+    // date axis repeated a date. Right with 0, 1 and 2 points.
+    void chartsAreRightWithZeroOneAndTwoPoints()
+    {
+        RecordListPage *page = showMeals();
+        auto *charts = page->findChild<TrendCharts *>();
+        QVERIFY(charts);
+        const auto labelsOf = [](QAbstractAxis *axis) {
+            QStringList labels;
+            if (auto *values = qobject_cast<QValueAxis *>(axis)) {
+                const double step = (values->max() - values->min()) / (values->tickCount() - 1);
+                for (int i = 0; i < values->tickCount(); ++i) {
+                    labels << QString::asprintf(values->labelFormat().toLatin1().constData(),
+                                                values->min() + i * step);
+                }
+            } else if (auto *dates = qobject_cast<QDateTimeAxis *>(axis)) {
+                const qint64 from = dates->min().toMSecsSinceEpoch();
+                const qint64 step =
+                    (dates->max().toMSecsSinceEpoch() - from) / (dates->tickCount() - 1);
+                for (int i = 0; i < dates->tickCount(); ++i) {
+                    labels << QDateTime::fromMSecsSinceEpoch(from + i * step)
+                                  .toString(dates->format());
+                }
+            }
+            return labels;
+        };
+        const auto check = [&](int points) {
+            charts->refresh();
+            QChart *chart = charts->chart(0);
+            int shown = 0;
+            for (QAbstractAxis *axis : chart->axes()) {
+                if (points > 0 && !axis->isVisible())
+                    continue; // an axis with nothing on it (no protein logged)
+                if (points == 0) {
+                    QVERIFY2(!axis->isVisible(), "an empty chart shows no axes (no 1 Jan 70)");
+                    continue;
+                }
+                ++shown;
+                const QStringList labels = labelsOf(axis);
+                QVERIFY(!labels.isEmpty());
+                QCOMPARE(QSet<QString>(labels.cbegin(), labels.cend()).size(), labels.size());
+            }
+            if (points == 0) {
+                QVERIFY(!chart->title().isEmpty());
+                return;
+            }
+            QVERIFY2(shown >= 2, "the dates and the calories are shown");
+            const auto *calories = static_cast<QXYSeries *>(chart->series().first());
+            QCOMPARE(int(calories->count()), points);
+            QVERIFY2(calories->pointsVisible() || qobject_cast<const QScatterSeries *>(calories),
+                     "a single day's value must show");
+        };
+        check(0);
+        const QDateTime now = QDateTime::currentDateTimeUtc();
+        for (int day = 0; day < 2; ++day) {
+            QVERIFY(m_store
+                        ->create(QStringLiteral("meal"),
+                                 {{QStringLiteral("eaten_at"), now.addDays(-day)},
+                                  {QStringLiteral("meal_type"), QStringLiteral("lunch")},
+                                  {QStringLiteral("description"), QStringLiteral("Soup")},
+                                  {QStringLiteral("calories"), 413 - day}})
+                        .ok());
+            check(day + 1);
+        }
     }
 
     void metricChartsPlotOnePointPerDayWithAMovingAverage()

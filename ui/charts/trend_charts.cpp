@@ -9,6 +9,7 @@
 #include <QTimer>
 #include <QValueAxis>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 namespace hale {
@@ -176,6 +177,9 @@ void TrendCharts::plot(int tab)
             maxX = std::max(maxX, msecs(p.day));
         }
         series->replace(points);
+        // A line through a day or two would be a dot or nothing at all.
+        if (!qobject_cast<QScatterSeries *>(series))
+            series->setPointsVisible(points.size() <= kMaxDots);
         chart->addSeries(series);
         series->attachAxis(xAxis);
         series->attachAxis(axis);
@@ -217,18 +221,33 @@ void TrendCharts::plot(int tab)
         }
     }
     for (auto it = ranges.cbegin(); it != ranges.cend(); ++it) {
+        // An axis with nothing on it (no protein logged, say) is not shown.
+        it.key()->setVisible(it->first <= it->second);
         if (it->first <= it->second) {
             const double pad = std::max(1.0, (it->second - it->first) * 0.08);
-            it.key()->setRange(std::max(0.0, it->first - pad), it->second + pad);
-            it.key()->applyNiceNumbers(); // round tick values
-            it.key()->setLabelFormat(QStringLiteral("%.0f"));
+            QValueAxis *axis = it.key();
+            axis->setRange(std::max(0.0, it->first - pad), it->second + pad);
+            axis->applyNiceNumbers(); // round tick values
+            // As many decimals as the step between ticks needs, so that no
+            // two labels read the same ("420, 420" for 419.5 and 420).
+            const double step = (axis->max() - axis->min()) / std::max(1, axis->tickCount() - 1);
+            const int decimals =
+                step >= 1 ? 0 : std::min(3, int(std::ceil(-std::log10(step) - 1e-9)));
+            axis->setLabelFormat(QStringLiteral("%.") + QString::number(decimals) +
+                                 QLatin1Char('f'));
         }
     }
-    if (minX <= maxX) {
+    const bool empty = minX > maxX;
+    if (!empty) {
+        // One day per tick at most, so that no date shows twice.
+        const qint64 days = qint64(std::llround((maxX - minX) / 86'400'000)) + 1;
+        xAxis->setTickCount(int(std::clamp<qint64>(days + 1, 2, 7)));
         xAxis->setRange(QDateTime::fromMSecsSinceEpoch(qint64(minX)),
-                        QDateTime::fromMSecsSinceEpoch(qint64(maxX) + 86'400'000));
+                        QDateTime::fromMSecsSinceEpoch(qint64(minX) + days * 86'400'000));
     }
-    chart->setTitle(minX <= maxX ? QString() : tr("Nothing logged in this range yet"));
+    // Nothing to plot: no dates either (an empty date axis reads "1 Jan 70").
+    xAxis->setVisible(!empty);
+    chart->setTitle(empty ? tr("Nothing logged in this range yet") : QString());
 }
 
 int TrendCharts::pointCount(int tab, int series) const
@@ -237,6 +256,11 @@ int TrendCharts::pointCount(int tab, int series) const
     if (series < 0 || series >= all.size())
         return -1;
     return int(static_cast<QXYSeries *>(all.at(series))->count());
+}
+
+QChart *TrendCharts::chart(int tab) const
+{
+    return m_views.at(tab)->chart();
 }
 
 } // namespace hale

@@ -5,6 +5,7 @@
 
 #include <QTabWidget>
 
+class QChart;
 class QChartView;
 class QTimer;
 
@@ -43,6 +44,8 @@ public:
     void setUnitSystem(UnitSystem system);
     // Points plotted in tab `tab`, series `series`; -1 if not drawn yet.
     int pointCount(int tab, int series) const;
+    // The chart of tab `tab` as drawn (for tests).
+    QChart *chart(int tab) const;
 
 public slots:
     void refresh();
