@@ -1,6 +1,7 @@
 #include "ui/devices_page.h"
 
 #include <QHBoxLayout>
+#include <QHash>
 #include <QHeaderView>
 #include <QInputDialog>
 #include <QLabel>
@@ -21,8 +22,10 @@ DevicesPage::DevicesPage(const QString &thisDeviceId, QWidget *parent)
     m_table = new QTableWidget(0, 4, this);
     m_table->setAccessibleName(tr("Devices"));
     m_table->setHorizontalHeaderLabels({tr("Name"), tr("Platform"), tr("Last seen"), tr("Status")});
-    m_table->horizontalHeader()->setStretchLastSection(true);
+    // Platform, last seen and status fit their text; the name takes the rest.
+    m_table->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Stretch);
+    m_table->setWordWrap(false);
     m_table->verticalHeader()->hide();
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
@@ -65,11 +68,18 @@ void DevicesPage::setDevices(const QList<sync::DeviceDescription> &devices)
     m_note->setText(tr("The devices signed in to your sync account."));
     m_table->setEnabled(true);
     m_table->setRowCount(int(m_devices.size()));
+    QHash<QString, int> named; // how many devices bear each name
+    for (const sync::DeviceDescription &d : std::as_const(m_devices))
+        ++named[d.name];
     for (int row = 0; row < m_devices.size(); ++row) {
         const sync::DeviceDescription &d = m_devices.at(row);
         const bool self = d.id == m_thisDevice;
+        // Machines of one host name ("vm", "localhost") would be identical
+        // rows: the start of each one's id tells them apart until renamed.
+        const QString name =
+            named.value(d.name) > 1 ? tr("%1 (%2)").arg(d.name, d.id.left(4)) : d.name;
         const QDateTime seen = QDateTime::fromString(d.lastSeen, Qt::ISODateWithMs);
-        const QStringList cells{self ? tr("%1 (this device)").arg(d.name) : d.name, d.platform,
+        const QStringList cells{self ? tr("%1 (this device)").arg(name) : name, d.platform,
                                 seen.isValid()
                                     ? QLocale().toString(seen.toLocalTime(), QLocale::ShortFormat)
                                     : d.lastSeen,

@@ -131,6 +131,38 @@ private slots:
         }
     }
 
+    // Issue 17: two machines with the same host name were two identical
+    // "vm" rows, "Last seen" wrapped and the platform was cut.
+    void devicesOfOneNameCanBeToldApartAndColumnsFit()
+    {
+        DevicesPage page(QStringLiteral("me"));
+        page.resize(700, 400);
+        page.show();
+        QVERIFY(QTest::qWaitForWindowExposed(&page));
+        const QString platform = QStringLiteral("Debian GNU/Linux 12 (bookworm)");
+        page.setDevices(
+            {{QStringLiteral("3f1c9a52-7d4e-4b8a-9c21-5e6f7a8b9c0d"), QStringLiteral("vm"),
+              platform, QStringLiteral("2026-11-20T08:00:00.000Z"), false, false},
+             {QStringLiteral("b27e4d10-95c3-4f8e-a6d2-0c1e9f3b5a47"), QStringLiteral("vm"),
+              platform, QStringLiteral("2026-11-21T08:00:00.000Z"), false, false},
+             {QStringLiteral("me"), QStringLiteral("Laptop"), QStringLiteral("macOS"),
+              QStringLiteral("2026-11-24T08:00:00.000Z"), false, true}});
+        QTableWidget *table = page.table();
+        QCOMPARE(table->rowCount(), 3);
+        QVERIFY2(table->item(1, 0)->text() != table->item(2, 0)->text(),
+                 qPrintable(table->item(1, 0)->text()));
+        QVERIFY(table->item(1, 0)->text().startsWith(QStringLiteral("vm")));
+        QTest::qWait(50);
+        const QFontMetrics metrics = table->fontMetrics();
+        for (int column = 1; column < 3; ++column) {
+            const QString text = table->item(1, column)->text();
+            QVERIFY2(
+                table->columnWidth(column) >= metrics.horizontalAdvance(text),
+                qPrintable(
+                    QStringLiteral("\"%1\" in %2 px").arg(text).arg(table->columnWidth(column))));
+        }
+    }
+
     void theDevicesPageListsRenamesAndRevokes()
     {
         DevicesPage page(QStringLiteral("me"));
