@@ -78,6 +78,9 @@ void MainWindow::buildPages(const QString &dataDir)
     addPage(tr("Meals"), meals);
 
     auto *exercises = new RecordListPage(m_store, QStringLiteral("exercise"), m_undo, this);
+    m_exerciseCharts = new TrendCharts(m_store, TrendCharts::exerciseCharts(), exercises);
+    exercises->setDetailWidget(m_exerciseCharts);
+    connect(exercises, &RecordListPage::rangeChanged, m_exerciseCharts, &TrendCharts::setRange);
     addPage(tr("Exercises"), exercises);
 
     auto *medications = new RecordListPage(m_store, QStringLiteral("medication"), m_undo, this);
@@ -90,6 +93,9 @@ void MainWindow::buildPages(const QString &dataDir)
     addPage(tr("Medications"), medications);
 
     auto *journal = new RecordListPage(m_store, QStringLiteral("journal"), m_undo, this);
+    m_journalCharts = new TrendCharts(m_store, TrendCharts::journalCharts(), journal);
+    journal->setDetailWidget(m_journalCharts);
+    connect(journal, &RecordListPage::rangeChanged, m_journalCharts, &TrendCharts::setRange);
     addPage(tr("Journal"), journal);
 
     if (m_sync) {
@@ -283,6 +289,8 @@ void MainWindow::setUnitSystem(UnitSystem system)
         page->setUnitSystem(system);
     m_metricCharts->setUnitSystem(system);
     m_mealCharts->setUnitSystem(system);
+    m_exerciseCharts->setUnitSystem(system);
+    m_journalCharts->setUnitSystem(system);
     m_today->setUnitSystem(system);
 }
 

@@ -67,6 +67,8 @@ private:
     SettingsPage *m_settings = nullptr;
     TrendCharts *m_metricCharts = nullptr;
     TrendCharts *m_mealCharts = nullptr;
+    TrendCharts *m_exerciseCharts = nullptr;
+    TrendCharts *m_journalCharts = nullptr;
     QList<RecordListPage *> m_listPages;
     SyncStatusIndicator *m_syncIndicator = nullptr;
     QLabel *m_storageNote = nullptr;

@@ -379,6 +379,35 @@ private slots:
         }
     }
 
+    // Issue 17: Exercises and Journal had no chart.
+    void exercisesAndTheJournalHaveCharts()
+    {
+        const QDate today = QDate::currentDate();
+        for (int day = 0; day < 2; ++day) {
+            QVERIFY(m_store
+                        ->create(QStringLiteral("journal"),
+                                 {{QStringLiteral("entry_date"), today.addDays(-day)},
+                                  {QStringLiteral("mood"), 3 + day},
+                                  {QStringLiteral("text"), QStringLiteral("A day.")}})
+                        .ok());
+            QVERIFY(m_store
+                        ->create(QStringLiteral("exercise"),
+                                 {{QStringLiteral("performed_at"),
+                                   QDateTime::currentDateTimeUtc().addDays(-day)},
+                                  {QStringLiteral("activity"), QStringLiteral("Running")},
+                                  {QStringLiteral("duration"), 30 + day}})
+                        .ok());
+        }
+        for (const QString &kind : {QStringLiteral("journal"), QStringLiteral("exercise")}) {
+            RecordListPage *page = m_window->listPage(kind);
+            QVERIFY(page);
+            auto *charts = page->findChild<TrendCharts *>();
+            QVERIFY2(charts, qPrintable(kind));
+            charts->refresh();
+            QCOMPARE(charts->pointCount(0, 0), 2); // the days, then their 7-day average
+        }
+    }
+
     void metricChartsPlotOnePointPerDayWithAMovingAverage()
     {
         const QDate today = QDate::currentDate();

@@ -68,6 +68,27 @@ QList<TrendChartSpec> TrendCharts::mealCharts()
     };
 }
 
+QList<TrendChartSpec> TrendCharts::exerciseCharts()
+{
+    // Minutes a day, and their 7-day average: a week's minutes / 7.
+    return {
+        {QT_TRANSLATE_NOOP("TrendCharts", "Minutes"),
+         QStringLiteral("exercise"),
+         {{QStringLiteral("duration"), QT_TRANSLATE_NOOP("TrendCharts", "Minutes of exercise"),
+           trends::Aggregate::Sum, true, false}}},
+    };
+}
+
+QList<TrendChartSpec> TrendCharts::journalCharts()
+{
+    return {
+        {QT_TRANSLATE_NOOP("TrendCharts", "Mood"),
+         QStringLiteral("journal"),
+         {{QStringLiteral("mood"), QT_TRANSLATE_NOOP("TrendCharts", "Mood (1-5)"),
+           trends::Aggregate::Average, true, false}}},
+    };
+}
+
 TrendCharts::TrendCharts(const LocalStore *store, QList<TrendChartSpec> specs, QWidget *parent)
     : QTabWidget(parent), m_store(store), m_specs(std::move(specs)),
       m_refreshTimer(new QTimer(this))

@@ -39,6 +39,8 @@ public:
 
     static QList<TrendChartSpec> metricCharts();
     static QList<TrendChartSpec> mealCharts();
+    static QList<TrendChartSpec> exerciseCharts();
+    static QList<TrendChartSpec> journalCharts();
 
     void setRange(const QDateTime &from, const QDateTime &to);
     void setUnitSystem(UnitSystem system);
