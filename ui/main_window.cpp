@@ -6,6 +6,7 @@
 #include "ui/devices_page.h"
 #include "ui/file_dialogs.h"
 #include "ui/medications_page.h"
+#include "ui/palette_icons.h"
 #include "ui/record_list_page.h"
 #include "ui/settings_page.h"
 #include "ui/sync_banner.h"
@@ -50,6 +51,22 @@ MainWindow::MainWindow(LocalStore *store, const QString &dataDir, SyncController
     resize(1200, 780);
 }
 
+void MainWindow::updateNavigationIcons()
+{
+    for (int row = 0; row < m_nav->count(); ++row) {
+        QListWidgetItem *item = m_nav->item(row);
+        item->setIcon(paletteIcon(item->data(Qt::UserRole).toString(), palette()));
+    }
+}
+
+void MainWindow::changeEvent(QEvent *event)
+{
+    QMainWindow::changeEvent(event);
+    // The system switched between light and dark (or the palette changed).
+    if (event->type() == QEvent::PaletteChange && m_nav)
+        updateNavigationIcons();
+}
+
 void MainWindow::buildPages(const QString &dataDir)
 {
     m_nav = new QListWidget(this);
@@ -57,31 +74,32 @@ void MainWindow::buildPages(const QString &dataDir)
     m_nav->setFixedWidth(160);
     m_stack = new QStackedWidget(this);
 
-    auto addPage = [this](const QString &title, QWidget *page) {
-        m_nav->addItem(title);
+    auto addPage = [this](const QString &title, QWidget *page, const QString &icon) {
+        auto *item = new QListWidgetItem(title, m_nav);
+        item->setData(Qt::UserRole, icon); // resources/icons/<icon>.svg
         m_stack->addWidget(page);
     };
 
     m_today = new TodayPage(m_store, m_undo, this);
-    addPage(tr("Today"), m_today);
+    addPage(tr("Today"), m_today, QStringLiteral("today"));
 
     auto *metrics = new RecordListPage(m_store, QStringLiteral("metric"), m_undo, this);
     m_metricCharts = new TrendCharts(m_store, TrendCharts::metricCharts(), metrics);
     metrics->setDetailWidget(m_metricCharts);
     connect(metrics, &RecordListPage::rangeChanged, m_metricCharts, &TrendCharts::setRange);
-    addPage(tr("Metrics"), metrics);
+    addPage(tr("Metrics"), metrics, QStringLiteral("metrics"));
 
     auto *meals = new RecordListPage(m_store, QStringLiteral("meal"), m_undo, this);
     m_mealCharts = new TrendCharts(m_store, TrendCharts::mealCharts(), meals);
     meals->setDetailWidget(m_mealCharts);
     connect(meals, &RecordListPage::rangeChanged, m_mealCharts, &TrendCharts::setRange);
-    addPage(tr("Meals"), meals);
+    addPage(tr("Meals"), meals, QStringLiteral("meals"));
 
     auto *exercises = new RecordListPage(m_store, QStringLiteral("exercise"), m_undo, this);
     m_exerciseCharts = new TrendCharts(m_store, TrendCharts::exerciseCharts(), exercises);
     exercises->setDetailWidget(m_exerciseCharts);
     connect(exercises, &RecordListPage::rangeChanged, m_exerciseCharts, &TrendCharts::setRange);
-    addPage(tr("Exercises"), exercises);
+    addPage(tr("Exercises"), exercises, QStringLiteral("exercises"));
 
     auto *medications = new RecordListPage(m_store, QStringLiteral("medication"), m_undo, this);
     auto *doseLog = new RecordListPage(m_store, QStringLiteral("dose"), m_undo, this);
@@ -90,24 +108,25 @@ void MainWindow::buildPages(const QString &dataDir)
     medicationTabs->addTab(new DueDosesPanel(m_store, m_undo, medicationTabs), tr("Due today"));
     medicationTabs->addTab(doseLog, tr("Dose log"));
     medications->setDetailWidget(medicationTabs);
-    addPage(tr("Medications"), medications);
+    addPage(tr("Medications"), medications, QStringLiteral("medications"));
 
     auto *journal = new RecordListPage(m_store, QStringLiteral("journal"), m_undo, this);
     m_journalCharts = new TrendCharts(m_store, TrendCharts::journalCharts(), journal);
     journal->setDetailWidget(m_journalCharts);
     connect(journal, &RecordListPage::rangeChanged, m_journalCharts, &TrendCharts::setRange);
-    addPage(tr("Journal"), journal);
+    addPage(tr("Journal"), journal, QStringLiteral("journal"));
 
     if (m_sync) {
         m_devices = new DevicesPage(m_sync->deviceId(), this);
-        addPage(tr("Devices"), m_devices);
+        addPage(tr("Devices"), m_devices, QStringLiteral("devices"));
         m_conflicts = new ConflictsPage(m_store, this);
-        addPage(tr("Conflicts"), m_conflicts);
+        addPage(tr("Conflicts"), m_conflicts, QStringLiteral("conflicts"));
     }
 
     m_settings = new SettingsPage(dataDir, this);
     connect(m_settings, &SettingsPage::unitSystemChanged, this, &MainWindow::setUnitSystem);
-    addPage(tr("Settings"), m_settings);
+    addPage(tr("Settings"), m_settings, QStringLiteral("settings"));
+    updateNavigationIcons();
 
     m_listPages = {metrics, meals, exercises, medications, doseLog, journal};
 

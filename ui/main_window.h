@@ -46,7 +46,12 @@ public:
     void showPage(int index);
     int pageCount() const;
 
+protected:
+    void changeEvent(QEvent *event) override;
+
 private:
+    // The navigation's icons in the current palette's colours.
+    void updateNavigationIcons();
     void buildPages(const QString &dataDir);
     void buildMenus();
     void buildSync();
@@ -61,7 +66,7 @@ private:
     LocalStore *m_store;
     SyncController *m_sync;
     QUndoStack *m_undo;
-    QListWidget *m_nav;
+    QListWidget *m_nav = nullptr;
     QStackedWidget *m_stack;
     TodayPage *m_today = nullptr;
     SettingsPage *m_settings = nullptr;

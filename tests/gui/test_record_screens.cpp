@@ -126,6 +126,39 @@ private slots:
         QCOMPARE(nav->currentRow(), 4);
     }
 
+    // Issue 17: the navigation had no icons. Each screen has one, drawn in
+    // the palette's text colour (so it reads on light and dark palettes).
+    void everyScreenHasAnIconInThePalettesTextColour()
+    {
+        auto *nav =
+            test::byAccessibleName<QListWidget>(m_window.get(), QStringLiteral("Navigation"));
+        QVERIFY(nav && nav->count() >= 7);
+        for (const bool dark : {false, true}) {
+            QPalette palette = m_window->palette();
+            const QColor text = dark ? QColor(230, 230, 230) : QColor(20, 20, 20);
+            palette.setColor(QPalette::WindowText, text);
+            palette.setColor(QPalette::Window, dark ? QColor(30, 30, 30) : QColor(245, 245, 245));
+            m_window->setPalette(palette);
+            QCoreApplication::processEvents();
+            for (int row = 0; row < nav->count(); ++row) {
+                const QIcon icon = nav->item(row)->icon();
+                QVERIFY2(!icon.isNull(), qPrintable(nav->item(row)->text()));
+                const QImage image = icon.pixmap(24, 24).toImage();
+                int ink = 0;
+                for (int y = 0; y < image.height(); ++y) {
+                    for (int x = 0; x < image.width(); ++x) {
+                        const QColor c = image.pixelColor(x, y);
+                        if (c.alpha() == 255) {
+                            ++ink;
+                            QCOMPARE(c.rgb(), text.rgb());
+                        }
+                    }
+                }
+                QVERIFY2(ink > 10, qPrintable(nav->item(row)->text()));
+            }
+        }
+    }
+
     void everyInteractiveWidgetHasAnAccessibleName()
     {
         for (int page = 0; page < m_window->pageCount(); ++page) {
