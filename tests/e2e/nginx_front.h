@@ -4,6 +4,8 @@
 // process trusts. For the deployment test and the live-sync benchmark.
 #pragma once
 
+#include "../integration/server_process.h"
+
 #include <QDir>
 #include <QFile>
 #include <QProcess>
@@ -29,17 +31,13 @@ public:
     // on any failure.
     bool start(quint16 first, quint16 second, QString *error)
     {
-        if (!run(QStringLiteral("openssl"),
-                 {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                  QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
-                  QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
-                  QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
-                  QStringLiteral("-keyout"), path(QStringLiteral("key.pem")),
-                  QStringLiteral("-out"), path(QStringLiteral("cert.pem"))},
-                 error))
+        QString cert, key;
+        if (!makeTestCertificate(m_dir.path(), &cert, &key)) {
+            *error = QStringLiteral("openssl could not make a test certificate");
             return false;
+        }
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.addCaCertificates(path(QStringLiteral("cert.pem")));
+        tls.addCaCertificates(cert);
         QSslConfiguration::setDefaultConfiguration(tls);
 
         {

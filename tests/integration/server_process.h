@@ -58,6 +58,24 @@ inline bool postgresCluster(const QString &command)
            script.exitCode() == 0;
 }
 
+// A throwaway self-signed certificate for 127.0.0.1 (valid a day), written
+// to `dir` as cert.pem and key.pem for a test server to serve and a test
+// client to trust. False if openssl could not make it.
+inline bool makeTestCertificate(const QString &dir, QString *cert, QString *key)
+{
+    *cert = QDir(dir).filePath(QStringLiteral("cert.pem"));
+    *key = QDir(dir).filePath(QStringLiteral("key.pem"));
+    QProcess openssl;
+    openssl.start(QStringLiteral("openssl"),
+                  {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
+                   QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-days"),
+                   QStringLiteral("1"), QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1"),
+                   QStringLiteral("-addext"), QStringLiteral("subjectAltName=IP:127.0.0.1"),
+                   QStringLiteral("-keyout"), *key, QStringLiteral("-out"), *cert});
+    return openssl.waitForFinished(30000) && openssl.exitStatus() == QProcess::NormalExit &&
+           openssl.exitCode() == 0;
+}
+
 // The real hale-server binary on a free loopback port, stopped when this
 // object goes away. Extra settings go into an INI file passed with --config.
 // With HALE_TEST_DATABASE=postgres it gets a fresh database of its own on the

@@ -38,6 +38,15 @@ inline QJsonObject syncBody(qint64 cursor, const QList<RecordState> &changes, in
     return encodeSyncRequest(request);
 }
 
+// One new metric pushed with `token`: the answer's status.
+inline int pushOneMetric(RawApi &api, const QString &token, double weight)
+{
+    const RecordState change =
+        metric(QUuid::createUuid().toString(QUuid::WithoutBraces), weight,
+               stampAt(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("node")));
+    return api.call("POST", QLatin1String(route::kSync), syncBody(0, {change}), token).status;
+}
+
 inline SyncResponse decoded(const RawApi::Reply &reply)
 {
     return decodeSyncResponse(reply.body, UnknownFields::Keep, nullptr).value_or(SyncResponse{});

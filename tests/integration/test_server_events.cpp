@@ -37,14 +37,7 @@ private:
         QVERIFY(!m_a.isEmpty() && !m_b.isEmpty());
     }
 
-    int push(const QString &token, double weight)
-    {
-        const RecordState change =
-            metric(QUuid::createUuid().toString(QUuid::WithoutBraces), weight,
-                   stampAt(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("node")));
-        return m_api->call("POST", QLatin1String(sync::route::kSync), syncBody(0, {change}), token)
-            .status;
-    }
+    int push(const QString &token, double weight) { return pushOneMetric(*m_api, token, weight); }
 
     bool serverAnswers()
     {
@@ -240,17 +233,8 @@ private slots:
     void aStreamOpensOverTls()
     {
         QTemporaryDir dir;
-        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
-        const QString key = dir.filePath(QStringLiteral("key.pem"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
-                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                       QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
-                       key, QStringLiteral("-out"), cert});
-        QVERIFY2(openssl.waitForFinished(30000) && openssl.exitCode() == 0,
+        QString cert, key;
+        QVERIFY2(makeTestCertificate(dir.path(), &cert, &key),
                  "openssl could not make a test certificate");
         m_server = std::make_unique<ServerProcess>(
             QString(),

@@ -539,21 +539,11 @@ private slots:
 private:
     std::unique_ptr<ServerProcess> startTlsServer(const QString &ini)
     {
-        // A throwaway self-signed certificate, as the HTTPS test makes one.
-        const QString dir = m_tmp.path();
-        const QString cert = dir + QStringLiteral("/cert.pem");
-        const QString key = dir + QStringLiteral("/key.pem");
-        if (!QFile::exists(cert)) {
-            QProcess openssl;
-            openssl.start(
-                QStringLiteral("openssl"),
-                {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                 QStringLiteral("rsa:2048"), QStringLiteral("-nodes"), QStringLiteral("-keyout"),
-                 key, QStringLiteral("-out"), cert, QStringLiteral("-days"), QStringLiteral("1"),
-                 QStringLiteral("-subj"), QStringLiteral("/CN=127.0.0.1")});
-            if (!openssl.waitForFinished(30000) || openssl.exitCode() != 0)
-                return nullptr;
-        }
+        // A throwaway self-signed certificate, made once for the test case.
+        QString cert = m_tmp.filePath(QStringLiteral("cert.pem"));
+        QString key = m_tmp.filePath(QStringLiteral("key.pem"));
+        if (!QFile::exists(cert) && !hale::test::makeTestCertificate(m_tmp.path(), &cert, &key))
+            return nullptr;
         return std::make_unique<ServerProcess>(
             ini, QStringList{QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});
     }

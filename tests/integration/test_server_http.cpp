@@ -266,17 +266,8 @@ private slots:
     void servesHttpsWithAThrowawayCertificateAndSyncsThroughIt()
     {
         QTemporaryDir dir;
-        const QString cert = dir.filePath(QStringLiteral("cert.pem"));
-        const QString key = dir.filePath(QStringLiteral("key.pem"));
-        QProcess openssl;
-        openssl.start(QStringLiteral("openssl"),
-                      {QStringLiteral("req"), QStringLiteral("-x509"), QStringLiteral("-newkey"),
-                       QStringLiteral("rsa:2048"), QStringLiteral("-nodes"),
-                       QStringLiteral("-days"), QStringLiteral("1"), QStringLiteral("-subj"),
-                       QStringLiteral("/CN=127.0.0.1"), QStringLiteral("-addext"),
-                       QStringLiteral("subjectAltName=IP:127.0.0.1"), QStringLiteral("-keyout"),
-                       key, QStringLiteral("-out"), cert});
-        QVERIFY2(openssl.waitForFinished(30000) && openssl.exitCode() == 0,
+        QString cert, key;
+        QVERIFY2(hale::test::makeTestCertificate(dir.path(), &cert, &key),
                  "openssl could not make a test certificate");
         ServerProcess server(
             {}, {QStringLiteral("--tls-cert"), cert, QStringLiteral("--tls-key"), key});

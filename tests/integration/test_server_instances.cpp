@@ -33,14 +33,10 @@ private:
 
     QString firstKey() const { return m_first->dataDir() + QStringLiteral("/signing.key"); }
 
-    int push(const QString &baseUrl, const QString &token, double weight)
+    static int push(const QString &baseUrl, const QString &token, double weight)
     {
         RawApi api(baseUrl);
-        const RecordState change =
-            metric(QUuid::createUuid().toString(QUuid::WithoutBraces), weight,
-                   stampAt(QDateTime::currentMSecsSinceEpoch(), QStringLiteral("node")));
-        return api.call("POST", QLatin1String(sync::route::kSync), syncBody(0, {change}), token)
-            .status;
+        return pushOneMetric(api, token, weight);
     }
 
 private slots:
