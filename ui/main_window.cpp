@@ -33,7 +33,6 @@
 #include <QTabWidget>
 #include <QTableView>
 #include <QUndoStack>
-#include <QUrl>
 #include <QVBoxLayout>
 
 namespace hale {
@@ -248,7 +247,7 @@ void MainWindow::buildSync()
                             status.state != sync::SyncState::SignInNeeded &&
                             !status.account.isEmpty();
         m_storageNote->setText(synced ? tr("Stored on this computer and synced with %1 as %2.")
-                                            .arg(QUrl(m_sync->serverUrl()).host(), status.account)
+                                            .arg(status.serverHost, status.account)
                                       : tr("All data is stored on this computer."));
         if (status.account.isEmpty())
             m_devices->setUnavailable(tr("Sign in to sync (Settings) to see your devices."));

@@ -11,7 +11,6 @@
 #include <QLocale>
 #include <QMessageBox>
 #include <QPushButton>
-#include <QUrl>
 #include <QVBoxLayout>
 
 namespace hale {
@@ -144,8 +143,7 @@ void SyncSettings::setStatus(const sync::SyncStatus &status)
     else if (status.state == sync::SyncState::SignInNeeded)
         m_account->setText(tr("The session of %1 has ended: sign in again.").arg(status.account));
     else
-        m_account->setText(
-            tr("Signed in as %1 on %2.").arg(status.account, QUrl(m_sync->serverUrl()).host()));
+        m_account->setText(tr("Signed in as %1 on %2.").arg(status.account, status.serverHost));
     if (m_signedIn && m_email->text().isEmpty())
         m_email->setText(status.account);
     const bool on = session && status.state != sync::SyncState::Off;

@@ -182,6 +182,7 @@ void SyncWorker::start(bool firstCycle)
     m_lastWallMs = QDateTime::currentMSecsSinceEpoch();
     m_wakeWatch.start();
     m_status.account = m_store->setting(settings::kAccount);
+    m_status.serverHost = QUrl(m_store->setting(settings::kServer)).host();
     m_status.pending = pendingCount();
     m_status.rejected = m_store->rejectedChangeCount();
     m_status.lastSynced =
@@ -839,6 +840,8 @@ void SyncWorker::publish()
 {
     m_status.bytesSent = bytesSent();
     m_status.bytesReceived = bytesReceived();
+    if (m_api)
+        m_status.serverHost = m_api->baseUrl().host();
     emit statusChanged(m_status);
 }
 

@@ -44,6 +44,7 @@ struct SyncStatus
     qint64 pushed = 0;    // records sent and pulled in the running cycle
     qint64 pulled = 0;
     QString account;      // the email signed in, if any
+    QString serverHost;   // the sync server's host name, if one is set
     qint64 bytesSent = 0; // request and response bodies since start
     qint64 bytesReceived = 0;
     int retryAfterSeconds = 0; // the wait the server asked for (429, 503) at the last failure
