@@ -4,6 +4,7 @@
 #include "models/demo_data.h"
 #include "models/local_store.h"
 #include "ui/database_problem_dialog.h"
+#include "ui/desktop/reminder_service.h"
 #include "ui/main_window.h"
 #include "ui/settings_page.h"
 #include "ui/sync_controller.h"
@@ -176,10 +177,13 @@ int main(int argc, char **argv)
     const QCommandLineOption emailOption(QStringLiteral("email"),
                                          QStringLiteral("account: the account's email."),
                                          QStringLiteral("email"));
+    const QCommandLineOption hiddenOption(
+        QStringLiteral("hidden"),
+        QStringLiteral("Start in the system tray without opening the window (start at login)."));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("list: print JSON instead of lines."));
     parser.addOptions({dataDirOption, demoOption, firstPaintOption, screenshotOption,
-                       platformOption, serverOption, emailOption, jsonOption});
+                       platformOption, serverOption, emailOption, jsonOption, hiddenOption});
     parser.addPositionalArgument(
         QStringLiteral("command"),
         QStringLiteral("Without a window: account signup|signin|signout|delete, sync, add KIND "
@@ -230,7 +234,10 @@ int main(int argc, char **argv)
     hale::MainWindow mainWindow(&store, dataDir, &sync);
     if (parser.isSet(firstPaintOption))
         mainWindow.installEventFilter(new FirstPaintProbe(startup, &mainWindow));
-    mainWindow.show();
+    // Started at login: only the tray icon, if there is a tray to sit in.
+    if (!parser.isSet(hiddenOption) || !mainWindow.keepsRunningInTray())
+        mainWindow.show();
+    mainWindow.reminders()->start();
     if (parser.isSet(screenshotOption)) {
         // Charts lay out after the first paint; give them a moment.
         QTimer::singleShot(1000, &mainWindow, [&] {

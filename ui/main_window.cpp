@@ -3,6 +3,13 @@
 #include "models/import_export.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/conflicts_page.h"
+#include "ui/desktop/reminder_service.h"
+#include "ui/desktop/reminders_section.h"
+#include "ui/desktop/tray_icon.h"
+#include "ui/desktop/tray_notifier.h"
+#if defined(HALE_HAVE_DBUS)
+#include "ui/desktop/freedesktop_notifier.h"
+#endif
 #include "ui/devices_page.h"
 #include "ui/file_dialogs.h"
 #include "ui/medications_page.h"
@@ -17,6 +24,7 @@
 
 #include <QAction>
 #include <QApplication>
+#include <QCloseEvent>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -27,6 +35,7 @@
 #include <QMessageBox>
 #include <QProgressDialog>
 #include <QSaveFile>
+#include <QSettings>
 #include <QStackedWidget>
 #include <QStandardPaths>
 #include <QStatusBar>
@@ -46,6 +55,7 @@ MainWindow::MainWindow(LocalStore *store, const QString &dataDir, SyncController
     buildPages(dataDir);
     buildMenus();
     buildSync();
+    buildReminders();
     setUnitSystem(SettingsPage::savedUnitSystem());
     resize(1200, 780);
 }
@@ -64,6 +74,91 @@ void MainWindow::changeEvent(QEvent *event)
     // The system switched between light and dark (or the palette changed).
     if (event->type() == QEvent::PaletteChange && m_nav)
         updateNavigationIcons();
+}
+
+void MainWindow::closeEvent(QCloseEvent *event)
+{
+    if (!keepsRunningInTray()) {
+        QMainWindow::closeEvent(event);
+        return;
+    }
+    event->ignore();
+    hide();
+    const QString noted = QStringLiteral("tray/closeNoteShown");
+    if (!QSettings().value(noted).toBool()) {
+        QSettings().setValue(noted, true);
+        m_tray->showMessage(tr("Hale is still running"),
+                            tr("Your reminders keep coming while the window is closed. Open Hale "
+                               "or quit it from this icon's menu."));
+    }
+}
+
+bool MainWindow::keepsRunningInTray() const
+{
+    if (!m_tray || !m_tray->isVisible())
+        return false;
+    const ReminderSettings chosen = m_remindersSection->settings();
+    return chosen.doses || !chosen.logging.isEmpty();
+}
+
+void MainWindow::bringUp()
+{
+    if (isMinimized())
+        showNormal();
+    else
+        show();
+    raise();
+    activateWindow();
+}
+
+void MainWindow::logEntry(const QString &kind)
+{
+    bringUp();
+    RecordListPage *page = listPage(kind);
+    if (!page)
+        return;
+    m_nav->setCurrentRow(m_stack->indexOf(page));
+    page->newEntry();
+}
+
+void MainWindow::buildReminders()
+{
+    if (QSystemTrayIcon::isSystemTrayAvailable()) {
+        m_tray = new TrayIcon(m_store, m_sync != nullptr, this);
+        connect(m_tray, &TrayIcon::openRequested, this, &MainWindow::bringUp);
+        connect(m_tray, &TrayIcon::logRequested, this, &MainWindow::logEntry);
+        connect(m_tray, &TrayIcon::quitRequested, qApp, &QApplication::quit);
+        if (m_sync) {
+            connect(m_tray, &TrayIcon::syncNowRequested, m_sync, &SyncController::syncNow);
+            connect(m_sync, &SyncController::statusChanged, m_tray,
+                    [this] { m_tray->setSyncText(m_syncIndicator->text()); });
+        }
+        m_tray->show();
+    }
+    Notifier *notifier = nullptr;
+#if defined(HALE_HAVE_DBUS)
+    if (FreedesktopNotifier::available())
+        notifier = new FreedesktopNotifier(this);
+#endif
+    if (!notifier)
+        notifier = new TrayNotifier(m_tray, this);
+    m_reminders = new ReminderService(m_store, m_undo, notifier, this);
+    connect(m_reminders, &ReminderService::openRequested, this, [this](const QString &kind) {
+        if (kind.isEmpty()) {
+            bringUp();
+            showPage(0);
+        } else {
+            logEntry(kind);
+        }
+    });
+    m_remindersSection = new RemindersSection(m_settings);
+    m_settings->addSection(m_remindersSection);
+    auto apply = [this](const ReminderSettings &chosen) {
+        m_reminders->setDoseReminders(chosen.doses);
+        m_reminders->setLoggingReminders(chosen.logging);
+    };
+    connect(m_remindersSection, &RemindersSection::changed, this, apply);
+    apply(m_remindersSection->settings());
 }
 
 void MainWindow::buildPages(const QString &dataDir)

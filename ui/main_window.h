@@ -13,6 +13,9 @@ class QUndoStack;
 namespace hale {
 
 class ConflictsPage;
+class ReminderService;
+class RemindersSection;
+class TrayIcon;
 class DevicesPage;
 class RecordListPage;
 class SettingsPage;
@@ -42,12 +45,23 @@ public:
     // The status bar's note of where the data is kept.
     QLabel *storageNote() const { return m_storageNote; }
     SyncBanner *syncBanner() const { return m_syncBanner; }
+    ReminderService *reminders() const { return m_reminders; }
+    // Null when the desktop has no system tray.
+    TrayIcon *trayIcon() const { return m_tray; }
+    // Whether closing the window leaves Hale running in the tray (it has
+    // one and reminders are on).
+    bool keepsRunningInTray() const;
+    // Brings the window up (from the tray or a notification).
+    void bringUp();
+    // Shows the screen of `kind` and opens its New entry dialog.
+    void logEntry(const QString &kind);
     // Shows page `index` of the navigation (0 = Today).
     void showPage(int index);
     int pageCount() const;
 
 protected:
     void changeEvent(QEvent *event) override;
+    void closeEvent(QCloseEvent *event) override;
 
 private:
     // The navigation's icons in the current palette's colours.
@@ -55,6 +69,7 @@ private:
     void buildPages(const QString &dataDir);
     void buildMenus();
     void buildSync();
+    void buildReminders();
     void setUnitSystem(UnitSystem system);
     RecordListPage *currentListPage() const;
     void exportBackup();
@@ -81,6 +96,9 @@ private:
     SyncSettings *m_syncSettings = nullptr;
     DevicesPage *m_devices = nullptr;
     ConflictsPage *m_conflicts = nullptr;
+    TrayIcon *m_tray = nullptr;
+    ReminderService *m_reminders = nullptr;
+    RemindersSection *m_remindersSection = nullptr;
 };
 
 } // namespace hale

@@ -1,6 +1,6 @@
 #include "ui/medications_page.h"
 
-#include "ui/record_commands.h"
+#include "ui/dose_log.h"
 
 #include <QHBoxLayout>
 #include <QLabel>
@@ -90,22 +90,7 @@ void DueDosesPanel::refresh()
 
 void DueDosesPanel::log(const medication::ScheduledDose &dose, const QString &status)
 {
-    const QString kind = QStringLiteral("dose");
-    const auto before = dose.doseId.isEmpty() ? std::nullopt : m_store->record(kind, dose.doseId);
-    const QDateTime at = QDateTime::currentDateTimeUtc();
-    const WriteResult r = medication::logDose(*m_store, dose, status, at);
-    if (!r.ok())
-        return;
-    if (before) {
-        const QVariantMap was{
-            {QStringLiteral("status"), before->value(QStringLiteral("status"))},
-            {QStringLiteral("logged_at"), before->value(QStringLiteral("logged_at"))}};
-        const QVariantMap now{{QStringLiteral("status"), status},
-                              {QStringLiteral("logged_at"), at}};
-        m_undo->push(new EditRecordCommand(m_store, kind, r.id, was, now));
-    } else {
-        m_undo->push(new CreateRecordCommand(m_store, kind, r.id));
-    }
+    logDoseUndoably(m_store, m_undo, dose, status);
 }
 
 } // namespace hale

@@ -87,4 +87,24 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>hale::ReminderService</name>
+    <message numerus="yes">
+        <source>%n reminders while the computer was asleep</source>
+        <translation>
+            <numerusform>%n reminder while the computer was asleep</numerusform>
+            <numerusform>%n reminders while the computer was asleep</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>hale::TrayIcon</name>
+    <message numerus="yes">
+        <source>%n doses due</source>
+        <translation>
+            <numerusform>%n dose due</numerusform>
+            <numerusform>%n doses due</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

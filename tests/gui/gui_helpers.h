@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QAbstractButton>
+#include <QAccessible>
 #include <QApplication>
 #include <QTest>
 #include <QTimer>
@@ -19,6 +20,36 @@ template <typename T = QWidget> T *byAccessibleName(QWidget *root, const QString
             return w;
     }
     return nullptr;
+}
+
+// Finds an object in the accessibility tree under `root` by its name (and
+// role), as a screen reader walks it; null when there is none.
+inline QAccessibleInterface *accessibleByName(QWidget *root, const QString &name,
+                                              QAccessible::Role role = QAccessible::NoRole)
+{
+    QList<QAccessibleInterface *> todo{QAccessible::queryAccessibleInterface(root)};
+    while (!todo.isEmpty()) {
+        QAccessibleInterface *node = todo.takeFirst();
+        if (!node || !node->isValid())
+            continue;
+        if (node->text(QAccessible::Name) == name &&
+            (role == QAccessible::NoRole || node->role() == role) && !node->state().invisible)
+            return node;
+        for (int i = 0; i < node->childCount(); ++i)
+            todo << node->child(i);
+    }
+    return nullptr;
+}
+
+// Runs an object's accessible action (press, toggle) as assistive technology
+// does; false if it has no such action.
+inline bool doAccessibleAction(QAccessibleInterface *node, const QString &action)
+{
+    if (!node || !node->actionInterface() ||
+        !node->actionInterface()->actionNames().contains(action))
+        return false;
+    node->actionInterface()->doAction(action);
+    return true;
 }
 
 // Finds a button by its label as shown (without the & of its shortcut);
