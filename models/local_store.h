@@ -139,6 +139,10 @@ public:
     std::optional<Record> record(const QString &kind, const QString &id) const;
     std::optional<sync::RecordState> state(const QString &kind, const QString &id) const;
     QList<Record> records(const QString &kind, const RecordFilter &filter = {}) const;
+    // Tombstones of `kind` written since `since` (deleted here or on another
+    // device, as synced), newest first, at most `limit`: what Recently
+    // deleted lists and restore() brings back.
+    QList<Record> deletedSince(const QString &kind, const QDateTime &since, int limit = 1000) const;
     int count(const QString &kind, const RecordFilter &filter = {}) const;
 
     // Queued changes, oldest first, of the given kinds (empty: all kinds);

@@ -404,6 +404,27 @@ QList<Record> LocalStore::records(const QString &kindName, const RecordFilter &f
     return out;
 }
 
+QList<Record> LocalStore::deletedSince(const QString &kindName, const QDateTime &since,
+                                       int limit) const
+{
+    QList<Record> out;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    if (!kind)
+        return out;
+    QSqlQuery q(database());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 FROM %2 WHERE deleted = 1 AND updated_at >= ? "
+                             "ORDER BY updated_at DESC, id LIMIT %3")
+                  .arg(selectColumns(*kind), kind->table)
+                  .arg(limit));
+    q.addBindValue(schema::formatDateTime(since));
+    if (!execPrepared(q))
+        return out;
+    while (q.next())
+        out.append(*rowToRecord(*kind, q));
+    return out;
+}
+
 int LocalStore::count(const QString &kindName, const RecordFilter &filter) const
 {
     const KindSpec *kind = SchemaRegistry::instance().kind(kindName);

@@ -14,6 +14,7 @@
 #include "ui/file_dialogs.h"
 #include "ui/medications_page.h"
 #include "ui/palette_icons.h"
+#include "ui/recently_deleted_page.h"
 #include "ui/record_list_page.h"
 #include "ui/settings_page.h"
 #include "ui/sync_banner.h"
@@ -210,6 +211,9 @@ void MainWindow::buildPages(const QString &dataDir)
     connect(journal, &RecordListPage::rangeChanged, m_journalCharts, &TrendCharts::setRange);
     addPage(tr("Journal"), journal, QStringLiteral("journal"));
 
+    m_recentlyDeleted = new RecentlyDeletedPage(m_store, m_undo, this);
+    addPage(tr("Recently deleted"), m_recentlyDeleted, QStringLiteral("deleted"));
+
     if (m_sync) {
         m_devices = new DevicesPage(m_sync->deviceId(), this);
         addPage(tr("Devices"), m_devices, QStringLiteral("devices"));
@@ -306,7 +310,11 @@ void MainWindow::buildMenus()
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     for (int i = 0; i < m_nav->count(); ++i) {
         QAction *a = go->addAction(m_nav->item(i)->text(), this, [this, i] { showPage(i); });
-        a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
+        // Ctrl+1 to Ctrl+9, and Settings at the end as desktops have it (Ctrl+,).
+        if (i == m_nav->count() - 1)
+            a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
+        else if (i < 9)
+            a->setShortcut(QKeySequence(Qt::CTRL | (Qt::Key_1 + i)));
     }
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -405,6 +413,7 @@ void MainWindow::setUnitSystem(UnitSystem system)
     m_exerciseCharts->setUnitSystem(system);
     m_journalCharts->setUnitSystem(system);
     m_today->setUnitSystem(system);
+    m_recentlyDeleted->setUnitSystem(system);
 }
 
 namespace {

@@ -17,6 +17,7 @@ class ReminderService;
 class RemindersSection;
 class TrayIcon;
 class DevicesPage;
+class RecentlyDeletedPage;
 class RecordListPage;
 class SettingsPage;
 class SyncBanner;
@@ -45,6 +46,7 @@ public:
     // The status bar's note of where the data is kept.
     QLabel *storageNote() const { return m_storageNote; }
     SyncBanner *syncBanner() const { return m_syncBanner; }
+    RecentlyDeletedPage *recentlyDeleted() const { return m_recentlyDeleted; }
     ReminderService *reminders() const { return m_reminders; }
     // Null when the desktop has no system tray.
     TrayIcon *trayIcon() const { return m_tray; }
@@ -84,6 +86,7 @@ private:
     QListWidget *m_nav = nullptr;
     QStackedWidget *m_stack;
     TodayPage *m_today = nullptr;
+    RecentlyDeletedPage *m_recentlyDeleted = nullptr;
     SettingsPage *m_settings = nullptr;
     TrendCharts *m_metricCharts = nullptr;
     TrendCharts *m_mealCharts = nullptr;

@@ -44,6 +44,13 @@ CreateRecordCommand::CreateRecordCommand(LocalStore *store, const QString &kind,
 {
 }
 
+RestoreRecordCommand::RestoreRecordCommand(LocalStore *store, const QString &kind,
+                                           const QString &id)
+    : RecordCommand(store, kind, id,
+                    QCoreApplication::translate("RecordCommand", "Restore %1").arg(singular(kind)))
+{
+}
+
 EditRecordCommand::EditRecordCommand(LocalStore *store, const QString &kind, const QString &id,
                                      QVariantMap before, QVariantMap after)
     : RecordCommand(store, kind, id,

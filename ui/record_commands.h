@@ -37,6 +37,17 @@ protected:
     WriteResult revert() override { return m_store->remove(m_kind, m_id); }
 };
 
+// Brings back a deleted entry (Recently deleted).
+class RestoreRecordCommand : public RecordCommand
+{
+public:
+    RestoreRecordCommand(LocalStore *store, const QString &kind, const QString &id);
+
+protected:
+    WriteResult apply() override { return m_store->restore(m_kind, m_id); }
+    WriteResult revert() override { return m_store->remove(m_kind, m_id); }
+};
+
 class EditRecordCommand : public RecordCommand
 {
 public:

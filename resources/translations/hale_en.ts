@@ -107,4 +107,21 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>hale::RecentlyDeletedPage</name>
+    <message numerus="yes">
+        <source>Restore %n entries</source>
+        <translation>
+            <numerusform>Restore %n entry</numerusform>
+            <numerusform>Restore %n entries</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>Restored %n entries.</source>
+        <translation>
+            <numerusform>Restored %n entry.</numerusform>
+            <numerusform>Restored %n entries.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -345,6 +345,71 @@ private slots:
         QCOMPARE(page->model()->rowCount(), 0);
     }
 
+    // Issue 17: deleted entries are kept as tombstones; Recently deleted
+    // lists the last 30 days' and restores one, as a screen reader user
+    // would reach it: the navigation, the list and the button through the
+    // accessibility tree.
+    void aDeletedEntryIsRestoredFromRecentlyDeleted()
+    {
+        RecordListPage *meals = showMeals();
+        const WriteResult porridge = m_store->create(
+            QStringLiteral("meal"), {{QStringLiteral("eaten_at"), QDateTime::currentDateTimeUtc()},
+                                     {QStringLiteral("meal_type"), QStringLiteral("breakfast")},
+                                     {QStringLiteral("description"), QStringLiteral("Porridge")}});
+        const WriteResult old =
+            m_store->create(QStringLiteral("metric"),
+                            {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
+                             {QStringLiteral("weight"), 70.5}});
+        QVERIFY(porridge.ok() && old.ok());
+        meals->view()->setFocus();
+        meals->view()->selectRow(0);
+        QTest::keyClick(meals->view(), Qt::Key_Delete);
+        QVERIFY(m_store->remove(QStringLiteral("metric"), old.id).ok());
+        // Deleted 31 days ago: past the view's 30 days.
+        QSqlQuery aged(m_store->database());
+        QVERIFY(
+            aged.exec(QStringLiteral("UPDATE metrics SET updated_at = '%1' WHERE id = '%2'")
+                          .arg(schema::formatDateTime(QDateTime::currentDateTimeUtc().addDays(-31)),
+                               old.id)));
+        m_store->acknowledgeAll(m_store->pendingChanges());
+
+        auto *nav = byAccessibleName<QListWidget>(m_window.get(), QStringLiteral("Navigation"));
+        QAccessibleInterface *navigation = QAccessible::queryAccessibleInterface(nav);
+        int row = -1;
+        for (int i = 0; i < nav->count(); ++i) {
+            if (navigation->tableInterface()->cellAt(i, 0)->text(QAccessible::Name) ==
+                QLatin1String("Recently deleted"))
+                row = i;
+        }
+        QVERIFY(row > 0);
+        QVERIFY(navigation->tableInterface()->selectRow(row));
+        QAccessibleInterface *list = nullptr;
+        QTRY_VERIFY(
+            (list = test::accessibleByName(m_window.get(), QStringLiteral("Deleted entries"))));
+        QAccessibleTableInterface *table = list->tableInterface();
+        QVERIFY(table);
+        QCOMPARE(table->rowCount(), 1);
+        QVERIFY2(table->cellAt(0, 2)->text(QAccessible::Name).contains(QStringLiteral("Porridge")),
+                 qPrintable(table->cellAt(0, 2)->text(QAccessible::Name)));
+        QCOMPARE(table->cellAt(0, 1)->text(QAccessible::Name), QStringLiteral("Meal"));
+        QVERIFY(table->selectRow(0));
+
+        QAccessibleInterface *restore = test::accessibleByName(
+            m_window.get(), QStringLiteral("Restore the selected entries"), QAccessible::Button);
+        QVERIFY(restore && !restore->state().disabled);
+        QVERIFY(test::doAccessibleAction(restore, QAccessibleActionInterface::pressAction()));
+        QTRY_VERIFY(!m_store->record(QStringLiteral("meal"), porridge.id)->deleted);
+        QCOMPARE(meals->model()->rowCount(), 1);
+        // It syncs like any edit: the restore waits to be pushed.
+        QCOMPARE(m_store->pendingChangeCount(), 1);
+        QTRY_COMPARE(table->cellAt(0, 2)->text(QAccessible::Name),
+                     QStringLiteral("Nothing deleted."));
+
+        // And it is undone like any edit.
+        QTest::keyClick(m_window.get(), Qt::Key_Z, Qt::ControlModifier);
+        QVERIFY(m_store->record(QStringLiteral("meal"), porridge.id)->deleted);
+    }
+
     // Issue 17: with one entry a chart showed nothing; an empty one read
     // "1 Jan 70"; the value axis repeated labels ("413, 413, 412") and the
     // date axis repeated a date. Right with 0, 1 and 2 points.
