@@ -1,5 +1,7 @@
 #include "ui/conflicts_page.h"
 
+#include "ui/palette_icons.h"
+
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QJsonArray>
@@ -43,6 +45,7 @@ ConflictsPage::ConflictsPage(LocalStore *store, QWidget *parent) : QWidget(paren
                              tr("My edit"), tr("Their edit")},
                             tr("Edits that lost to another device"), this);
     m_restore = new QPushButton(tr("&Restore mine"), this);
+    setPaletteIcon(m_restore, QStringLiteral("restore"));
     m_restore->setToolTip(tr("Writes your value again, as a new edit that syncs."));
     m_dismiss = new QPushButton(tr("&Dismiss"), this);
     m_dismiss->setToolTip(tr("Keeps their value and removes this entry from the list."));

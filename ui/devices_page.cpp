@@ -1,5 +1,7 @@
 #include "ui/devices_page.h"
 
+#include "ui/palette_icons.h"
+
 #include <QHBoxLayout>
 #include <QHash>
 #include <QHeaderView>
@@ -31,9 +33,11 @@ DevicesPage::DevicesPage(const QString &thisDeviceId, QWidget *parent)
     m_table->setSelectionMode(QAbstractItemView::SingleSelection);
     m_table->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_rename = new QPushButton(tr("Re&name…"), this);
+    setPaletteIcon(m_rename, QStringLiteral("edit"));
     m_revoke = new QPushButton(tr("Sign &out device…"), this);
     m_revoke->setToolTip(tr("Signs the selected device out at once. Its entries stay on it."));
     m_refresh = new QPushButton(tr("Re&fresh"), this);
+    setPaletteIcon(m_refresh, QStringLiteral("sync"));
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_rename);
     buttons->addWidget(m_revoke);

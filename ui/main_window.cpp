@@ -273,10 +273,12 @@ void MainWindow::buildMenus()
         QAction *syncNow = file->addAction(tr("S&ync Now"), m_sync, &SyncController::syncNow);
         syncNow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
         syncNow->setObjectName(QStringLiteral("syncNowAction"));
+        setPaletteIcon(syncNow, QStringLiteral("sync"), file);
         file->addSeparator();
     }
     QAction *quit = file->addAction(tr("&Quit"), qApp, &QApplication::quit);
     quit->setShortcut(QKeySequence::Quit);
+    setPaletteIcon(quit, QStringLiteral("quit"), file);
 
     QMenu *edit = menuBar()->addMenu(tr("&Edit"));
     QAction *undo = m_undo->createUndoAction(this, tr("&Undo"));
@@ -291,16 +293,19 @@ void MainWindow::buildMenus()
             page->newEntry();
     });
     newEntry->setShortcut(QKeySequence::New);
+    setPaletteIcon(newEntry, QStringLiteral("add"), edit);
     QAction *editEntry = edit->addAction(tr("&Edit Entry"), this, [this] {
         if (RecordListPage *page = currentListPage())
             page->editSelected();
     });
     editEntry->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return));
+    setPaletteIcon(editEntry, QStringLiteral("edit"), edit);
     QAction *remove = edit->addAction(tr("&Delete Entry"), this, [this] {
         if (RecordListPage *page = currentListPage())
             page->deleteSelected();
     });
     remove->setShortcut(QKeySequence::Delete);
+    setPaletteIcon(remove, QStringLiteral("deleted"), edit);
     QAction *find = edit->addAction(tr("&Find"), this, [this] {
         if (RecordListPage *page = currentListPage())
             page->focusSearch();

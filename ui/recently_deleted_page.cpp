@@ -1,6 +1,7 @@
 #include "ui/recently_deleted_page.h"
 
 #include "models/record_table_model.h"
+#include "ui/palette_icons.h"
 #include "ui/record_commands.h"
 
 #include <QHeaderView>
@@ -62,6 +63,7 @@ RecentlyDeletedPage::RecentlyDeletedPage(LocalStore *store, QUndoStack *undo, QW
     m_restore = new QPushButton(tr("&Restore"), this);
     m_restore->setAccessibleName(tr("Restore the selected entries"));
     m_restore->setEnabled(false);
+    setPaletteIcon(m_restore, QStringLiteral("restore"));
     m_feedback = new QLabel(this);
     m_feedback->setAccessibleName(tr("Restore result"));
     m_feedback->setWordWrap(true);

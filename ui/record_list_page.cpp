@@ -1,5 +1,6 @@
 #include "ui/record_list_page.h"
 
+#include "ui/palette_icons.h"
 #include "ui/record_commands.h"
 #include "ui/record_editor_dialog.h"
 
@@ -48,10 +49,13 @@ RecordListPage::RecordListPage(LocalStore *store, const QString &kind, QUndoStac
     auto *newButton = new QPushButton(tr("&New %1").arg(spec.displaySingular()), this);
     newButton->setAccessibleName(tr("New %1").arg(spec.displaySingular()));
     newButton->setToolTip(tr("Add an entry (Ctrl+N)"));
+    setPaletteIcon(newButton, QStringLiteral("add"));
     m_editButton = new QPushButton(tr("&Edit"), this);
     m_editButton->setAccessibleName(tr("Edit"));
+    setPaletteIcon(m_editButton, QStringLiteral("edit"));
     m_deleteButton = new QPushButton(tr("&Delete"), this);
     m_deleteButton->setAccessibleName(tr("Delete"));
+    setPaletteIcon(m_deleteButton, QStringLiteral("deleted"));
     m_deleteButton->setToolTip(tr("Delete the selected entry (Delete); Ctrl+Z brings it back"));
 
     m_range = new QComboBox(this);

@@ -1,6 +1,7 @@
 #include "ui/sync_settings.h"
 
 #include "sync/core/schema.h"
+#include "ui/palette_icons.h"
 #include "ui/sync_controller.h"
 
 #include <QCheckBox>
@@ -79,6 +80,7 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     m_progress = new QLabel(this);
     m_progress->setAccessibleName(tr("Sync progress"));
     m_syncNow = new QPushButton(tr("Sync &now"), this);
+    setPaletteIcon(m_syncNow, QStringLiteral("sync"));
     auto *progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_syncNow);

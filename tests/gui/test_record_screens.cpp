@@ -159,6 +159,42 @@ private slots:
         }
     }
 
+    // Issue 17: one icon set in the navigation, the buttons and the menus,
+    // readable in light and dark palettes: the buttons' icons follow a
+    // palette change in their text colour.
+    void buttonIconsFollowThePalette()
+    {
+        RecordListPage *meals = showMeals();
+        QList<QAbstractButton *> buttons;
+        for (const QString &name :
+             {QStringLiteral("New Meal"), QStringLiteral("Edit"), QStringLiteral("Delete")}) {
+            auto *button = byAccessibleName<QAbstractButton>(meals, name);
+            QVERIFY2(button, qPrintable(name));
+            buttons << button;
+        }
+        for (const bool dark : {false, true}) {
+            QPalette palette = m_window->palette();
+            const QColor text = dark ? QColor(235, 235, 235) : QColor(15, 15, 15);
+            palette.setColor(QPalette::ButtonText, text);
+            palette.setColor(QPalette::Button, dark ? QColor(45, 45, 45) : QColor(240, 240, 240));
+            m_window->setPalette(palette);
+            QCoreApplication::processEvents();
+            for (QAbstractButton *button : buttons) {
+                const QImage image = button->icon().pixmap(24, 24).toImage();
+                int ink = 0;
+                for (int y = 0; y < image.height(); ++y) {
+                    for (int x = 0; x < image.width(); ++x) {
+                        if (image.pixelColor(x, y).alpha() == 255) {
+                            ++ink;
+                            QCOMPARE(image.pixelColor(x, y).rgb(), text.rgb());
+                        }
+                    }
+                }
+                QVERIFY2(ink > 10, qPrintable(button->accessibleName()));
+            }
+        }
+    }
+
     void everyInteractiveWidgetHasAnAccessibleName()
     {
         for (int page = 0; page < m_window->pageCount(); ++page) {

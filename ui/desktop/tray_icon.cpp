@@ -1,6 +1,7 @@
 #include "ui/desktop/tray_icon.h"
 
 #include "models/medication_schedule.h"
+#include "ui/palette_icons.h"
 
 #include <QMenu>
 
@@ -12,18 +13,28 @@ TrayIcon::TrayIcon(LocalStore *store, bool withSync, QObject *parent)
     // A tray menu has no parent widget; the icon owns it through this.
     auto *menu = new QMenu;
     connect(this, &QObject::destroyed, menu, &QObject::deleteLater);
-    menu->addAction(tr("&Open Hale"), this, &TrayIcon::openRequested);
+    menu->addAction(QIcon(QStringLiteral(":/icons/hale.svg")), tr("&Open Hale"), this,
+                    &TrayIcon::openRequested);
     QMenu *log = menu->addMenu(tr("&Log"));
-    for (const QString &kind : {QStringLiteral("metric"), QStringLiteral("meal"),
-                                QStringLiteral("exercise"), QStringLiteral("journal")}) {
+    setPaletteIcon(log->menuAction(), QStringLiteral("add"), menu);
+    // Each kind with its navigation icon.
+    for (const auto &[kind, icon] :
+         {std::pair{QStringLiteral("metric"), QStringLiteral("metrics")},
+          std::pair{QStringLiteral("meal"), QStringLiteral("meals")},
+          std::pair{QStringLiteral("exercise"), QStringLiteral("exercises")},
+          std::pair{QStringLiteral("journal"), QStringLiteral("journal")}}) {
         const KindSpec *spec = SchemaRegistry::instance().kind(kind);
-        log->addAction(tr("%1…").arg(spec->displaySingular()), this,
-                       [this, kind] { emit logRequested(kind); });
+        QAction *entry = log->addAction(tr("%1…").arg(spec->displaySingular()), this,
+                                        [this, kind] { emit logRequested(kind); });
+        setPaletteIcon(entry, icon, log);
     }
-    if (withSync)
-        menu->addAction(tr("&Sync now"), this, &TrayIcon::syncNowRequested);
+    if (withSync) {
+        setPaletteIcon(menu->addAction(tr("&Sync now"), this, &TrayIcon::syncNowRequested),
+                       QStringLiteral("sync"), menu);
+    }
     menu->addSeparator();
-    menu->addAction(tr("&Quit Hale"), this, &TrayIcon::quitRequested);
+    setPaletteIcon(menu->addAction(tr("&Quit Hale"), this, &TrayIcon::quitRequested),
+                   QStringLiteral("quit"), menu);
     setContextMenu(menu);
     connect(this, &QSystemTrayIcon::activated, this, [this](ActivationReason reason) {
         if (reason == Trigger || reason == DoubleClick)
