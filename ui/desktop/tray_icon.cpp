@@ -25,7 +25,7 @@ TrayIcon::TrayIcon(LocalStore *store, bool withSync, QObject *parent)
           std::pair{QStringLiteral("journal"), QStringLiteral("journal")}}) {
         const KindSpec *spec = SchemaRegistry::instance().kind(kind);
         QAction *entry = log->addAction(tr("%1…").arg(spec->displaySingular()), this,
-                                        [this, kind] { emit logRequested(kind); });
+                                        [this, name = kind] { emit logRequested(name); });
         setPaletteIcon(entry, icon, log);
     }
     if (withSync) {
