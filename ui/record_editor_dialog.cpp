@@ -1,5 +1,7 @@
 #include "ui/record_editor_dialog.h"
 
+#include "ui/theme.h"
+
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateEdit>
@@ -82,7 +84,9 @@ RecordEditorDialog::RecordEditorDialog(const LocalStore *store, const KindSpec &
         row.error = new QLabel(this);
         row.error->setObjectName(QStringLiteral("error_") + field.name);
         row.error->setAccessibleName(tr("%1 error").arg(field.displayLabel()));
-        row.error->setStyleSheet(QStringLiteral("color: #c62828;"));
+        QPalette errorPalette = row.error->palette();
+        errorPalette.setColor(QPalette::WindowText, theme::errorText(palette()));
+        row.error->setPalette(errorPalette);
         row.error->setWordWrap(true);
         row.error->hide();
 

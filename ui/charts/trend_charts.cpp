@@ -1,5 +1,7 @@
 #include "ui/charts/trend_charts.h"
 
+#include "ui/theme.h"
+
 #include <QChart>
 #include <QChartView>
 #include <QCoreApplication>
@@ -99,13 +101,11 @@ TrendCharts::TrendCharts(const LocalStore *store, QList<TrendChartSpec> specs, Q
         view->setRenderHint(QPainter::Antialiasing);
         view->setAccessibleName(trText(spec.title) + tr(" chart"));
         view->setMinimumHeight(220);
-        view->chart()->setTheme(palette().window().color().lightness() < 128
-                                    ? QChart::ChartThemeDark
-                                    : QChart::ChartThemeLight);
         view->chart()->legend()->setAlignment(Qt::AlignBottom);
         m_views.append(view);
         addTab(view, trText(spec.title));
     }
+    applyTheme();
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(300);
     connect(m_refreshTimer, &QTimer::timeout, this, &TrendCharts::refresh);
@@ -148,6 +148,27 @@ void TrendCharts::showEvent(QShowEvent *event)
     QTabWidget::showEvent(event);
     if (m_stale)
         refresh();
+}
+
+void TrendCharts::applyTheme()
+{
+    const QChart::ChartTheme chosen =
+        theme::isDark(palette()) ? QChart::ChartThemeDark : QChart::ChartThemeLight;
+    for (QChartView *view : std::as_const(m_views)) {
+        if (view->chart()->theme() != chosen)
+            view->chart()->setTheme(chosen);
+    }
+}
+
+void TrendCharts::changeEvent(QEvent *event)
+{
+    QTabWidget::changeEvent(event);
+    // The desktop switched between light and dark: new colours, and axes
+    // drawn again in them.
+    if (event->type() == QEvent::PaletteChange) {
+        applyTheme();
+        scheduleRefresh();
+    }
 }
 
 void TrendCharts::refresh()

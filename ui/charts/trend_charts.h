@@ -54,8 +54,11 @@ public slots:
 
 protected:
     void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
 
 private:
+    // The charts' colours for the current palette, light or dark.
+    void applyTheme();
     void scheduleRefresh();
     void plot(int tab);
 
