@@ -357,6 +357,7 @@ void MainWindow::buildSync()
         m_storageNote->setText(synced ? tr("Stored on this computer and synced with %1 as %2.")
                                             .arg(status.serverHost, status.account)
                                       : tr("All data is stored on this computer."));
+        m_today->setSyncSummary(m_syncIndicator->text(), m_storageNote->text());
         if (status.account.isEmpty())
             m_devices->setUnavailable(tr("Sign in to sync (Settings) to see your devices."));
     };

@@ -61,7 +61,9 @@ void DueDosesPanel::refresh()
         if (!dose.status.isEmpty()) {
             auto *state = new QLabel(
                 dose.status == QLatin1String("taken") ? tr("Taken") : tr("Skipped"), row);
-            state->setAccessibleName(tr("%1 status").arg(what));
+            // Read with its dose, and with its word (a name of its own would
+            // hide "Taken" from a screen reader).
+            state->setAccessibleName(tr("%1: %2").arg(what, state->text()));
             line->addWidget(state);
         }
         auto *take = new QPushButton(tr("Take"), row);

@@ -1,8 +1,11 @@
 #include "ui/today_page.h"
 
 #include "models/record_table_model.h"
+#include "models/trends.h"
+#include "ui/charts/sparkline.h"
 #include "ui/medications_page.h"
 
+#include <QFrame>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -35,6 +38,18 @@ TodayPage::TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
     m_latest->setAlignment(Qt::AlignTop | Qt::AlignLeft);
     m_doses = new DueDosesPanel(store, undo, this);
 
+    m_cardRow = new QWidget(this);
+    new QHBoxLayout(m_cardRow);
+    m_cardRow->layout()->setContentsMargins(0, 0, 0, 0);
+    m_weightCard = addCard(tr("Weight"));
+    m_weightLine = new Sparkline(m_weightCard.frame);
+    m_weightLine->setAccessibleName(tr("Weight, last 30 days"));
+    m_weightCard.frame->layout()->addWidget(m_weightLine);
+    m_foodCard = addCard(tr("Eaten today"));
+    m_dosesCard = addCard(tr("Doses today"));
+    m_syncCard = addCard(tr("Sync"));
+    m_syncCard.frame->hide();
+
     auto *loggedBox = new QGroupBox(tr("Logged today"), this);
     (new QVBoxLayout(loggedBox))->addWidget(m_logged);
     auto *latestBox = new QGroupBox(tr("Latest metrics"), this);
@@ -50,6 +65,7 @@ TodayPage::TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
     columns->addLayout(side, 2);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_heading);
+    layout->addWidget(m_cardRow);
     layout->addLayout(columns, 1);
 
     m_refreshTimer->setSingleShot(true);
@@ -59,6 +75,140 @@ TodayPage::TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
         if (isVisible())
             m_refreshTimer->start();
     });
+}
+
+TodayPage::Card TodayPage::addCard(const QString &title)
+{
+    Card card;
+    card.frame = new QFrame(m_cardRow);
+    card.frame->setFrameShape(QFrame::StyledPanel);
+    card.frame->setAutoFillBackground(true);
+    card.frame->setBackgroundRole(QPalette::Base);
+    card.frame->setAccessibleName(title);
+    auto *heading = new QLabel(title, card.frame);
+    QFont bold = heading->font();
+    bold.setBold(true);
+    heading->setFont(bold);
+    card.value = new QLabel(card.frame);
+    QFont big = card.value->font();
+    big.setPointSizeF(big.pointSizeF() * 1.6);
+    card.value->setFont(big);
+    card.detail = new QLabel(card.frame);
+    card.detail->setWordWrap(true);
+    for (QLabel *label : {heading, card.value, card.detail})
+        label->setForegroundRole(QPalette::Text); // drawn on the card's Base
+    auto *layout = new QVBoxLayout(card.frame);
+    layout->addWidget(heading);
+    layout->addWidget(card.value);
+    layout->addWidget(card.detail);
+    layout->addStretch(1);
+    m_cardRow->layout()->addWidget(card.frame);
+    return card;
+}
+
+void TodayPage::setSyncSummary(const QString &headline, const QString &detail)
+{
+    m_syncCard.value->setText(headline);
+    m_syncCard.detail->setText(detail);
+    m_syncCard.frame->show();
+}
+
+void TodayPage::refreshWeight()
+{
+    const QDate today = QDate::currentDate();
+    const QList<trends::DailyPoint> days = trends::daily(
+        *m_store, QStringLiteral("metric"), QStringLiteral("weight"), trends::Aggregate::Average,
+        today.addDays(-29).startOfDay(), today.addDays(1).startOfDay());
+    m_weightLine->setVisible(days.size() > 1);
+    if (days.isEmpty()) {
+        m_weightCard.value->setText(QStringLiteral("—"));
+        m_weightCard.detail->setText(tr("No weight logged in the last 30 days."));
+        return;
+    }
+    const QString kg = QStringLiteral("kg");
+    auto shown = [&](double value) {
+        return units::format(value, kg, m_units);
+    };
+    m_weightCard.value->setText(shown(days.last().value));
+    QList<double> line;
+    for (const trends::DailyPoint &p : days)
+        line << units::toDisplay(p.value, kg, m_units);
+    m_weightLine->setValues(line);
+    m_weightLine->setAccessibleDescription(
+        tr("Weight over the last 30 days, from %1 to %2.")
+            .arg(shown(days.first().value), shown(days.last().value)));
+    // The 7-day average now against a week before: the trend without the
+    // day-to-day noise of water and meals.
+    const QList<trends::DailyPoint> average = trends::movingAverage(days, 7);
+    QString detail = tr("7-day average %1").arg(shown(average.last().value));
+    const QDate weekBefore = average.last().day.addDays(-7);
+    for (auto it = average.crbegin(); it != average.crend(); ++it) {
+        if (it->day > weekBefore)
+            continue;
+        const double change = average.last().value - it->value;
+        const QString amount = shown(std::abs(change));
+        detail += QStringLiteral(", ") + (std::abs(change) < 0.05 ? tr("steady over a week")
+                                          : change < 0 ? tr("down %1 in a week").arg(amount)
+                                                       : tr("up %1 in a week").arg(amount));
+        break;
+    }
+    m_weightCard.detail->setText(detail + QLatin1Char('.'));
+}
+
+void TodayPage::refreshFood()
+{
+    const QDate today = QDate::currentDate();
+    RecordFilter todayOnly;
+    todayOnly.from = today.startOfDay();
+    todayOnly.to = today.addDays(1).startOfDay();
+    QHash<QString, double> total;
+    const QList<Record> meals = m_store->records(QStringLiteral("meal"), todayOnly);
+    const QStringList fields{QStringLiteral("calories"), QStringLiteral("protein"),
+                             QStringLiteral("carbs"), QStringLiteral("fat")};
+    for (const Record &meal : meals) {
+        for (const QString &field : fields)
+            total[field] += meal.value(field).toDouble();
+    }
+    const KindSpec &kind = *SchemaRegistry::instance().kind(QStringLiteral("meal"));
+    m_foodCard.value->setText(
+        units::format(total.value(fields.first()), QStringLiteral("kcal"), m_units));
+    if (meals.isEmpty()) {
+        m_foodCard.detail->setText(tr("No meals logged yet today."));
+        return;
+    }
+    QStringList macros;
+    for (const QString &field : fields.mid(1))
+        macros << QStringLiteral("%1 %2").arg(
+            kind.field(field)->displayLabel(),
+            units::format(total.value(field), QStringLiteral("g"), m_units));
+    m_foodCard.detail->setText(tr("%n meals: ", nullptr, static_cast<int>(meals.size())) +
+                               macros.join(QStringLiteral(", ")) + QLatin1Char('.'));
+}
+
+void TodayPage::refreshDoses()
+{
+    const QList<medication::ScheduledDose> doses =
+        medication::dosesOn(*m_store, QDate::currentDate());
+    if (doses.isEmpty()) {
+        m_dosesCard.value->setText(tr("None"));
+        m_dosesCard.detail->setText(tr("No doses scheduled today."));
+        return;
+    }
+    const auto logged = std::count_if(doses.cbegin(), doses.cend(),
+                                      [](const auto &d) { return !d.status.isEmpty(); });
+    const auto taken = std::count_if(doses.cbegin(), doses.cend(), [](const auto &d) {
+        return d.status == QLatin1String("taken");
+    });
+    m_dosesCard.value->setText(tr("%1 of %2 taken").arg(taken).arg(doses.size()));
+    const auto next = std::find_if(doses.cbegin(), doses.cend(),
+                                   [](const auto &d) { return d.status.isEmpty(); });
+    m_dosesCard.detail->setText(
+        next == doses.cend()
+            ? (logged == taken ? tr("All of today's doses are taken.")
+                               : tr("All of today's doses are logged."))
+            : tr("Next: %1 %2, %3.")
+                  .arg(next->scheduledAt.toLocalTime().time().toString(QStringLiteral("HH:mm")),
+                       next->medicationName, next->amount));
 }
 
 void TodayPage::setUnitSystem(UnitSystem system)
@@ -150,6 +300,9 @@ void TodayPage::refresh()
             ? tr("No metrics logged yet.")
             : QStringLiteral("<table cellspacing=6>%1</table>").arg(rows.join(QString())));
     m_doses->refresh();
+    refreshWeight();
+    refreshFood();
+    refreshDoses();
 }
 
 } // namespace hale

@@ -5,6 +5,7 @@
 
 #include <QWidget>
 
+class QFrame;
 class QLabel;
 class QListWidget;
 class QTimer;
@@ -13,6 +14,7 @@ class QUndoStack;
 namespace hale {
 
 class DueDosesPanel;
+class Sparkline;
 
 // The overview of today: what was logged, the doses due and the latest metrics.
 class TodayPage : public QWidget
@@ -23,6 +25,9 @@ public:
     TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent = nullptr);
     void setUnitSystem(UnitSystem system);
     QListWidget *loggedToday() const { return m_logged; }
+    // The sync card's words (the indicator's state and where the data is);
+    // without sync the card is hidden.
+    void setSyncSummary(const QString &headline, const QString &detail);
 
 public slots:
     void refresh();
@@ -31,12 +36,30 @@ protected:
     void showEvent(QShowEvent *event) override;
 
 private:
+    // One card of the row at the top: a title, a large value, a detail line.
+    struct Card
+    {
+        QFrame *frame = nullptr;
+        QLabel *value = nullptr;
+        QLabel *detail = nullptr;
+    };
+    Card addCard(const QString &title);
+    void refreshWeight();
+    void refreshFood();
+    void refreshDoses();
+
     LocalStore *m_store;
     UnitSystem m_units = UnitSystem::Metric;
     QLabel *m_heading;
     QListWidget *m_logged;
     QLabel *m_latest;
     DueDosesPanel *m_doses;
+    QWidget *m_cardRow;
+    Card m_weightCard;
+    Sparkline *m_weightLine;
+    Card m_foodCard;
+    Card m_dosesCard;
+    Card m_syncCard;
     QTimer *m_refreshTimer;
 };
 

@@ -124,4 +124,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>hale::TodayPage</name>
+    <message numerus="yes">
+        <source>%n meals: </source>
+        <translation>
+            <numerusform>%n meal: </numerusform>
+            <numerusform>%n meals: </numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -1,5 +1,6 @@
 #include "gui_helpers.h"
 #include "models/local_store.h"
+#include "models/medication_schedule.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/main_window.h"
 #include "ui/record_editor_dialog.h"
@@ -379,6 +380,76 @@ private slots:
 
         m_window->undoStack()->redo();
         QCOMPARE(page->model()->rowCount(), 0);
+    }
+
+    // Issue 17: Today at a glance, as cards a screen reader reads in turn:
+    // the weight with its 30-day line and 7-day trend, what was eaten, the
+    // doses; a taken dose's row reads "Taken" with its dose.
+    void todayShowsCardsAtAGlance()
+    {
+        const QDate today = QDate::currentDate();
+        for (int day = 0; day < 10; ++day) {
+            QVERIFY(m_store
+                        ->create(QStringLiteral("metric"),
+                                 {{QStringLiteral("recorded_at"),
+                                   QDateTime(today.addDays(-day), QTime(7, 0))},
+                                  {QStringLiteral("weight"), 70.0 + day * 0.2}})
+                        .ok());
+        }
+        for (const auto &[calories, protein] : {std::pair{300, 12}, std::pair{420, 30}}) {
+            QVERIFY(m_store
+                        ->create(QStringLiteral("meal"),
+                                 {{QStringLiteral("eaten_at"), QDateTime(today, QTime(0, 30))},
+                                  {QStringLiteral("meal_type"), QStringLiteral("snack")},
+                                  {QStringLiteral("description"), QStringLiteral("Toast")},
+                                  {QStringLiteral("calories"), calories},
+                                  {QStringLiteral("protein"), protein}})
+                        .ok());
+        }
+        QVERIFY(m_store
+                    ->create(QStringLiteral("medication"),
+                             {{QStringLiteral("name"), QStringLiteral("Metformin")},
+                              {QStringLiteral("dose"), 500},
+                              {QStringLiteral("unit"), QStringLiteral("mg")},
+                              {QStringLiteral("schedule"),
+                               QStringList{QStringLiteral("08:00"), QStringLiteral("20:00")}},
+                              {QStringLiteral("start_date"), today.addDays(-3)}})
+                    .ok());
+        const auto doses = medication::dosesOn(*m_store, today);
+        QVERIFY(medication::logDose(*m_store, doses.first(), QStringLiteral("taken")).ok());
+        m_window->showPage(1);
+        m_window->showPage(0);
+
+        // The texts of a card, in the order a screen reader reads them.
+        auto cardTexts = [this](const QString &card) {
+            QStringList texts;
+            QAccessibleInterface *frame = test::accessibleByName(m_window.get(), card);
+            for (int i = 0; frame && i < frame->childCount(); ++i)
+                texts << frame->child(i)->text(QAccessible::Name);
+            return texts;
+        };
+        QTRY_COMPARE(cardTexts(QStringLiteral("Weight")).value(1), QStringLiteral("70 kg"));
+        QVERIFY2(cardTexts(QStringLiteral("Weight"))
+                     .value(2)
+                     .startsWith(QStringLiteral("7-day average 70.6 kg, down 1 kg in a week.")),
+                 qPrintable(cardTexts(QStringLiteral("Weight")).join(u'|')));
+        QAccessibleInterface *line =
+            test::accessibleByName(m_window.get(), QStringLiteral("Weight, last 30 days"));
+        QVERIFY(line);
+        QCOMPARE(line->text(QAccessible::Description),
+                 QStringLiteral("Weight over the last 30 days, from 71.8 kg to 70 kg."));
+        QCOMPARE(cardTexts(QStringLiteral("Eaten today")).value(1), QStringLiteral("720 kcal"));
+        QVERIFY2(cardTexts(QStringLiteral("Eaten today"))
+                     .value(2)
+                     .startsWith(QStringLiteral("2 meals: Protein 42 g")),
+                 qPrintable(cardTexts(QStringLiteral("Eaten today")).join(u'|')));
+        QCOMPARE(cardTexts(QStringLiteral("Doses today")).value(1), QStringLiteral("1 of 2 taken"));
+        QCOMPARE(cardTexts(QStringLiteral("Doses today")).value(2),
+                 QStringLiteral("Next: 20:00 Metformin, 500 mg."));
+        QTRY_VERIFY(test::accessibleByName(m_window.get(),
+                                           QStringLiteral("08:00  Metformin, 500 mg: Taken")));
+        // Without sync there is no sync card.
+        QVERIFY(!test::accessibleByName(m_window.get(), QStringLiteral("Sync")));
     }
 
     // Issue 17: deleted entries are kept as tombstones; Recently deleted
