@@ -28,11 +28,11 @@ bool wantsWindow(int argc, char **argv)
 {
     // Options whose value is the next argument, so that it is not taken for
     // a command.
-    static const QList<QByteArray> withValue{"--data-dir",      "--generate-demo-data",
-                                             "--screenshot",    "--platform",
-                                             "-platform",       "--server",
-                                             "--email",         "-style",
-                                             "-qwindowgeometry"};
+    static const QList<QByteArray> withValue{"--data-dir",   "--generate-demo-data",
+                                             "--screenshot", "--screenshots",
+                                             "--platform",   "-platform",
+                                             "--server",     "--email",
+                                             "-style",       "-qwindowgeometry"};
     for (int i = 1; i < argc; ++i) {
         for (const char *headless : {"--generate-demo-data", "--version", "-v", "--help", "-h"}) {
             if (std::strncmp(argv[i], headless, std::strlen(headless)) == 0)
@@ -124,6 +124,46 @@ int generateDemoData(hale::LocalStore &store, const QString &countText)
     return 0;
 }
 
+// Shows each screen in turn and saves it as <folder>/<page>.png, then quits
+// (docs/screenshots). Each screen gets a moment to lay out its charts.
+class ScreenTour : public QObject
+{
+public:
+    ScreenTour(hale::MainWindow &window, QString folder)
+        : QObject(&window), m_window(window), m_folder(std::move(folder))
+    {
+        QDir().mkpath(m_folder);
+        QTimer::singleShot(500, this, &ScreenTour::show);
+    }
+
+private:
+    void show()
+    {
+        if (m_page >= m_window.pageCount()) {
+            QCoreApplication::exit(0);
+            return;
+        }
+        m_window.showPage(m_page);
+        QTimer::singleShot(700, this, &ScreenTour::save);
+    }
+    void save()
+    {
+        const QString file =
+            QDir(m_folder).filePath(m_window.pageKey(m_page) + QStringLiteral(".png"));
+        if (!m_window.grab().save(file)) {
+            std::fprintf(stderr, "hale: cannot write %s\n", qPrintable(file));
+            QCoreApplication::exit(1);
+            return;
+        }
+        ++m_page;
+        show();
+    }
+
+    hale::MainWindow &m_window;
+    QString m_folder;
+    int m_page = 0;
+};
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -177,13 +217,18 @@ int main(int argc, char **argv)
     const QCommandLineOption emailOption(QStringLiteral("email"),
                                          QStringLiteral("account: the account's email."),
                                          QStringLiteral("email"));
+    const QCommandLineOption screenshotsOption(
+        QStringLiteral("screenshots"),
+        QStringLiteral("Save a picture of every screen to <folder> (today.png, ...), and exit."),
+        QStringLiteral("folder"));
     const QCommandLineOption hiddenOption(
         QStringLiteral("hidden"),
         QStringLiteral("Start in the system tray without opening the window (start at login)."));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("list: print JSON instead of lines."));
     parser.addOptions({dataDirOption, demoOption, firstPaintOption, screenshotOption,
-                       platformOption, serverOption, emailOption, jsonOption, hiddenOption});
+                       platformOption, serverOption, emailOption, jsonOption, hiddenOption,
+                       screenshotsOption});
     parser.addPositionalArgument(
         QStringLiteral("command"),
         QStringLiteral("Without a window: account signup|signin|signout|delete, sync, add KIND "
@@ -238,7 +283,9 @@ int main(int argc, char **argv)
     if (!parser.isSet(hiddenOption) || !mainWindow.keepsRunningInTray())
         mainWindow.show();
     mainWindow.reminders()->start();
-    if (parser.isSet(screenshotOption)) {
+    if (parser.isSet(screenshotsOption))
+        new ScreenTour(mainWindow, parser.value(screenshotsOption));
+    else if (parser.isSet(screenshotOption)) {
         // Charts lay out after the first paint; give them a moment.
         QTimer::singleShot(1000, &mainWindow, [&] {
             const QString file = parser.value(screenshotOption);

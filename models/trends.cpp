@@ -1,5 +1,6 @@
 #include "models/trends.h"
 
+#include <QHash>
 #include <QSqlQuery>
 #include <algorithm>
 
@@ -37,6 +38,82 @@ QList<DailyPoint> daily(const LocalStore &store, const QString &kindName, const 
         return out;
     while (q.next())
         out.append({QDate::fromString(q.value(0).toString(), Qt::ISODate), q.value(1).toDouble()});
+    return out;
+}
+
+WeeklyBreakdown weeklyByCategory(const LocalStore &store, const QString &kindName,
+                                 const QString &valueField, const QString &categoryField,
+                                 const QDateTime &from, const QDateTime &to, int maxCategories,
+                                 int maxWeeks)
+{
+    WeeklyBreakdown out;
+    const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
+    const FieldSpec *value = kind ? kind->field(valueField) : nullptr;
+    const FieldSpec *category = kind ? kind->field(categoryField) : nullptr;
+    if (!value || !value->isNumeric() || !category || maxCategories < 1 || maxWeeks < 1)
+        return out;
+    QStringList where{QStringLiteral("deleted = 0"), valueField + QStringLiteral(" IS NOT NULL")};
+    QVariantList binds;
+    if (from.isValid()) {
+        where << kind->timeField + QStringLiteral(" >= ?");
+        binds << schema::formatDateTime(from);
+    }
+    if (to.isValid()) {
+        where << kind->timeField + QStringLiteral(" < ?");
+        binds << schema::formatDateTime(to);
+    }
+    // The local day's Monday: forward to Sunday (weekday 0), back six days.
+    const QString week =
+        QStringLiteral("date(%1, 'localtime', 'weekday 0', '-6 days')").arg(kind->timeField);
+    QSqlQuery q(store.database());
+    q.setForwardOnly(true);
+    q.prepare(QStringLiteral("SELECT %1 AS week, lower(trim(%2)) AS name, min(trim(%2)), sum(%3) "
+                             "FROM %4 WHERE %5 GROUP BY week, name ORDER BY week")
+                  .arg(week, categoryField, valueField, kind->table,
+                       where.join(QStringLiteral(" AND "))));
+    for (const QVariant &b : binds)
+        q.addBindValue(b);
+    if (!q.exec())
+        return out;
+    struct Row
+    {
+        QDate week;
+        QString key;
+        double sum;
+    };
+    QList<Row> rows;
+    QHash<QString, double> totals;
+    QHash<QString, QString> shown;
+    while (q.next()) {
+        const Row row{QDate::fromString(q.value(0).toString(), Qt::ISODate), q.value(1).toString(),
+                      q.value(3).toDouble()};
+        rows.append(row);
+        totals[row.key] += row.sum;
+        shown.insert(row.key, q.value(2).toString());
+    }
+    if (rows.isEmpty())
+        return out;
+    for (QDate w = std::max(rows.first().week, rows.last().week.addDays(-7 * (maxWeeks - 1)));
+         w <= rows.last().week; w = w.addDays(7))
+        out.weeks.append(w);
+    QStringList keys = totals.keys();
+    std::sort(keys.begin(), keys.end(), [&](const QString &a, const QString &b) {
+        return totals.value(a) != totals.value(b) ? totals.value(a) > totals.value(b) : a < b;
+    });
+    const bool merged = keys.size() > maxCategories;
+    const QStringList named = merged ? keys.mid(0, maxCategories - 1) : keys;
+    for (const QString &key : named)
+        out.categories.append(shown.value(key));
+    if (merged)
+        out.categories.append(QString());
+    out.sums.fill(QList<double>(out.weeks.size(), 0.0), out.categories.size());
+    for (const Row &row : rows) {
+        const qsizetype w = out.weeks.indexOf(row.week);
+        if (w < 0)
+            continue; // before the weeks shown
+        const qsizetype c = named.indexOf(row.key);
+        out.sums[c >= 0 ? c : out.categories.size() - 1][w] += row.sum;
+    }
     return out;
 }
 

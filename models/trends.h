@@ -21,6 +21,23 @@ enum class Aggregate { Average, Sum };
 QList<DailyPoint> daily(const LocalStore &store, const QString &kind, const QString &field,
                         Aggregate aggregate, const QDateTime &from = {}, const QDateTime &to = {});
 
+// A numeric field summed per local week (Monday first) and per value of a
+// text field: exercise minutes per week by activity.
+struct WeeklyBreakdown
+{
+    QList<QDate> weeks;        // each week's Monday, consecutive, oldest first
+    QStringList categories;    // largest total first; an empty name is "the rest"
+    QList<QList<double>> sums; // sums[category][week]
+};
+
+// Categories compare without case or surrounding spaces ("Running" and
+// "running " are one); past the `maxCategories - 1` largest, the rest are
+// summed as one unnamed category. At most the last `maxWeeks` weeks with data.
+WeeklyBreakdown weeklyByCategory(const LocalStore &store, const QString &kind,
+                                 const QString &valueField, const QString &categoryField,
+                                 const QDateTime &from, const QDateTime &to, int maxCategories,
+                                 int maxWeeks);
+
 // The mean of the points within the trailing `days` calendar days of each
 // point (days without data are not counted as zeros).
 QList<DailyPoint> movingAverage(const QList<DailyPoint> &points, int days);

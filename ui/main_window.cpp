@@ -391,6 +391,12 @@ void MainWindow::showPage(int index)
     m_nav->setCurrentRow(index);
 }
 
+QString MainWindow::pageKey(int index) const
+{
+    QListWidgetItem *item = m_nav->item(index);
+    return item ? item->data(Qt::UserRole).toString() : QString();
+}
+
 int MainWindow::pageCount() const
 {
     return m_stack->count();

@@ -60,6 +60,8 @@ public:
     // Shows page `index` of the navigation (0 = Today).
     void showPage(int index);
     int pageCount() const;
+    // A page's short name, as its icon is named ("today", "metrics", ...).
+    QString pageKey(int index) const;
 
 protected:
     void changeEvent(QEvent *event) override;

@@ -6,6 +6,7 @@
 
 #include <QComboBox>
 #include <QDateEdit>
+#include <QEvent>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -198,9 +199,27 @@ void RecordListPage::applyRange()
     emit rangeChanged(m_from, m_to);
 }
 
+void RecordListPage::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    fitColumns();
+}
+
+void RecordListPage::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    // A desktop theme may set its font only once the window is shown;
+    // widths measured in another font would cut the text.
+    if (event->type() == QEvent::FontChange || event->type() == QEvent::StyleChange) {
+        m_columnsFitted = false;
+        fitColumns();
+    }
+}
+
 void RecordListPage::fitColumns()
 {
-    if (m_columnsFitted || m_model->rowCount() == 0)
+    // Measured on screen, in the font the table is drawn in.
+    if (m_columnsFitted || m_model->rowCount() == 0 || !m_view->isVisible())
         return;
     m_columnsFitted = true;
     // Long free text (notes) would take the whole width: a column gets at

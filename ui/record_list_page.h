@@ -45,6 +45,10 @@ public slots:
 signals:
     void rangeChanged(const QDateTime &from, const QDateTime &to);
 
+protected:
+    void showEvent(QShowEvent *event) override;
+    void changeEvent(QEvent *event) override;
+
 private:
     void applyRange();
     // Sizes the columns to their header and to the rows loaded, once, when

@@ -39,7 +39,7 @@ SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(pa
     auto *unitsBox = new QGroupBox(tr("Units"), this);
     m_metric = new QRadioButton(tr("&Metric (kg, cm, km)"), unitsBox);
     m_metric->setAccessibleName(tr("Metric units"));
-    m_imperial = new QRadioButton(tr("&Imperial (lb, in, mi)"), unitsBox);
+    m_imperial = new QRadioButton(tr("Imperia&l (lb, in, mi)"), unitsBox);
     m_imperial->setAccessibleName(tr("Imperial units"));
     auto *group = new QButtonGroup(this);
     group->addButton(m_metric);

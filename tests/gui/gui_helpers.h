@@ -3,6 +3,8 @@
 #include <QAbstractButton>
 #include <QAccessible>
 #include <QApplication>
+#include <QHash>
+#include <QLabel>
 #include <QTest>
 #include <QTimer>
 #include <QWidget>
@@ -50,6 +52,31 @@ inline bool doAccessibleAction(QAccessibleInterface *node, const QString &action
         return false;
     node->actionInterface()->doAction(action);
     return true;
+}
+
+// Controls under `root`, shown now, whose Alt+letter another one has too
+// ("m: &Metric and a &meal"): on one screen a letter must reach one control.
+inline QStringList altLetterClashes(QWidget *root)
+{
+    QHash<QChar, QString> taken;
+    QStringList clashes;
+    for (QWidget *w : root->findChildren<QWidget *>()) {
+        if (!w->isVisible())
+            continue;
+        QString text;
+        if (auto *button = qobject_cast<QAbstractButton *>(w))
+            text = button->text();
+        else if (auto *label = qobject_cast<QLabel *>(w); label && label->buddy())
+            text = label->text();
+        const qsizetype amp = text.indexOf(QLatin1Char('&'));
+        if (amp < 0 || amp + 1 >= text.size())
+            continue;
+        const QChar key = text.at(amp + 1).toLower();
+        if (taken.contains(key))
+            clashes << QStringLiteral("%1: \"%2\" and \"%3\"").arg(key, taken.value(key), text);
+        taken.insert(key, text);
+    }
+    return clashes;
 }
 
 // Finds a button by its label as shown (without the & of its shortcut);

@@ -7,10 +7,12 @@
 #include "ui/record_list_page.h"
 
 #include <QAccessible>
+#include <QBarSet>
 #include <QChart>
 #include <QComboBox>
 #include <QDateTimeAxis>
 #include <QDateTimeEdit>
+#include <QHash>
 #include <QLabel>
 #include <QLineEdit>
 #include <QListWidget>
@@ -18,6 +20,7 @@
 #include <QScatterSeries>
 #include <QSet>
 #include <QSqlQuery>
+#include <QStackedBarSeries>
 #include <QStackedWidget>
 #include <QTableView>
 #include <QTemporaryDir>
@@ -193,6 +196,19 @@ private slots:
                 }
                 QVERIFY2(ink > 10, qPrintable(button->accessibleName()));
             }
+        }
+    }
+
+    // Keyboard use: on each screen an Alt+letter reaches one control only
+    // (Settings had Alt+M for both "Metric" and a reminder, and Alt+D for
+    // both "Delete account…" and another).
+    void noTwoControlsOnAScreenShareAnAltLetter()
+    {
+        for (int page = 0; page < m_window->pageCount(); ++page) {
+            m_window->showPage(page);
+            const QStringList clashes = test::altLetterClashes(m_window->centralWidget());
+            QVERIFY2(clashes.isEmpty(), qPrintable(m_window->pageKey(page) + QStringLiteral(": ") +
+                                                   clashes.join(QStringLiteral("; "))));
         }
     }
 
@@ -611,6 +627,30 @@ private slots:
             charts->refresh();
             QCOMPARE(charts->pointCount(0, 0), 2); // the days, then their 7-day average
         }
+        // Minutes per week by activity: a stacked bar per week, a colour per
+        // activity.
+        QVERIFY(m_store
+                    ->create(QStringLiteral("exercise"),
+                             {{QStringLiteral("performed_at"), QDateTime::currentDateTimeUtc()},
+                              {QStringLiteral("activity"), QStringLiteral("Yoga")},
+                              {QStringLiteral("duration"), 45}})
+                    .ok());
+        auto *charts = m_window->listPage(QStringLiteral("exercise"))->findChild<TrendCharts *>();
+        QCOMPARE(charts->count(), 2);
+        QCOMPARE(charts->tabText(1), QStringLiteral("Minutes per week by activity"));
+        charts->setCurrentIndex(1);
+        QTRY_COMPARE(charts->chart(1)->series().size(), 1);
+        auto *bars = qobject_cast<QStackedBarSeries *>(charts->chart(1)->series().first());
+        QVERIFY(bars);
+        QStringList activities;
+        double minutes = 0;
+        for (QBarSet *set : bars->barSets()) {
+            activities << set->label();
+            for (int week = 0; week < set->count(); ++week)
+                minutes += set->at(week);
+        }
+        QCOMPARE(activities, (QStringList{QStringLiteral("Running"), QStringLiteral("Yoga")}));
+        QCOMPARE(minutes, 30.0 + 31.0 + 45.0);
     }
 
     void metricChartsPlotOnePointPerDayWithAMovingAverage()

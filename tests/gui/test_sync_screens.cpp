@@ -288,6 +288,9 @@ private slots:
         // Settings -> Sync: create the account.
         auto *settings = window.findChild<SyncSettings *>();
         QVERIFY(settings);
+        window.showPage(window.pageCount() - 1);
+        const QStringList clashes = test::altLetterClashes(window.centralWidget());
+        QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QStringLiteral("; "))));
         test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Server address"))
             ->setText(server.baseUrl());
         test::byAccessibleName<QLineEdit>(settings, QStringLiteral("Email"))

@@ -69,6 +69,52 @@ private slots:
                               trends::Aggregate::Sum, day.addDays(1).startOfDay())
                     .isEmpty());
     }
+
+    // Issue 17: exercise minutes per week by activity.
+    void weeklyByCategorySumsPerLocalWeekAndActivity()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        const QDate monday(2026, 3, 2); // a Monday
+        auto add = [&](const QDate &day, const QString &activity, double minutes) {
+            QVERIFY(store
+                        .create(QStringLiteral("exercise"),
+                                {{QStringLiteral("performed_at"), QDateTime(day, QTime(18, 0))},
+                                 {QStringLiteral("activity"), activity},
+                                 {QStringLiteral("duration"), minutes}})
+                        .ok());
+        };
+        add(monday, QStringLiteral("Running"), 30);
+        add(monday.addDays(6), QStringLiteral("running "), 20); // Sunday, same week
+        add(monday.addDays(1), QStringLiteral("Yoga"), 45);
+        add(monday.addDays(7), QStringLiteral("Running"), 40); // next Monday
+        // Nothing in the third week; a fourth with two small activities.
+        add(monday.addDays(21), QStringLiteral("Swimming"), 10);
+        add(monday.addDays(22), QStringLiteral("Rowing"), 5);
+
+        const auto all =
+            trends::weeklyByCategory(store, QStringLiteral("exercise"), QStringLiteral("duration"),
+                                     QStringLiteral("activity"), {}, {}, 3, 52);
+        QCOMPARE(all.weeks,
+                 (QList<QDate>{monday, monday.addDays(7), monday.addDays(14), monday.addDays(21)}));
+        // Running 90, Yoga 45, then Swimming and Rowing merged as the rest.
+        QCOMPARE(all.categories,
+                 (QStringList{QStringLiteral("Running"), QStringLiteral("Yoga"), QString()}));
+        QCOMPARE(all.sums.at(0), (QList<double>{50, 40, 0, 0}));
+        QCOMPARE(all.sums.at(1), (QList<double>{45, 0, 0, 0}));
+        QCOMPARE(all.sums.at(2), (QList<double>{0, 0, 0, 15}));
+
+        const auto recent =
+            trends::weeklyByCategory(store, QStringLiteral("exercise"), QStringLiteral("duration"),
+                                     QStringLiteral("activity"), {}, {}, 5, 2);
+        QCOMPARE(recent.weeks, (QList<QDate>{monday.addDays(14), monday.addDays(21)}));
+        QCOMPARE(recent.categories.size(), 4);
+        QVERIFY(trends::weeklyByCategory(store, QStringLiteral("exercise"),
+                                         QStringLiteral("duration"), QStringLiteral("activity"),
+                                         QDateTime(monday.addDays(60), QTime()), {}, 5, 52)
+                    .weeks.isEmpty());
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTrends)

@@ -2,12 +2,16 @@
 
 #include "ui/theme.h"
 
+#include <QBarCategoryAxis>
+#include <QBarSet>
 #include <QChart>
 #include <QChartView>
 #include <QCoreApplication>
 #include <QDateTimeAxis>
 #include <QLineSeries>
+#include <QLocale>
 #include <QScatterSeries>
+#include <QStackedBarSeries>
 #include <QTimer>
 #include <QValueAxis>
 #include <algorithm>
@@ -78,6 +82,11 @@ QList<TrendChartSpec> TrendCharts::exerciseCharts()
          QStringLiteral("exercise"),
          {{QStringLiteral("duration"), QT_TRANSLATE_NOOP("TrendCharts", "Minutes of exercise"),
            trends::Aggregate::Sum, true, false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Minutes per week by activity"),
+         QStringLiteral("exercise"),
+         {{QStringLiteral("duration"), QT_TRANSLATE_NOOP("TrendCharts", "Minutes"),
+           trends::Aggregate::Sum, false, false}},
+         QStringLiteral("activity")},
     };
 }
 
@@ -191,6 +200,10 @@ void TrendCharts::plot(int tab)
         chart->removeAxis(axis); // gives up ownership without deleting
         delete axis;
     }
+    if (!spec.categoryField.isEmpty()) {
+        plotWeeklyBreakdown(chart, spec);
+        return;
+    }
 
     auto *xAxis = new QDateTimeAxis;
     xAxis->setFormat(QStringLiteral("d MMM yy"));
@@ -290,6 +303,46 @@ void TrendCharts::plot(int tab)
     // Nothing to plot: no dates either (an empty date axis reads "1 Jan 70").
     xAxis->setVisible(!empty);
     chart->setTitle(empty ? tr("Nothing logged in this range yet") : QString());
+}
+
+void TrendCharts::plotWeeklyBreakdown(QChart *chart, const TrendChartSpec &spec)
+{
+    // Six colours stay apart; a bar per week stays readable for half a year.
+    constexpr int kMaxCategories = 6;
+    constexpr int kMaxWeeks = 26;
+    const TrendSeries &measure = spec.series.first();
+    const trends::WeeklyBreakdown weekly =
+        trends::weeklyByCategory(*m_store, spec.kind, measure.field, spec.categoryField, m_from,
+                                 m_to, kMaxCategories, kMaxWeeks);
+    if (weekly.weeks.isEmpty()) {
+        chart->setTitle(tr("Nothing logged in this range yet"));
+        return;
+    }
+    auto *bars = new QStackedBarSeries;
+    for (qsizetype c = 0; c < weekly.categories.size(); ++c) {
+        auto *set =
+            new QBarSet(weekly.categories.at(c).isEmpty() ? tr("Other") : weekly.categories.at(c));
+        for (const double minutes : weekly.sums.at(c))
+            set->append(minutes);
+        bars->append(set);
+    }
+    chart->addSeries(bars);
+    auto *weeks = new QBarCategoryAxis;
+    const QLocale locale;
+    for (const QDate &monday : weekly.weeks)
+        weeks->append(locale.toString(monday, QStringLiteral("d MMM")));
+    weeks->setTitleText(tr("Week starting"));
+    auto *minutes = new QValueAxis;
+    minutes->setTitleText(trText(measure.label));
+    minutes->setLabelFormat(QStringLiteral("%.0f"));
+    chart->addAxis(weeks, Qt::AlignBottom);
+    chart->addAxis(minutes, Qt::AlignLeft);
+    bars->attachAxis(weeks);
+    bars->attachAxis(minutes);
+    minutes->setMin(0);
+    minutes->applyNiceNumbers();
+    chart->setTitle(weekly.weeks.size() == kMaxWeeks ? tr("The last %1 weeks").arg(kMaxWeeks)
+                                                     : QString());
 }
 
 int TrendCharts::pointCount(int tab, int series) const

@@ -26,6 +26,9 @@ struct TrendChartSpec
     const char *title = ""; // untranslated, context "TrendCharts"
     QString kind;
     QList<TrendSeries> series;
+    // Set: stacked bars of the first series' field summed per week, one
+    // colour per value of this text field (minutes per week by activity).
+    QString categoryField = {};
 };
 
 // Tabs of Qt Charts line charts over the store that follow the page's date
@@ -61,6 +64,7 @@ private:
     void applyTheme();
     void scheduleRefresh();
     void plot(int tab);
+    void plotWeeklyBreakdown(QChart *chart, const TrendChartSpec &spec);
 
     const LocalStore *m_store;
     QList<TrendChartSpec> m_specs;

@@ -17,7 +17,7 @@ QString loggingLabel(const QString &kind)
     if (kind == QLatin1String("metric"))
         return RemindersSection::tr("Remind me to &weigh myself at");
     if (kind == QLatin1String("meal"))
-        return RemindersSection::tr("Remind me to log a &meal at");
+        return RemindersSection::tr("Remind me to lo&g a meal at");
     if (kind == QLatin1String("exercise"))
         return RemindersSection::tr("Remind me to log e&xercise at");
     return RemindersSection::tr("Remind me to write in my &journal at");
@@ -40,7 +40,7 @@ RemindersSection::RemindersSection(QWidget *parent) : QGroupBox(tr("Reminders"),
 {
     setAccessibleName(tr("Reminders"));
     const ReminderSettings saved = ReminderSettings::load();
-    m_doses = new QCheckBox(tr("Remind me when a &dose is due"), this);
+    m_doses = new QCheckBox(tr("Remind me when a dose is d&ue"), this);
     m_doses->setAccessibleName(tr("Dose reminders"));
     m_doses->setChecked(saved.doses);
 
@@ -66,7 +66,7 @@ RemindersSection::RemindersSection(QWidget *parent) : QGroupBox(tr("Reminders"),
     }
     grid->setColumnStretch(2, 1);
 
-    m_startAtLogin = new QCheckBox(tr("&Start Hale when I log in"), this);
+    m_startAtLogin = new QCheckBox(tr("Star&t Hale when I log in"), this);
     m_startAtLogin->setAccessibleName(tr("Start Hale when I log in"));
     m_startAtLogin->setChecked(autostart::enabled());
     m_startAtLogin->setToolTip(autostart::location());
