@@ -7,6 +7,7 @@
 #include "ui/desktop/reminder_service.h"
 #include "ui/main_window.h"
 #include "ui/settings_page.h"
+#include "ui/theme.h"
 #include "ui/sync_controller.h"
 
 #include <QApplication>
@@ -178,6 +179,8 @@ int main(int argc, char **argv)
                      "  hale --platform offscreen ...   or under Xvfb: xvfb-run hale\n");
         return 2;
     }
+    if (window)
+        hale::theme::askForSystemColorScheme();
     std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
                                                    : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Hale"));
@@ -258,6 +261,7 @@ int main(int argc, char **argv)
     }
 
     QApplication::setWindowIcon(QIcon(QStringLiteral(":/icons/hale.svg")));
+    hale::theme::followSystemColorScheme();
     // English is the source language, but its plural forms ("1 entry") come
     // from a translation file; the person's language, when shipped, overrides.
     auto *english = new QTranslator(app.get());

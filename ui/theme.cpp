@@ -1,5 +1,9 @@
 #include "ui/theme.h"
 
+#if defined(Q_OS_WIN)
+#include <QApplication>
+#include <QSettings>
+#endif
 #include <algorithm>
 #include <cmath>
 
@@ -19,6 +23,26 @@ double luminance(const QColor &c)
 bool isDark(const QPalette &palette)
 {
     return palette.color(QPalette::Window).lightness() < 128;
+}
+
+void askForSystemColorScheme()
+{
+#if defined(Q_OS_WIN)
+    if (qEnvironmentVariableIsEmpty("QT_QPA_PLATFORM"))
+        qputenv("QT_QPA_PLATFORM", "windows:darkmode=2");
+#endif
+}
+
+void followSystemColorScheme()
+{
+#if defined(Q_OS_WIN)
+    const QSettings personalize(
+        QStringLiteral("HKEY_CURRENT_USER\\Software\\Microsoft\\Windows\\CurrentVersion\\"
+                       "Themes\\Personalize"),
+        QSettings::NativeFormat);
+    if (personalize.value(QStringLiteral("AppsUseLightTheme"), 1).toInt() == 0)
+        QApplication::setStyle(QStringLiteral("Fusion"));
+#endif
 }
 
 QColor errorText(const QPalette &palette)
