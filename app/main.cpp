@@ -7,8 +7,8 @@
 #include "ui/desktop/reminder_service.h"
 #include "ui/main_window.h"
 #include "ui/settings_page.h"
-#include "ui/theme.h"
 #include "ui/sync_controller.h"
+#include "ui/theme.h"
 
 #include <QApplication>
 #include <QCommandLineParser>
