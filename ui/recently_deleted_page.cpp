@@ -72,6 +72,7 @@ RecentlyDeletedPage::RecentlyDeletedPage(LocalStore *store, QUndoStack *undo, QW
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_restore);
     buttons->addWidget(m_feedback, 1);
+    buttons->addStretch(); // the button keeps its size while the note is hidden
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(note);
     layout->addWidget(m_list, 1);
@@ -127,7 +128,7 @@ void RecentlyDeletedPage::refresh()
     }
     if (deleted.isEmpty()) {
         auto *none = new QTreeWidgetItem(m_list, {QString(), QString(), tr("Nothing deleted.")});
-        none->setFlags(Qt::NoItemFlags);
+        none->setFlags(Qt::ItemIsEnabled); // read as text, never selected
     }
     m_restore->setEnabled(!m_list->selectedItems().isEmpty());
 }
