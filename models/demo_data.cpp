@@ -388,6 +388,29 @@ private:
              std::clamp(int(std::lround(normal(62, 4))), 50, 80)},
             {QStringLiteral("sleep_quality"), std::clamp(int(std::lround(normal(7, 1.5))), 1, 10)},
         };
+        // The night before, ending a little before the weigh-in.
+        const QDateTime woke = values.value(QStringLiteral("recorded_at"))
+                                   .toDateTime()
+                                   .addSecs(-qint64(uniform(300, 1800)));
+        values.insert(QStringLiteral("wake_time"), woke);
+        values.insert(QStringLiteral("bedtime"),
+                      woke.addSecs(-qint64(std::clamp(normal(7.2, 0.8), 4.0, 10.0) * 3600)));
+        if (slot.day % 3 == 0) {
+            const int systolic = std::clamp(int(std::lround(normal(124, 8))), 100, 160);
+            values.insert(QStringLiteral("systolic"), systolic);
+            values.insert(QStringLiteral("diastolic"),
+                          std::clamp(int(std::lround(normal(80, 6))), 60, systolic - 20));
+            values.insert(QStringLiteral("pulse"),
+                          std::clamp(int(std::lround(normal(66, 5))), 50, 95));
+        }
+        if (slot.day % 2 == 0) {
+            values.insert(QStringLiteral("glucose"),
+                          round1(std::clamp(normal(5.4, 0.4), 4.2, 7.0)));
+            values.insert(QStringLiteral("glucose_context"), QStringLiteral("fasting"));
+        }
+        if (slot.day % 7 == 0)
+            values.insert(QStringLiteral("body_fat"),
+                          round1(std::clamp(normal(22.5, 0.6), 18.0, 28.0)));
         if (slot.day % 14 == 0) {
             values.insert(QStringLiteral("body_measurements"),
                           QVariantMap{{QStringLiteral("waist"), round1(uniform(82, 92))},
@@ -412,6 +435,14 @@ private:
                     {QStringLiteral("energy_level"),
                      std::clamp(int(std::lround(normal(6.5, 1.8))), 1, 10)},
                 };
+                // The day's steps and water, once, in its last entry.
+                if (slot.index == slot.perDay - 1) {
+                    values.insert(QStringLiteral("steps"),
+                                  std::clamp(int(std::lround(normal(8200, 2600))), 800, 25000));
+                    values.insert(QStringLiteral("water"),
+                                  std::round(std::clamp(normal(1900, 400), 600.0, 3500.0) / 50) *
+                                      50);
+                }
             }
             if (!add(QStringLiteral("metric"), values))
                 return false;

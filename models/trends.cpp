@@ -6,15 +6,43 @@
 
 namespace hale::trends {
 
+namespace {
+const QString kSleepHours = QStringLiteral("sleep_hours");
+// Both ends are stored as UTC text; julianday() reads them as such.
+const QString kSleepHoursSql = QStringLiteral("((julianday(wake_time) - julianday(bedtime)) * 24)");
+} // namespace
+
+const FieldSpec *derivedField(const QString &kind, const QString &name)
+{
+    static const FieldSpec sleep = [] {
+        FieldSpec f;
+        f.name = kSleepHours;
+        f.label = QT_TRANSLATE_NOOP("Schema", "Sleep");
+        f.type = FieldType::Real;
+        f.unit = QStringLiteral("h");
+        return f;
+    }();
+    return kind == QLatin1String("metric") && name == kSleepHours ? &sleep : nullptr;
+}
+
+double sleepHours(const Record &metric)
+{
+    const QDateTime bed = metric.value(QStringLiteral("bedtime")).toDateTime();
+    const QDateTime woke = metric.value(QStringLiteral("wake_time")).toDateTime();
+    return bed.isValid() && woke.isValid() ? double(bed.msecsTo(woke)) / 3'600'000.0 : -1;
+}
+
 QList<DailyPoint> daily(const LocalStore &store, const QString &kindName, const QString &fieldName,
                         Aggregate aggregate, const QDateTime &from, const QDateTime &to)
 {
     QList<DailyPoint> out;
     const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
     const FieldSpec *field = kind ? kind->field(fieldName) : nullptr;
-    if (!field || !field->isNumeric())
+    const bool derived = kind && derivedField(kindName, fieldName);
+    if (!derived && (!field || !field->isNumeric()))
         return out;
-    QStringList where{QStringLiteral("deleted = 0"), fieldName + QStringLiteral(" IS NOT NULL")};
+    const QString value = derived ? kSleepHoursSql : fieldName;
+    QStringList where{QStringLiteral("deleted = 0"), value + QStringLiteral(" IS NOT NULL")};
     QVariantList binds;
     if (from.isValid()) {
         where << kind->timeField + QStringLiteral(" >= ?");
@@ -31,7 +59,7 @@ QList<DailyPoint> daily(const LocalStore &store, const QString &kindName, const 
     q.prepare(QStringLiteral("SELECT %1 AS day, %2(%3) FROM %4 WHERE %5 GROUP BY day ORDER BY day")
                   .arg(day,
                        aggregate == Aggregate::Sum ? QStringLiteral("sum") : QStringLiteral("avg"),
-                       fieldName, kind->table, where.join(QStringLiteral(" AND "))));
+                       value, kind->table, where.join(QStringLiteral(" AND "))));
     for (const QVariant &b : binds)
         q.addBindValue(b);
     if (!q.exec())

@@ -16,6 +16,13 @@ struct DailyPoint
 
 enum class Aggregate { Average, Sum };
 
+// A value worked out from stored ones rather than stored itself, usable as a
+// field by daily(): "sleep_hours" of a metric, from bedtime to wake_time.
+// Null for any other name.
+const FieldSpec *derivedField(const QString &kind, const QString &name);
+// The hours between a metric's bedtime and wake_time, or -1 without both.
+double sleepHours(const Record &metric);
+
 // One value per local day for a numeric field, computed in SQL. Null ends of
 // the range are unbounded.
 QList<DailyPoint> daily(const LocalStore &store, const QString &kind, const QString &field,

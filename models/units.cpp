@@ -17,6 +17,9 @@ constexpr Conversion kConversions[] = {
     {"kg", "lb", 2.20462262185},
     {"cm", "in", 1.0 / 2.54},
     {"km", "mi", 1.0 / 1.609344},
+    {"ml", "fl oz", 1.0 / 29.5735295625},
+    // Blood glucose: mg/dL where imperial units are used (US), mmol/L else.
+    {"mmol/L", "mg/dL", 18.0156},
 };
 
 const Conversion *conversionFor(const QString &siUnit, UnitSystem system)

@@ -250,9 +250,25 @@ void TodayPage::refresh()
                 if (field.name == kind.timeField || field.name == QLatin1String("notes") ||
                     rec.value(field.name).isNull())
                     continue;
+                // A night reads as its hours, a glucose with its context.
+                if (field.name == QLatin1String("bedtime")) {
+                    if (const double hours = trends::sleepHours(rec); hours >= 0)
+                        parts << tr("Sleep %1")
+                                     .arg(units::format(hours, QStringLiteral("h"), m_units));
+                    continue;
+                }
+                if (field.name == QLatin1String("wake_time") ||
+                    field.name == QLatin1String("glucose_context"))
+                    continue;
                 QString text = formatValue(field, rec.value(field.name), m_units);
                 if (field.isNumeric() && !field.unit.isEmpty())
                     text += QLatin1Char(' ') + units::displayUnit(field.unit, m_units);
+                if (field.name == QLatin1String("glucose") &&
+                    !rec.value(QStringLiteral("glucose_context")).isNull())
+                    text += QStringLiteral(" (%1)").arg(
+                        kind.field(QStringLiteral("glucose_context"))
+                            ->choiceLabel(rec.value(QStringLiteral("glucose_context")).toString())
+                            .toLower());
                 parts << (field.isNumeric() ? field.displayLabel() + QLatin1Char(' ') + text
                                             : text);
             }
@@ -277,22 +293,54 @@ void TodayPage::refresh()
     recent.limit = 300;
     const QList<Record> latest = m_store->records(metric->name, recent);
     QStringList rows;
-    for (const QString &name : {QStringLiteral("weight"), QStringLiteral("resting_heart_rate"),
-                                QStringLiteral("sleep_quality"), QStringLiteral("energy_level")}) {
-        const FieldSpec *field = metric->field(name);
+    auto addRow = [&](const QString &label, const QString &value, const Record &rec) {
+        rows << QStringLiteral("<tr><td>%1</td><td><b>%2</b></td><td>%3</td></tr>")
+                    .arg(label.toHtmlEscaped(), value.toHtmlEscaped(),
+                         locale.toString(
+                             rec.value(metric->timeField).toDateTime().toLocalTime().date(),
+                             QLocale::ShortFormat));
+    };
+    auto latestWith = [&](const QString &name) -> const Record * {
         for (const Record &rec : latest) {
-            if (rec.value(name).isNull())
-                continue;
-            const QString value =
-                field->unit.isEmpty()
-                    ? locale.toString(rec.value(name).toDouble())
-                    : units::format(rec.value(name).toDouble(), field->unit, m_units);
-            rows << QStringLiteral("<tr><td>%1</td><td><b>%2</b></td><td>%3</td></tr>")
-                        .arg(field->displayLabel().toHtmlEscaped(), value.toHtmlEscaped(),
-                             locale.toString(
-                                 rec.value(metric->timeField).toDateTime().toLocalTime().date(),
-                                 QLocale::ShortFormat));
-            break;
+            if (!rec.value(name).isNull())
+                return &rec;
+        }
+        return nullptr;
+    };
+    auto shown = [&](const QString &name, const Record &rec) {
+        const FieldSpec *field = metric->field(name);
+        return field->unit.isEmpty()
+                   ? locale.toString(rec.value(name).toDouble())
+                   : units::format(rec.value(name).toDouble(), field->unit, m_units);
+    };
+    for (const QString &name :
+         {QStringLiteral("weight"), QStringLiteral("body_fat"), QStringLiteral("systolic"),
+          QStringLiteral("glucose"), QStringLiteral("resting_heart_rate"),
+          QStringLiteral("bedtime"), QStringLiteral("sleep_quality"),
+          QStringLiteral("energy_level"), QStringLiteral("steps")}) {
+        const Record *rec = latestWith(name);
+        if (!rec)
+            continue;
+        if (name == QLatin1String("systolic")) {
+            addRow(tr("Blood pressure"),
+                   QStringLiteral("%1/%2 mmHg")
+                       .arg(rec->value(name).toInt())
+                       .arg(rec->value(QStringLiteral("diastolic")).toInt()),
+                   *rec);
+        } else if (name == QLatin1String("glucose")) {
+            const QString context = rec->value(QStringLiteral("glucose_context")).toString();
+            QString value = shown(name, *rec);
+            if (!context.isEmpty())
+                value +=
+                    QStringLiteral(" (%1)").arg(metric->field(QStringLiteral("glucose_context"))
+                                                    ->choiceLabel(context)
+                                                    .toLower());
+            addRow(metric->field(name)->displayLabel(), value, *rec);
+        } else if (name == QLatin1String("bedtime")) {
+            addRow(tr("Sleep"),
+                   units::format(trends::sleepHours(*rec), QStringLiteral("h"), m_units), *rec);
+        } else {
+            addRow(metric->field(name)->displayLabel(), shown(name, *rec), *rec);
         }
     }
     m_latest->setText(

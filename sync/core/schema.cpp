@@ -189,21 +189,44 @@ KindSpec kindOf(const char *name, const char *table, const char *label, const ch
 SchemaRegistry::SchemaRegistry()
 {
     m_kinds = {
-        kindOf("metric", "metrics", QT_TRANSLATE_NOOP("Schema", "Metrics"),
-               QT_TRANSLATE_NOOP("Schema", "Metric"), "recorded_at", "recorded_at",
-               {
-                   when("recorded_at", QT_TRANSLATE_NOOP("Schema", "Recorded at"), FT::DateTime),
-                   number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 20, 400),
-                   number("sleep_quality", QT_TRANSLATE_NOOP("Schema", "Sleep quality"),
-                          FT::Integer, "", 1, 10),
-                   number("energy_level", QT_TRANSLATE_NOOP("Schema", "Energy level"), FT::Integer,
-                          "", 1, 10),
-                   number("resting_heart_rate", QT_TRANSLATE_NOOP("Schema", "Resting heart rate"),
-                          FT::Integer, "bpm", 25, 250),
-                   set("body_measurements", QT_TRANSLATE_NOOP("Schema", "Body measurements"),
-                       FT::Measurements, "cm"),
-                   longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
-               }),
+        kindOf(
+            "metric", "metrics", QT_TRANSLATE_NOOP("Schema", "Metrics"),
+            QT_TRANSLATE_NOOP("Schema", "Metric"), "recorded_at", "recorded_at",
+            {
+                when("recorded_at", QT_TRANSLATE_NOOP("Schema", "Recorded at"), FT::DateTime),
+                number("weight", QT_TRANSLATE_NOOP("Schema", "Weight"), FT::Real, "kg", 20, 400),
+                number("sleep_quality", QT_TRANSLATE_NOOP("Schema", "Sleep quality"), FT::Integer,
+                       "", 1, 10),
+                number("energy_level", QT_TRANSLATE_NOOP("Schema", "Energy level"), FT::Integer, "",
+                       1, 10),
+                number("resting_heart_rate", QT_TRANSLATE_NOOP("Schema", "Resting heart rate"),
+                       FT::Integer, "bpm", 25, 250),
+                set("body_measurements", QT_TRANSLATE_NOOP("Schema", "Body measurements"),
+                    FT::Measurements, "cm"),
+                // Schema version 2: the measures people track beyond these.
+                number("body_fat", QT_TRANSLATE_NOOP("Schema", "Body fat"), FT::Real, "%", 2, 75),
+                number("steps", QT_TRANSLATE_NOOP("Schema", "Steps"), FT::Integer, "", 0, 200000),
+                number("systolic", QT_TRANSLATE_NOOP("Schema", "Systolic"), FT::Integer, "mmHg", 50,
+                       260),
+                number("diastolic", QT_TRANSLATE_NOOP("Schema", "Diastolic"), FT::Integer, "mmHg",
+                       30, 180),
+                number("pulse", QT_TRANSLATE_NOOP("Schema", "Pulse"), FT::Integer, "bpm", 25, 250),
+                // Stored in mmol/L; 0.5 to 50 is 9 to 900 mg/dL.
+                number("glucose", QT_TRANSLATE_NOOP("Schema", "Blood glucose"), FT::Real, "mmol/L",
+                       0.5, 50),
+                labelled(choice("glucose_context", QT_TRANSLATE_NOOP("Schema", "Glucose taken"),
+                                list({"fasting", "before_meal", "after_meal", "bedtime", "other"}),
+                                false),
+                         {QT_TRANSLATE_NOOP("Schema", "Fasting"),
+                          QT_TRANSLATE_NOOP("Schema", "Before a meal"),
+                          QT_TRANSLATE_NOOP("Schema", "After a meal"),
+                          QT_TRANSLATE_NOOP("Schema", "At bedtime"),
+                          QT_TRANSLATE_NOOP("Schema", "Other")}),
+                number("water", QT_TRANSLATE_NOOP("Schema", "Water"), FT::Real, "ml", 0, 10000),
+                when("bedtime", QT_TRANSLATE_NOOP("Schema", "Went to bed"), FT::DateTime, false),
+                when("wake_time", QT_TRANSLATE_NOOP("Schema", "Woke up"), FT::DateTime, false),
+                longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+            }),
         kindOf(
             "meal", "meals", QT_TRANSLATE_NOOP("Schema", "Meals"),
             QT_TRANSLATE_NOOP("Schema", "Meal"), "eaten_at", "description",
@@ -624,6 +647,42 @@ QString checkValueAlone(const FieldSpec &field, const QVariant &value)
     return checkOne(field, value, {}, false);
 }
 
+namespace {
+
+// A metric's values that only make sense together: a blood pressure is both
+// numbers, systolic above diastolic; a night's sleep has both ends, in order,
+// under a day; a glucose context needs a glucose.
+void checkMetricPairs(const QVariantMap &values, QList<FieldError> &errors)
+{
+    auto has = [&](const char *name) {
+        return !values.value(QLatin1String(name)).isNull();
+    };
+    if (has("systolic") != has("diastolic"))
+        errors.append({QLatin1String(has("systolic") ? "diastolic" : "systolic"),
+                       tr("is needed with the other blood pressure number")});
+    else if (has("systolic") && values.value(QStringLiteral("systolic")).toLongLong() <=
+                                    values.value(QStringLiteral("diastolic")).toLongLong())
+        errors.append(
+            {QStringLiteral("diastolic"), tr("must be lower than the systolic pressure")});
+    if (has("bedtime") != has("wake_time")) {
+        errors.append({QLatin1String(has("bedtime") ? "wake_time" : "bedtime"),
+                       tr("is needed with the other end of the night")});
+    } else if (has("bedtime")) {
+        const qint64 secs = values.value(QStringLiteral("bedtime"))
+                                .toDateTime()
+                                .secsTo(values.value(QStringLiteral("wake_time")).toDateTime());
+        if (secs <= 0)
+            errors.append({QStringLiteral("wake_time"), tr("must be after going to bed")});
+        else if (secs > 24 * 3600)
+            errors.append(
+                {QStringLiteral("wake_time"), tr("must be within a day of going to bed")});
+    }
+    if (has("glucose_context") && !has("glucose"))
+        errors.append({QStringLiteral("glucose"), tr("is needed with its context")});
+}
+
+} // namespace
+
 QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values, const QDateTime &now)
 {
     QList<FieldError> errors;
@@ -643,6 +702,8 @@ QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values, cons
             errors.append({field.name, e});
     }
     // Cross-field rules the registry cannot express per field.
+    if (kind.name == QLatin1String("metric"))
+        checkMetricPairs(coerced, errors);
     if (kind.name == QLatin1String("medication")) {
         const QDate start = coerced.value(QStringLiteral("start_date")).toDate();
         const QDate end = coerced.value(QStringLiteral("end_date")).toDate();

@@ -86,7 +86,7 @@ class SchemaRegistry
 public:
     // Bumped whenever a kind or field is added or changed; devices and the
     // server announce it so that each can tell what the other understands.
-    static constexpr int kVersion = 1;
+    static constexpr int kVersion = 2;
 
     static const SchemaRegistry &instance();
 

@@ -468,6 +468,44 @@ private slots:
         QVERIFY(!test::accessibleByName(m_window.get(), QStringLiteral("Sync")));
     }
 
+    // Issue 18: blood pressure, glucose with its context, a night's sleep and
+    // steps show on Today and each has its chart.
+    void theNewMeasuresShowOnTodayAndInTheirCharts()
+    {
+        const QDateTime morning = QDateTime(QDate::currentDate(), QTime(7, 30)).toUTC();
+        QVERIFY(m_store
+                    ->create(QStringLiteral("metric"),
+                             {{QStringLiteral("recorded_at"), morning},
+                              {QStringLiteral("systolic"), 121},
+                              {QStringLiteral("diastolic"), 79},
+                              {QStringLiteral("glucose"), 5.4},
+                              {QStringLiteral("glucose_context"), QStringLiteral("fasting")},
+                              {QStringLiteral("bedtime"), morning.addSecs(-8 * 3600)},
+                              {QStringLiteral("wake_time"), morning.addSecs(-1800)},
+                              {QStringLiteral("steps"), 4321}})
+                    .ok());
+        m_window->showPage(1);
+        m_window->showPage(0);
+        auto *latest = byAccessibleName<QLabel>(m_window.get(), QStringLiteral("Latest metrics"));
+        QVERIFY(latest);
+        QTRY_VERIFY(latest->text().contains(QStringLiteral("121/79 mmHg")));
+        for (const QString &shown : {QStringLiteral("5.4 mmol/L (fasting)"),
+                                     QStringLiteral("7.5 h"), QStringLiteral("4,321")})
+            QVERIFY2(latest->text().contains(shown), qPrintable(latest->text()));
+
+        auto *charts = m_window->metricCharts();
+        QStringList tabs;
+        for (int tab = 0; tab < charts->count(); ++tab)
+            tabs << charts->tabText(tab);
+        for (const QString &tab : {QStringLiteral("Blood pressure"), QStringLiteral("Glucose"),
+                                   QStringLiteral("Sleep"), QStringLiteral("Steps")}) {
+            const int index = int(tabs.indexOf(tab));
+            QVERIFY2(index >= 0, qPrintable(tabs.join(u',')));
+            charts->setCurrentIndex(index);
+            QTRY_COMPARE(charts->pointCount(index, 0), 1);
+        }
+    }
+
     // Issue 17: deleted entries are kept as tombstones; Recently deleted
     // lists the last 30 days' and restores one, as a screen reader user
     // would reach it: the navigation, the list and the button through the

@@ -302,13 +302,15 @@ private slots:
         const QString csv = QString::fromUtf8(ImportExport::exportCsv(*m_store, kMetric));
         QVERIFY(csv.startsWith(
             QStringLiteral("id,recorded_at,weight,sleep_quality,energy_level,resting_heart_rate,"
-                           "body_measurements,notes\r\n")));
+                           "body_measurements,body_fat,steps,systolic,diastolic,pulse,glucose,"
+                           "glucose_context,water,bedtime,wake_time,notes\r\n")));
         QVERIFY(csv.contains(
             m_firstMetricId +
-            QStringLiteral(",2026-11-20T07:15:30.123Z,72.35,7,8,58,arm\\=upper \\\\ flexed=33;"
-                           "chest=102.25;thigh\\; left=55.1;waist=81.5,\"Felt \"\"great\"\", "
-                           "slept well,\nthen a headache\r\n")));
-        QVERIFY(csv.contains(QStringLiteral(",70.333333333333329,,,,,  indented\r\n")));
+            QStringLiteral(
+                ",2026-11-20T07:15:30.123Z,72.35,7,8,58,arm\\=upper \\\\ flexed=33;"
+                "chest=102.25;thigh\\; left=55.1;waist=81.5,,,,,,,,,,,\"Felt \"\"great\"\", "
+                "slept well,\nthen a headache\r\n")));
+        QVERIFY(csv.contains(QStringLiteral(",70.333333333333329,,,,,,,,,,,,,,,  indented\r\n")));
         QVERIFY(!csv.contains(m_deletedId));
         const QString medications =
             QString::fromUtf8(ImportExport::exportCsv(*m_store, QStringLiteral("medication")));

@@ -95,6 +95,54 @@ private slots:
         QTest::newRow("measurement range")
             << QStringLiteral("metric") << m << QStringLiteral("body_measurements");
 
+        // Issue 18: the measures that only make sense together.
+        auto metricWith = [](const QVariantMap &more) {
+            QVariantMap values = validMetric();
+            values.insert(more);
+            return values;
+        };
+        const QDateTime night = kNow.addDays(-1);
+        QTest::newRow("systolic alone")
+            << QStringLiteral("metric") << metricWith({{QStringLiteral("systolic"), 120}})
+            << QStringLiteral("diastolic");
+        QTest::newRow("diastolic alone")
+            << QStringLiteral("metric") << metricWith({{QStringLiteral("diastolic"), 80}})
+            << QStringLiteral("systolic");
+        QTest::newRow("pressures swapped")
+            << QStringLiteral("metric")
+            << metricWith({{QStringLiteral("systolic"), 80}, {QStringLiteral("diastolic"), 120}})
+            << QStringLiteral("diastolic");
+        QTest::newRow("systolic 300")
+            << QStringLiteral("metric")
+            << metricWith({{QStringLiteral("systolic"), 300}, {QStringLiteral("diastolic"), 80}})
+            << QStringLiteral("systolic");
+        QTest::newRow("bedtime alone")
+            << QStringLiteral("metric") << metricWith({{QStringLiteral("bedtime"), night}})
+            << QStringLiteral("wake_time");
+        QTest::newRow("woke before bed")
+            << QStringLiteral("metric")
+            << metricWith({{QStringLiteral("bedtime"), night},
+                           {QStringLiteral("wake_time"), night.addSecs(-3600)}})
+            << QStringLiteral("wake_time");
+        QTest::newRow("a 30-hour night")
+            << QStringLiteral("metric")
+            << metricWith({{QStringLiteral("bedtime"), night.addDays(-1)},
+                           {QStringLiteral("wake_time"), night.addSecs(6 * 3600)}})
+            << QStringLiteral("wake_time");
+        QTest::newRow("context without glucose")
+            << QStringLiteral("metric")
+            << metricWith({{QStringLiteral("glucose_context"), QStringLiteral("fasting")}})
+            << QStringLiteral("glucose");
+        QTest::newRow("glucose 80 mmol/L")
+            << QStringLiteral("metric") << metricWith({{QStringLiteral("glucose"), 80.0}})
+            << QStringLiteral("glucose");
+        QTest::newRow("body fat 90 %")
+            << QStringLiteral("metric") << metricWith({{QStringLiteral("body_fat"), 90.0}})
+            << QStringLiteral("body_fat");
+        QTest::newRow("negative steps")
+            << QStringLiteral("metric") << metricWith({{QStringLiteral("steps"), -5}})
+            << QStringLiteral("steps");
+
         const QVariantMap medication{{QStringLiteral("name"), QStringLiteral("  ")},
                                      {QStringLiteral("dose"), 5},
                                      {QStringLiteral("unit"), QStringLiteral("mg")},
@@ -133,6 +181,22 @@ private slots:
                            {QStringLiteral("description"), QString(501, QLatin1Char('x'))}}
             << QStringLiteral("description");
     }
+    void theNewMeasuresAreAccepted()
+    {
+        QVariantMap values = validMetric();
+        values.insert({{QStringLiteral("body_fat"), 21.5},
+                       {QStringLiteral("steps"), 8042},
+                       {QStringLiteral("systolic"), 121},
+                       {QStringLiteral("diastolic"), 79},
+                       {QStringLiteral("pulse"), 64},
+                       {QStringLiteral("glucose"), 5.4},
+                       {QStringLiteral("glucose_context"), QStringLiteral("fasting")},
+                       {QStringLiteral("water"), 500.0},
+                       {QStringLiteral("bedtime"), kNow.addSecs(-9 * 3600)},
+                       {QStringLiteral("wake_time"), kNow.addSecs(-3600)}});
+        QCOMPARE(errorFields(QStringLiteral("metric"), values), QStringList());
+    }
+
     void badValuesAreRefusedWithTheirField()
     {
         QFETCH(QString, kind);

@@ -115,6 +115,43 @@ private slots:
                                          QDateTime(monday.addDays(60), QTime()), {}, 5, 52)
                     .weeks.isEmpty());
     }
+
+    // Issue 18: hours asleep are worked out from a night's two ends, per
+    // local day, as any stored field is.
+    void sleepHoursAreDerivedFromBedtimeAndWakeTime()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        const QDateTime morning = QDateTime(QDate(2026, 3, 3), QTime(7, 0)).toUTC();
+        for (const auto &[day, hours] : {std::pair{0, 7.5}, std::pair{1, 6.0}}) {
+            const QDateTime woke = morning.addDays(day);
+            QVERIFY(store
+                        .create(QStringLiteral("metric"),
+                                {{QStringLiteral("recorded_at"), woke},
+                                 {QStringLiteral("bedtime"), woke.addSecs(qint64(-hours * 3600))},
+                                 {QStringLiteral("wake_time"), woke}})
+                        .ok());
+        }
+        // A metric without a night is not a night of zero hours.
+        QVERIFY(store
+                    .create(QStringLiteral("metric"), {{QStringLiteral("recorded_at"), morning},
+                                                       {QStringLiteral("weight"), 70}})
+                    .ok());
+        const QList<DailyPoint> nights =
+            trends::daily(store, QStringLiteral("metric"), QStringLiteral("sleep_hours"),
+                          trends::Aggregate::Average);
+        QCOMPARE(nights.size(), 2);
+        QVERIFY(qAbs(nights.at(0).value - 7.5) < 1e-6);
+        QVERIFY(qAbs(nights.at(1).value - 6.0) < 1e-6);
+        QVERIFY(trends::derivedField(QStringLiteral("metric"), QStringLiteral("sleep_hours")));
+        QVERIFY(!trends::derivedField(QStringLiteral("meal"), QStringLiteral("sleep_hours")));
+        QList<double> hours;
+        for (const Record &metric : store.records(QStringLiteral("metric")))
+            hours << trends::sleepHours(metric);
+        std::sort(hours.begin(), hours.end());
+        QCOMPARE(hours, (QList<double>{-1.0, 6.0, 7.5})); // -1: no night logged
+    }
 };
 
 QTEST_GUILESS_MAIN(TestTrends)

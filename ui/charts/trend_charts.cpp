@@ -54,6 +54,32 @@ QList<TrendChartSpec> TrendCharts::metricCharts()
          QStringLiteral("metric"),
          {{QStringLiteral("resting_heart_rate"),
            QT_TRANSLATE_NOOP("TrendCharts", "Resting heart rate"), A::Average, false, false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Blood pressure"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("systolic"), QT_TRANSLATE_NOOP("TrendCharts", "Systolic"), A::Average,
+           false, false},
+          {QStringLiteral("diastolic"), QT_TRANSLATE_NOOP("TrendCharts", "Diastolic"), A::Average,
+           false, false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Glucose"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("glucose"), QT_TRANSLATE_NOOP("TrendCharts", "Blood glucose"), A::Average,
+           true, false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Body fat"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("body_fat"), QT_TRANSLATE_NOOP("TrendCharts", "Body fat"), A::Average,
+           true, false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Steps"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("steps"), QT_TRANSLATE_NOOP("TrendCharts", "Steps"), A::Sum, true,
+           false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Water"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("water"), QT_TRANSLATE_NOOP("TrendCharts", "Water"), A::Sum, false,
+           false}}},
+        {QT_TRANSLATE_NOOP("TrendCharts", "Sleep"),
+         QStringLiteral("metric"),
+         {{QStringLiteral("sleep_hours"), QT_TRANSLATE_NOOP("TrendCharts", "Hours asleep"),
+           A::Average, true, false}}},
     };
 }
 
@@ -242,6 +268,8 @@ void TrendCharts::plot(int tab)
 
     for (const TrendSeries &s : spec.series) {
         const FieldSpec *field = kind->field(s.field);
+        if (!field)
+            field = trends::derivedField(spec.kind, s.field);
         const auto points = trends::daily(*m_store, spec.kind, s.field, s.aggregate, m_from, m_to);
         QValueAxis *axis = leftAxis;
         if (s.rightAxis) {
