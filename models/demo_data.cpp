@@ -1,5 +1,6 @@
 #include "models/demo_data.h"
 
+#include "models/goals.h"
 #include "models/local_store.h"
 #include "sync/core/record_id.h"
 
@@ -25,6 +26,7 @@ struct Plan
     int exercises = 0;
     int doses = 0;
     int journal = 0;
+    int goals = 0;
     int days = 1;
 };
 
@@ -33,7 +35,9 @@ Plan planFor(int count)
     Plan plan;
     // Five medications once there is room, so that doses have something to refer to.
     plan.medications = std::min(5, count / 20);
-    const int rest = count - plan.medications;
+    // And the goals record, with the medications' room.
+    plan.goals = count >= 20 ? 1 : 0;
+    const int rest = count - plan.medications - plan.goals;
     plan.metrics = rest * 35 / 99;
     plan.meals = rest * 30 / 99;
     plan.exercises = rest * 15 / 99;
@@ -185,7 +189,7 @@ public:
     {
         const bool ok = m_store.runInTransaction([this] {
             return addMedications() && addMetrics() && addMeals() && addExercises() && addDoses() &&
-                   addJournal();
+                   addJournal() && addGoals();
         });
         if (!ok && m_error.isEmpty())
             m_error = QCoreApplication::translate(
@@ -276,6 +280,25 @@ private:
         return true;
     }
     bool add(const QString &kind, const QVariantMap &values) { return add(kind, values, newId()); }
+
+    // --- goals ---
+
+    bool addGoals()
+    {
+        if (m_plan.goals == 0)
+            return true;
+        return add(goals::kKind,
+                   {{QStringLiteral("set_on"), m_today.addDays(-std::min(60, m_plan.days - 1))},
+                    {QStringLiteral("weight_target"), 76.0},
+                    {QStringLiteral("weight_by"), m_today.addDays(150)},
+                    {QStringLiteral("calories"), 2100.0},
+                    {QStringLiteral("protein"), 110.0},
+                    {QStringLiteral("carbs"), 230.0},
+                    {QStringLiteral("fat"), 70.0},
+                    {QStringLiteral("exercise_minutes"), 150.0},
+                    {QStringLiteral("steps"), 8000}},
+                   goals::kRecordId);
+    }
 
     // --- medications and doses ---
 

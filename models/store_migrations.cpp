@@ -71,6 +71,14 @@ constexpr std::array kStep4 = {
     "CREATE INDEX outbox_by_age ON outbox (queued_at)",
 };
 
+// Version 5: the person's goals (one record, see models/goals).
+constexpr std::array kStep5 = {
+    "CREATE TABLE goals (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, "
+    "sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at "
+    "TEXT NOT NULL, set_on TEXT, weight_target REAL, weight_by TEXT, calories REAL, protein "
+    "REAL, carbs REAL, fat REAL, exercise_minutes REAL, steps INTEGER)",
+};
+
 template <std::size_t N>
 bool runAll(QSqlDatabase &db, const std::array<const char *, N> &statements)
 {
@@ -107,6 +115,8 @@ bool runMigrationStep(QSqlDatabase &db, int step)
         return runAll(db, kStep3);
     case 4:
         return runAll(db, kStep4);
+    case 5:
+        return runAll(db, kStep5);
     default:
         return false;
     }

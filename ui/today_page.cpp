@@ -1,9 +1,12 @@
 #include "ui/today_page.h"
 
+#include "models/goals.h"
 #include "models/record_table_model.h"
 #include "models/trends.h"
 #include "ui/charts/sparkline.h"
 #include "ui/medications_page.h"
+#include "ui/record_commands.h"
+#include "ui/record_editor_dialog.h"
 
 #include <QFrame>
 #include <QGroupBox>
@@ -11,14 +14,16 @@
 #include <QLabel>
 #include <QListWidget>
 #include <QLocale>
+#include <QPushButton>
 #include <QTimer>
+#include <QUndoStack>
 #include <QVBoxLayout>
 #include <algorithm>
 
 namespace hale {
 
 TodayPage::TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
-    : QWidget(parent), m_store(store), m_refreshTimer(new QTimer(this))
+    : QWidget(parent), m_store(store), m_undo(undo), m_refreshTimer(new QTimer(this))
 {
     setObjectName(QStringLiteral("today_page"));
     setAccessibleName(tr("Today"));
@@ -47,6 +52,11 @@ TodayPage::TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
     m_weightCard.frame->layout()->addWidget(m_weightLine);
     m_foodCard = addCard(tr("Eaten today"));
     m_dosesCard = addCard(tr("Doses today"));
+    m_goalsCard = addCard(tr("Goals"));
+    auto *editGoals = new QPushButton(tr("Edit &goals…"), m_goalsCard.frame);
+    editGoals->setAccessibleName(tr("Edit goals"));
+    static_cast<QVBoxLayout *>(m_goalsCard.frame->layout())->insertWidget(3, editGoals);
+    connect(editGoals, &QPushButton::clicked, this, &TodayPage::editGoals);
     m_syncCard = addCard(tr("Sync"));
     m_syncCard.frame->hide();
 
@@ -351,6 +361,97 @@ void TodayPage::refresh()
     refreshWeight();
     refreshFood();
     refreshDoses();
+    refreshGoals();
+}
+
+void TodayPage::refreshGoals()
+{
+    const std::optional<Record> set = goals::current(*m_store);
+    if (!set) {
+        m_goalsCard.value->setText(tr("None yet"));
+        m_goalsCard.detail->setText(
+            tr("Targets for your weight, food, exercise and steps, with your progress here."));
+        return;
+    }
+    const QLocale locale;
+    const QString kg = QStringLiteral("kg");
+    auto shown = [&](double v, const QString &unit) {
+        return units::format(v, unit, m_units);
+    };
+    QStringList lines;
+    const goals::WeightProgress weight =
+        goals::weightProgress(*m_store, *set, QDate::currentDate());
+    using State = goals::WeightProgress::State;
+    const QString target = shown(weight.target, kg);
+    const QString toGo = shown(std::abs(weight.target - weight.latest), kg);
+    switch (weight.state) {
+    case State::NoTarget:
+        m_goalsCard.value->setText(tr("Weight: no target"));
+        break;
+    case State::Reached:
+        m_goalsCard.value->setText(tr("%1 reached").arg(target));
+        break;
+    case State::OnTrack:
+        m_goalsCard.value->setText(tr("%1 to go").arg(toGo));
+        lines << tr("On track for %1.").arg(locale.toString(weight.reachedOn, QLocale::LongFormat));
+        break;
+    case State::Behind:
+        m_goalsCard.value->setText(tr("%1 to go").arg(toGo));
+        lines << tr("At this pace %1, after %2.")
+                     .arg(locale.toString(weight.reachedOn, QLocale::LongFormat),
+                          locale.toString(weight.by, QLocale::LongFormat));
+        break;
+    case State::NotMoving:
+        m_goalsCard.value->setText(tr("%1 to go").arg(toGo));
+        lines << tr("Not moving toward %1 yet.").arg(target);
+        break;
+    }
+    const QDate today = QDate::currentDate();
+    auto sum = [&](const QString &kind, const QString &field, const QDate &from) {
+        RecordFilter range;
+        range.from = from.startOfDay();
+        range.to = today.addDays(1).startOfDay();
+        double total = 0;
+        for (const Record &rec : m_store->records(kind, range))
+            total += rec.value(field).toDouble();
+        return total;
+    };
+    if (const QVariant calories = set->value(QStringLiteral("calories")); !calories.isNull())
+        lines << tr("Calories %1 of %2 today.")
+                     .arg(locale.toString(qRound(
+                              sum(QStringLiteral("meal"), QStringLiteral("calories"), today))),
+                          shown(calories.toDouble(), QStringLiteral("kcal")));
+    if (const QVariant minutes = set->value(QStringLiteral("exercise_minutes")); !minutes.isNull())
+        lines << tr("Exercise %1 of %2 this week.")
+                     .arg(locale.toString(
+                              qRound(sum(QStringLiteral("exercise"), QStringLiteral("duration"),
+                                         today.addDays(1 - today.dayOfWeek())))),
+                          shown(minutes.toDouble(), QStringLiteral("min")));
+    if (const QVariant steps = set->value(QStringLiteral("steps")); !steps.isNull())
+        lines << tr("Steps %1 of %2 today.")
+                     .arg(locale.toString(qRound(
+                              sum(QStringLiteral("metric"), QStringLiteral("steps"), today))),
+                          locale.toString(steps.toInt()));
+    m_goalsCard.detail->setText(lines.join(QLatin1Char('\n')));
+}
+
+void TodayPage::editGoals()
+{
+    const KindSpec &kind = *SchemaRegistry::instance().kind(goals::kKind);
+    const std::optional<Record> set = goals::current(*m_store);
+    RecordEditorDialog dialog(m_store, kind, m_units, set ? set->values : QVariantMap(), this);
+    dialog.setWindowTitle(tr("Goals"));
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QVariantMap before;
+    const QVariantMap after = dialog.values();
+    const WriteResult r = goals::save(*m_store, after, QDate::currentDate(), &before);
+    if (!r.ok())
+        return;
+    if (before.isEmpty())
+        m_undo->push(new CreateRecordCommand(m_store, goals::kKind, r.id));
+    else
+        m_undo->push(new EditRecordCommand(m_store, goals::kKind, r.id, before, after));
 }
 
 } // namespace hale

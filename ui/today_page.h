@@ -31,6 +31,8 @@ public:
 
 public slots:
     void refresh();
+    // Opens the goals in an editor and saves them (undoably).
+    void editGoals();
 
 protected:
     void showEvent(QShowEvent *event) override;
@@ -47,8 +49,10 @@ private:
     void refreshWeight();
     void refreshFood();
     void refreshDoses();
+    void refreshGoals();
 
     LocalStore *m_store;
+    QUndoStack *m_undo;
     UnitSystem m_units = UnitSystem::Metric;
     QLabel *m_heading;
     QListWidget *m_logged;
@@ -59,6 +63,7 @@ private:
     Sparkline *m_weightLine;
     Card m_foodCard;
     Card m_dosesCard;
+    Card m_goalsCard;
     Card m_syncCard;
     QTimer *m_refreshTimer;
 };

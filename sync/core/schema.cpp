@@ -293,6 +293,28 @@ SchemaRegistry::SchemaRegistry()
                 when("logged_at", QT_TRANSLATE_NOOP("Schema", "Logged at"), FT::DateTime),
                 longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
             }),
+        // Schema version 2: the person's goals, one record (goals::kRecordId) so
+        // that each target merges on its own across devices.
+        kindOf("goal", "goals", QT_TRANSLATE_NOOP("Schema", "Goals"),
+               QT_TRANSLATE_NOOP("Schema", "Goals"), "set_on", "set_on",
+               {
+                   when("set_on", QT_TRANSLATE_NOOP("Schema", "Set on"), FT::Date),
+                   number("weight_target", QT_TRANSLATE_NOOP("Schema", "Target weight"), FT::Real,
+                          "kg", 20, 400),
+                   mayBeFuture(when("weight_by", QT_TRANSLATE_NOOP("Schema", "Reach it by"),
+                                    FT::Date, false)),
+                   number("calories", QT_TRANSLATE_NOOP("Schema", "Calories a day"), FT::Real,
+                          "kcal", 500, 10000),
+                   number("protein", QT_TRANSLATE_NOOP("Schema", "Protein a day"), FT::Real, "g", 0,
+                          1000),
+                   number("carbs", QT_TRANSLATE_NOOP("Schema", "Carbohydrates a day"), FT::Real,
+                          "g", 0, 1000),
+                   number("fat", QT_TRANSLATE_NOOP("Schema", "Fat a day"), FT::Real, "g", 0, 1000),
+                   number("exercise_minutes", QT_TRANSLATE_NOOP("Schema", "Exercise a week"),
+                          FT::Real, "min", 0, 5000),
+                   number("steps", QT_TRANSLATE_NOOP("Schema", "Steps a day"), FT::Integer, "", 0,
+                          200000),
+               }),
         kindOf("journal", "journal", QT_TRANSLATE_NOOP("Schema", "Journal"),
                QT_TRANSLATE_NOOP("Schema", "Journal entry"), "entry_date", "text",
                {
@@ -704,6 +726,10 @@ QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values, cons
     // Cross-field rules the registry cannot express per field.
     if (kind.name == QLatin1String("metric"))
         checkMetricPairs(coerced, errors);
+    if (kind.name == QLatin1String("goal") &&
+        !coerced.value(QStringLiteral("weight_by")).isNull() &&
+        coerced.value(QStringLiteral("weight_target")).isNull())
+        errors.append({QStringLiteral("weight_target"), tr("is needed with a date to reach it")});
     if (kind.name == QLatin1String("medication")) {
         const QDate start = coerced.value(QStringLiteral("start_date")).toDate();
         const QDate end = coerced.value(QStringLiteral("end_date")).toDate();

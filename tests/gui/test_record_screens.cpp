@@ -1,4 +1,5 @@
 #include "gui_helpers.h"
+#include "models/goals.h"
 #include "models/local_store.h"
 #include "models/medication_schedule.h"
 #include "ui/charts/trend_charts.h"
@@ -504,6 +505,69 @@ private slots:
             charts->setCurrentIndex(index);
             QTRY_COMPARE(charts->pointCount(index, 0), 1);
         }
+    }
+
+    // Issue 18: goals set from Today's card, shown with their progress and as
+    // target lines on the charts; undone like any edit.
+    void goalsAreSetFromTodayAndShownWithTheirProgress()
+    {
+        const QDate today = QDate::currentDate();
+        for (int day = 0; day < 14; ++day) {
+            QVERIFY(m_store
+                        ->create(QStringLiteral("metric"),
+                                 {{QStringLiteral("recorded_at"),
+                                   QDateTime(today.addDays(day - 13), QTime(7, 0))},
+                                  {QStringLiteral("weight"), 80.0 - 0.1 * day}})
+                        .ok());
+        }
+        QVERIFY(m_store
+                    ->create(QStringLiteral("meal"),
+                             {{QStringLiteral("eaten_at"), QDateTime(today, QTime(0, 30))},
+                              {QStringLiteral("meal_type"), QStringLiteral("snack")},
+                              {QStringLiteral("description"), QStringLiteral("Toast")},
+                              {QStringLiteral("calories"), 450}})
+                    .ok());
+        m_window->showPage(0);
+        auto cardTexts = [this] {
+            QStringList texts;
+            QAccessibleInterface *frame =
+                test::accessibleByName(m_window.get(), QStringLiteral("Goals"));
+            for (int i = 0; frame && i < frame->childCount(); ++i)
+                texts << frame->child(i)->text(QAccessible::Name);
+            return texts.join(u'|');
+        };
+        QTRY_VERIFY2(cardTexts().contains(QStringLiteral("None yet")), qPrintable(cardTexts()));
+
+        onNextDialog<RecordEditorDialog>([](RecordEditorDialog *dialog) {
+            byAccessibleName<QLineEdit>(dialog, QStringLiteral("Target weight"))->setText(u"75"_qs);
+            byAccessibleName<QLineEdit>(dialog, QStringLiteral("Calories a day"))
+                ->setText(u"2000"_qs);
+            dialog->accept();
+        });
+        QAccessibleInterface *edit = test::accessibleByName(
+            m_window.get(), QStringLiteral("Edit goals"), QAccessible::Button);
+        QVERIFY(test::doAccessibleAction(edit, QAccessibleActionInterface::pressAction()));
+        // 78.7 kg today, losing 0.1 kg a day: 3.7 kg and 37 days to go.
+        QTRY_VERIFY2(cardTexts().contains(QStringLiteral("3.7 kg to go")), qPrintable(cardTexts()));
+        QVERIFY2(cardTexts().contains(
+                     QStringLiteral("On track for %1.")
+                         .arg(QLocale().toString(today.addDays(37), QLocale::LongFormat))),
+                 qPrintable(cardTexts()));
+        QVERIFY2(cardTexts().contains(QStringLiteral("Calories 450 of 2,000 kcal today.")),
+                 qPrintable(cardTexts()));
+
+        // The weight chart draws the target.
+        m_window->showPage(1);
+        m_window->metricCharts()->setCurrentIndex(0);
+        m_window->metricCharts()->refresh();
+        QStringList names;
+        for (QAbstractSeries *series : m_window->metricCharts()->chart(0)->series())
+            names << series->name();
+        QVERIFY2(names.contains(QStringLiteral("Target weight")), qPrintable(names.join(u',')));
+
+        // Undone like any edit.
+        m_window->undoStack()->undo();
+        QVERIFY(!goals::current(*m_store));
     }
 
     // Issue 17: deleted entries are kept as tombstones; Recently deleted

@@ -1,4 +1,5 @@
 #include "models/demo_data.h"
+#include "models/goals.h"
 #include "models/local_store.h"
 
 #include <QElapsedTimer>
@@ -27,7 +28,9 @@ Summary summarise(const LocalStore &store)
         const QList<Record> records = store.records(kind.name);
         s.counts.insert(kind.name, int(records.size()));
         for (const Record &r : records) {
-            s.ids.insert(r.id);
+            // The goals record's id is the same on every device by design.
+            if (r.id != goals::kRecordId)
+                s.ids.insert(r.id);
             if (kind.name == QLatin1String("metric"))
                 s.weightSum += r.value(QStringLiteral("weight")).toDouble();
         }

@@ -35,7 +35,8 @@ private slots:
     {
         const QStringList expected{QStringLiteral("metric"),   QStringLiteral("meal"),
                                    QStringLiteral("exercise"), QStringLiteral("medication"),
-                                   QStringLiteral("dose"),     QStringLiteral("journal")};
+                                   QStringLiteral("dose"),     QStringLiteral("goal"),
+                                   QStringLiteral("journal")};
         QStringList names;
         for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
             names << kind.name;

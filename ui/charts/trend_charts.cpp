@@ -1,5 +1,6 @@
 #include "ui/charts/trend_charts.h"
 
+#include "models/goals.h"
 #include "ui/theme.h"
 
 #include <QBarCategoryAxis>
@@ -150,7 +151,7 @@ TrendCharts::TrendCharts(const LocalStore *store, QList<TrendChartSpec> specs, Q
     });
     connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
         for (const TrendChartSpec &spec : m_specs) {
-            if (spec.kind == kind) {
+            if (spec.kind == kind || kind == goals::kKind) {
                 scheduleRefresh();
                 return;
             }
@@ -302,6 +303,25 @@ void TrendCharts::plot(int tab)
             line->setName(name);
             attach(line, axis, trends::downsample(points, kMaxPoints), *field);
         }
+        // The person's target for this value, as a dashed line across the
+        // days shown (and inside the axis's range, so it is seen).
+        if (const auto goal = goalFor(spec.kind, s.field); goal && minX <= maxX) {
+            auto *line = new QLineSeries;
+            line->setName(goal->second);
+            QPen dashed = line->pen();
+            dashed.setStyle(Qt::DashLine);
+            dashed.setWidthF(1.5);
+            line->setPen(dashed);
+            const double y = units::toDisplay(goal->first, field->unit, m_units);
+            line->append(minX, y);
+            line->append(maxX, y);
+            chart->addSeries(line);
+            line->attachAxis(xAxis);
+            line->attachAxis(axis);
+            auto &[lo, hi] = ranges[axis];
+            lo = std::min(lo, y);
+            hi = std::max(hi, y);
+        }
     }
     for (auto it = ranges.cbegin(); it != ranges.cend(); ++it) {
         // An axis with nothing on it (no protein logged, say) is not shown.
@@ -371,6 +391,33 @@ void TrendCharts::plotWeeklyBreakdown(QChart *chart, const TrendChartSpec &spec)
     minutes->applyNiceNumbers();
     chart->setTitle(weekly.weeks.size() == kMaxWeeks ? tr("The last %1 weeks").arg(kMaxWeeks)
                                                      : QString());
+}
+
+std::optional<std::pair<double, QString>> TrendCharts::goalFor(const QString &kind,
+                                                               const QString &field) const
+{
+    const std::optional<Record> set = goals::current(*m_store);
+    if (!set)
+        return std::nullopt;
+    auto target = [&](const char *name) {
+        return set->value(QLatin1String(name));
+    };
+    if (kind == QLatin1String("metric") && field == QLatin1String("weight") &&
+        !target("weight_target").isNull())
+        return std::pair{target("weight_target").toDouble(), tr("Target weight")};
+    if (kind == QLatin1String("metric") && field == QLatin1String("steps") &&
+        !target("steps").isNull())
+        return std::pair{target("steps").toDouble(), tr("Goal")};
+    if (kind == QLatin1String("meal") && field == QLatin1String("calories") &&
+        !target("calories").isNull())
+        return std::pair{target("calories").toDouble(), tr("Goal")};
+    // Daily minutes against a weekly goal: its seventh, beside the 7-day average.
+    if (kind == QLatin1String("exercise") && field == QLatin1String("duration") &&
+        !target("exercise_minutes").isNull())
+        return std::pair{target("exercise_minutes").toDouble() / 7,
+                         tr("Goal (%1 min a week)")
+                             .arg(QLocale().toString(target("exercise_minutes").toDouble()))};
+    return std::nullopt;
 }
 
 int TrendCharts::pointCount(int tab, int series) const

@@ -4,6 +4,8 @@
 #include "models/units.h"
 
 #include <QTabWidget>
+#include <optional>
+#include <utility>
 
 class QChart;
 class QChartView;
@@ -65,6 +67,9 @@ private:
     void scheduleRefresh();
     void plot(int tab);
     void plotWeeklyBreakdown(QChart *chart, const TrendChartSpec &spec);
+    // The person's goal for a series (in stored units) and its legend.
+    std::optional<std::pair<double, QString>> goalFor(const QString &kind,
+                                                      const QString &field) const;
 
     const LocalStore *m_store;
     QList<TrendChartSpec> m_specs;
