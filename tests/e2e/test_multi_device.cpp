@@ -4,6 +4,7 @@
 // and a real keychain. The workers run on this thread: every wait below
 // spins the event loop until a signal arrives or a bounded timeout passes.
 #include "../integration/server_process.h"
+#include "models/goals.h"
 #include "sync_device.h"
 
 #include <QUuid>
@@ -161,6 +162,38 @@ private slots:
         QCOMPARE(conflicts.first().lost.mine.toDouble(), 79.0);
         QCOMPARE(conflicts.first().lost.theirs.toDouble(), 78.0);
         QCOMPARE(b.store.conflicts().size(), 1);
+    }
+
+    // Issue 18: goals set on two devices before either has synced meet on
+    // one record (its id is the same everywhere) and keep both targets.
+    void goalsSetOnTwoDevicesOfflineMergeTargetByTarget()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        m_server->kill();
+        const QDate today = QDate::currentDate();
+        QVERIFY(goals::save(a.store,
+                            {{QStringLiteral("calories"), 2000.0}, {QStringLiteral("steps"), 8000}},
+                            today)
+                    .ok());
+        QTest::qWait(5);
+        QVERIFY(goals::save(
+                    b.store,
+                    {{QStringLiteral("steps"), 10000}, {QStringLiteral("exercise_minutes"), 150.0}},
+                    today)
+                    .ok());
+        QVERIFY(m_server->restart());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        for (Device *d : {&a, &b}) {
+            QCOMPARE(d->store.count(goals::kKind), 1);
+            const Record set = *goals::current(d->store);
+            QCOMPARE(set.value(QStringLiteral("calories")).toDouble(), 2000.0);
+            QCOMPARE(set.value(QStringLiteral("exercise_minutes")).toDouble(), 150.0);
+            QCOMPARE(set.value(QStringLiteral("steps")).toInt(), 10000); // the later one
+        }
     }
 
     void aDeviceWithItsClockBehindKeepsItsLaterEdits()
