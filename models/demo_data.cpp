@@ -2,6 +2,7 @@
 
 #include "models/goals.h"
 #include "models/local_store.h"
+#include "models/preferences.h"
 #include "sync/core/record_id.h"
 
 #include <QCoreApplication>
@@ -27,6 +28,7 @@ struct Plan
     int doses = 0;
     int journal = 0;
     int goals = 0;
+    int preferences = 0;
     int days = 1;
 };
 
@@ -35,9 +37,10 @@ Plan planFor(int count)
     Plan plan;
     // Five medications once there is room, so that doses have something to refer to.
     plan.medications = std::min(5, count / 20);
-    // And the goals record, with the medications' room.
+    // And the goals and preferences records, with the medications' room.
     plan.goals = count >= 20 ? 1 : 0;
-    const int rest = count - plan.medications - plan.goals;
+    plan.preferences = plan.goals;
+    const int rest = count - plan.medications - plan.goals - plan.preferences;
     plan.metrics = rest * 35 / 99;
     plan.meals = rest * 30 / 99;
     plan.exercises = rest * 15 / 99;
@@ -189,7 +192,7 @@ public:
     {
         const bool ok = m_store.runInTransaction([this] {
             return addMedications() && addMetrics() && addMeals() && addExercises() && addDoses() &&
-                   addJournal() && addGoals();
+                   addJournal() && addGoals() && addPreferences();
         });
         if (!ok && m_error.isEmpty())
             m_error = QCoreApplication::translate(
@@ -298,6 +301,17 @@ private:
                     {QStringLiteral("exercise_minutes"), 150.0},
                     {QStringLiteral("steps"), 8000}},
                    goals::kRecordId);
+    }
+
+    bool addPreferences()
+    {
+        if (m_plan.preferences == 0)
+            return true;
+        return add(preferences::kKind,
+                   {{QStringLiteral("changed_on"), m_today.addDays(-std::min(60, m_plan.days - 1))},
+                    {QStringLiteral("dose_reminders"), QStringLiteral("on")},
+                    {QStringLiteral("remind_metric_at"), QStringLiteral("07:30")}},
+                   preferences::kRecordId);
     }
 
     // --- medications and doses ---

@@ -79,6 +79,15 @@ constexpr std::array kStep5 = {
     "REAL, carbs REAL, fat REAL, exercise_minutes REAL, steps INTEGER)",
 };
 
+// Version 6: the preferences that follow the person (one record, see
+// models/preferences).
+constexpr std::array kStep6 = {
+    "CREATE TABLE preferences (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT "
+    "0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at "
+    "TEXT NOT NULL, changed_on TEXT, units TEXT, dose_reminders TEXT, remind_metric_at TEXT, "
+    "remind_meal_at TEXT, remind_exercise_at TEXT, remind_journal_at TEXT)",
+};
+
 template <std::size_t N>
 bool runAll(QSqlDatabase &db, const std::array<const char *, N> &statements)
 {
@@ -117,6 +126,8 @@ bool runMigrationStep(QSqlDatabase &db, int step)
         return runAll(db, kStep4);
     case 5:
         return runAll(db, kStep5);
+    case 6:
+        return runAll(db, kStep6);
     default:
         return false;
     }

@@ -57,7 +57,7 @@ MainWindow::MainWindow(LocalStore *store, const QString &dataDir, SyncController
     buildMenus();
     buildSync();
     buildReminders();
-    setUnitSystem(SettingsPage::savedUnitSystem());
+    setUnitSystem(m_settings->unitSystem());
     resize(1200, 780);
 }
 
@@ -98,8 +98,8 @@ bool MainWindow::keepsRunningInTray() const
 {
     if (!m_tray || !m_tray->isVisible())
         return false;
-    const ReminderSettings chosen = m_remindersSection->settings();
-    return chosen.doses || !chosen.logging.isEmpty();
+    const preferences::Preferences chosen = preferences::load(*m_store);
+    return chosen.doseReminders || !chosen.remindAt.isEmpty();
 }
 
 void MainWindow::bringUp()
@@ -152,14 +152,19 @@ void MainWindow::buildReminders()
             logEntry(kind);
         }
     });
-    m_remindersSection = new RemindersSection(m_settings);
+    m_remindersSection = new RemindersSection(m_store, m_settings);
     m_settings->addSection(m_remindersSection);
-    auto apply = [this](const ReminderSettings &chosen) {
-        m_reminders->setDoseReminders(chosen.doses);
-        m_reminders->setLoggingReminders(chosen.logging);
+    auto apply = [this](const preferences::Preferences &chosen) {
+        m_reminders->setDoseReminders(chosen.doseReminders);
+        QList<reminders::LoggingReminder> logging;
+        for (const QString &kind : preferences::reminderKinds()) {
+            if (chosen.remindAt.contains(kind))
+                logging.append({kind, chosen.remindAt.value(kind)});
+        }
+        m_reminders->setLoggingReminders(logging);
     };
     connect(m_remindersSection, &RemindersSection::changed, this, apply);
-    apply(m_remindersSection->settings());
+    apply(preferences::load(*m_store));
 }
 
 void MainWindow::buildPages(const QString &dataDir)
@@ -221,7 +226,7 @@ void MainWindow::buildPages(const QString &dataDir)
         addPage(tr("Conflicts"), m_conflicts, QStringLiteral("conflicts"));
     }
 
-    m_settings = new SettingsPage(dataDir, this);
+    m_settings = new SettingsPage(m_store, dataDir, this);
     connect(m_settings, &SettingsPage::unitSystemChanged, this, &MainWindow::setUnitSystem);
     addPage(tr("Settings"), m_settings, QStringLiteral("settings"));
     updateNavigationIcons();

@@ -1,5 +1,6 @@
 #include "ui/settings_page.h"
 
+#include "models/preferences.h"
 #include "ui/file_dialogs.h"
 
 #include <QButtonGroup>
@@ -12,6 +13,7 @@
 #include <QPushButton>
 #include <QRadioButton>
 #include <QSettings>
+#include <QSignalBlocker>
 #include <QVBoxLayout>
 
 namespace hale {
@@ -21,9 +23,11 @@ const QString kUnitsKey = QStringLiteral("units");
 const QString kDataDirKey = QStringLiteral("dataDir");
 } // namespace
 
-UnitSystem SettingsPage::savedUnitSystem()
+UnitSystem SettingsPage::unitSystem() const
 {
-    return units::fromSettingsValue(QSettings().value(kUnitsKey).toString());
+    const preferences::Preferences chosen = preferences::load(*m_store);
+    return chosen.unitsChosen ? chosen.units
+                              : units::fromSettingsValue(QSettings().value(kUnitsKey).toString());
 }
 
 QString SettingsPage::savedDataDir()
@@ -31,7 +35,8 @@ QString SettingsPage::savedDataDir()
     return QSettings().value(kDataDirKey).toString();
 }
 
-SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(parent)
+SettingsPage::SettingsPage(LocalStore *store, const QString &dataDir, QWidget *parent)
+    : QWidget(parent), m_store(store)
 {
     setObjectName(QStringLiteral("settings_page"));
     setAccessibleName(tr("Settings"));
@@ -44,7 +49,8 @@ SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(pa
     auto *group = new QButtonGroup(this);
     group->addButton(m_metric);
     group->addButton(m_imperial);
-    (savedUnitSystem() == UnitSystem::Imperial ? m_imperial : m_metric)->setChecked(true);
+    m_units = unitSystem();
+    showUnits(m_units);
     auto *unitsNote = new QLabel(tr("Values are always stored in metric units; this only changes "
                                     "how they are shown and typed."),
                                  unitsBox);
@@ -54,8 +60,20 @@ SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(pa
     unitsLayout->addWidget(m_imperial);
     unitsLayout->addWidget(unitsNote);
     connect(m_imperial, &QRadioButton::toggled, this, [this](bool imperial) {
-        const UnitSystem system = imperial ? UnitSystem::Imperial : UnitSystem::Metric;
-        QSettings().setValue(kUnitsKey, units::toSettingsValue(system));
+        preferences::Preferences chosen = preferences::load(*m_store);
+        chosen.units = imperial ? UnitSystem::Imperial : UnitSystem::Metric;
+        chosen.unitsChosen = true;
+        preferences::save(*m_store, chosen); // announced below, as another device's would be
+    });
+    // Chosen here or on another device: every screen follows.
+    connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
+        if (kind != preferences::kKind)
+            return;
+        const UnitSystem system = unitSystem();
+        if (system == m_units)
+            return;
+        m_units = system;
+        showUnits(system);
         emit unitSystemChanged(system);
     });
 
@@ -82,6 +100,13 @@ SettingsPage::SettingsPage(const QString &dataDir, QWidget *parent) : QWidget(pa
     layout->addWidget(unitsBox);
     layout->addWidget(dataBox);
     layout->addStretch(1);
+}
+
+void SettingsPage::showUnits(UnitSystem system)
+{
+    const QSignalBlocker quietMetric(m_metric);
+    const QSignalBlocker quietImperial(m_imperial);
+    (system == UnitSystem::Imperial ? m_imperial : m_metric)->setChecked(true);
 }
 
 void SettingsPage::addSection(QWidget *section)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "models/local_store.h"
 #include "models/units.h"
 
 #include <QWidget>
@@ -9,16 +10,18 @@ class QRadioButton;
 
 namespace hale {
 
-// Units and the data folder; the sync section is added by the main window.
-// Choices persist in QSettings.
+// Units and the data folder; the reminders and sync sections are added by the
+// main window. The units follow the person in the synced preferences (an
+// older Hale's choice in QSettings counts until one is made); the data folder
+// is this device's, in QSettings.
 class SettingsPage : public QWidget
 {
     Q_OBJECT
 
 public:
-    SettingsPage(const QString &dataDir, QWidget *parent = nullptr);
+    SettingsPage(LocalStore *store, const QString &dataDir, QWidget *parent = nullptr);
 
-    static UnitSystem savedUnitSystem();
+    UnitSystem unitSystem() const;
     // The folder chosen for the next start, or empty for the default.
     static QString savedDataDir();
 
@@ -30,7 +33,10 @@ signals:
 
 private:
     void chooseDataDir();
+    void showUnits(UnitSystem system);
 
+    LocalStore *m_store;
+    UnitSystem m_units; // as the screens were last told
     QRadioButton *m_metric;
     QRadioButton *m_imperial;
     QLabel *m_dataDir;

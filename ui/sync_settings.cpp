@@ -30,6 +30,7 @@ const QList<std::pair<const char *, QStringList>> &kindGroups()
          {QStringLiteral("medication"), QStringLiteral("dose")}},
         {QT_TRANSLATE_NOOP("hale::SyncSettings", "Journal"), {QStringLiteral("journal")}},
         {QT_TRANSLATE_NOOP("hale::SyncSettings", "Goals"), {QStringLiteral("goal")}},
+        {QT_TRANSLATE_NOOP("hale::SyncSettings", "Preferences"), {QStringLiteral("preference")}},
     };
     return groups;
 }

@@ -315,6 +315,30 @@ SchemaRegistry::SchemaRegistry()
                    number("steps", QT_TRANSLATE_NOOP("Schema", "Steps a day"), FT::Integer, "", 0,
                           200000),
                }),
+        // Schema version 2: the choices that follow the person to every device
+        // (one record, preferences::kRecordId); the data folder and the window
+        // stay per device.
+        kindOf(
+            "preference", "preferences", QT_TRANSLATE_NOOP("Schema", "Preferences"),
+            QT_TRANSLATE_NOOP("Schema", "Preferences"), "changed_on", "changed_on",
+            {
+                when("changed_on", QT_TRANSLATE_NOOP("Schema", "Changed on"), FT::Date),
+                labelled(choice("units", QT_TRANSLATE_NOOP("Schema", "Units"),
+                                list({"metric", "imperial"}), false),
+                         {QT_TRANSLATE_NOOP("Schema", "Metric"),
+                          QT_TRANSLATE_NOOP("Schema", "Imperial")}),
+                labelled(choice("dose_reminders", QT_TRANSLATE_NOOP("Schema", "Dose reminders"),
+                                list({"on", "off"}), false),
+                         {QT_TRANSLATE_NOOP("Schema", "On"), QT_TRANSLATE_NOOP("Schema", "Off")}),
+                // "HH:mm", or nothing for no reminder.
+                text("remind_metric_at", QT_TRANSLATE_NOOP("Schema", "Weigh-in reminder"), false,
+                     5),
+                text("remind_meal_at", QT_TRANSLATE_NOOP("Schema", "Meal reminder"), false, 5),
+                text("remind_exercise_at", QT_TRANSLATE_NOOP("Schema", "Exercise reminder"), false,
+                     5),
+                text("remind_journal_at", QT_TRANSLATE_NOOP("Schema", "Journal reminder"), false,
+                     5),
+            }),
         kindOf("journal", "journal", QT_TRANSLATE_NOOP("Schema", "Journal"),
                QT_TRANSLATE_NOOP("Schema", "Journal entry"), "entry_date", "text",
                {
@@ -726,6 +750,14 @@ QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values, cons
     // Cross-field rules the registry cannot express per field.
     if (kind.name == QLatin1String("metric"))
         checkMetricPairs(coerced, errors);
+    if (kind.name == QLatin1String("preference")) {
+        for (const char *name :
+             {"remind_metric_at", "remind_meal_at", "remind_exercise_at", "remind_journal_at"}) {
+            const QString at = coerced.value(QLatin1String(name)).toString();
+            if (!at.isEmpty() && !isValidTimeOfDay(at))
+                errors.append({QLatin1String(name), tr("must be a time of day (HH:mm)")});
+        }
+    }
     if (kind.name == QLatin1String("goal") &&
         !coerced.value(QStringLiteral("weight_by")).isNull() &&
         coerced.value(QStringLiteral("weight_target")).isNull())

@@ -5,6 +5,7 @@
 // spins the event loop until a signal arrives or a bounded timeout passes.
 #include "../integration/server_process.h"
 #include "models/goals.h"
+#include "models/preferences.h"
 #include "sync_device.h"
 
 #include <QUuid>
@@ -193,6 +194,34 @@ private slots:
             QCOMPARE(set.value(QStringLiteral("calories")).toDouble(), 2000.0);
             QCOMPARE(set.value(QStringLiteral("exercise_minutes")).toDouble(), 150.0);
             QCOMPARE(set.value(QStringLiteral("steps")).toInt(), 10000); // the later one
+        }
+    }
+
+    // Issue 18: preferences follow the person: units chosen on one device and
+    // a reminder time on another, both offline, end up on both.
+    void preferencesChosenOnTwoDevicesMerge()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        m_server->kill();
+        preferences::Preferences onA = preferences::load(a.store);
+        onA.units = UnitSystem::Imperial;
+        onA.unitsChosen = true;
+        QVERIFY(preferences::save(a.store, onA).ok());
+        QTest::qWait(5);
+        preferences::Preferences onB = preferences::load(b.store);
+        onB.remindAt.insert(QStringLiteral("metric"), QTime(8, 15));
+        QVERIFY(preferences::save(b.store, onB).ok());
+        QVERIFY(m_server->restart());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        for (Device *d : {&a, &b}) {
+            const preferences::Preferences p = preferences::load(d->store);
+            QVERIFY(p.unitsChosen);
+            QCOMPARE(p.units, UnitSystem::Imperial);
+            QCOMPARE(p.remindAt.value(QStringLiteral("metric")), QTime(8, 15));
         }
     }
 

@@ -2,6 +2,7 @@
 #include "models/goals.h"
 #include "models/local_store.h"
 #include "models/medication_schedule.h"
+#include "models/preferences.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/main_window.h"
 #include "ui/record_editor_dialog.h"
@@ -18,6 +19,7 @@
 #include <QLineEdit>
 #include <QListWidget>
 #include <QPushButton>
+#include <QRadioButton>
 #include <QScatterSeries>
 #include <QSet>
 #include <QSqlQuery>
@@ -777,6 +779,33 @@ private slots:
         QCOMPARE(charts->pointCount(1, 0), -1); // not drawn until shown
         charts->setCurrentIndex(1);
         QCOMPARE(charts->pointCount(1, 0), 0); // no sleep logged
+    }
+
+    // Issue 18: units follow the person. Chosen in Settings they are kept in
+    // the synced preferences; chosen on another device (arriving as a write
+    // to the store, as a pull does), every screen and Settings follow.
+    void unitsFollowThePersonAcrossDevices()
+    {
+        RecordListPage *page = m_window->listPage(QStringLiteral("metric"));
+        const int column = page->model()->kind().indexOf(QStringLiteral("weight"));
+        QCOMPARE(page->model()->headerData(column, Qt::Horizontal).toString(),
+                 QStringLiteral("Weight (kg)"));
+        m_window->showPage(m_window->pageCount() - 1);
+        auto *imperial =
+            byAccessibleName<QRadioButton>(m_window.get(), QStringLiteral("Imperial units"));
+        QVERIFY(imperial && !imperial->isChecked());
+        imperial->click();
+        QVERIFY(preferences::load(*m_store).unitsChosen);
+        QCOMPARE(preferences::load(*m_store).units, UnitSystem::Imperial);
+        QCOMPARE(page->model()->headerData(column, Qt::Horizontal).toString(),
+                 QStringLiteral("Weight (lb)"));
+
+        preferences::Preferences elsewhere = preferences::load(*m_store);
+        elsewhere.units = UnitSystem::Metric;
+        QVERIFY(preferences::save(*m_store, elsewhere).ok());
+        QVERIFY(!imperial->isChecked());
+        QCOMPARE(page->model()->headerData(column, Qt::Horizontal).toString(),
+                 QStringLiteral("Weight (kg)"));
     }
 
     void imperialUnitsAreShownButMetricIsStored()

@@ -1,6 +1,7 @@
 #include "models/demo_data.h"
 #include "models/goals.h"
 #include "models/local_store.h"
+#include "models/preferences.h"
 
 #include <QElapsedTimer>
 #include <QSet>
@@ -28,8 +29,9 @@ Summary summarise(const LocalStore &store)
         const QList<Record> records = store.records(kind.name);
         s.counts.insert(kind.name, int(records.size()));
         for (const Record &r : records) {
-            // The goals record's id is the same on every device by design.
-            if (r.id != goals::kRecordId)
+            // The goals and preferences records' ids are the same on every
+            // device by design.
+            if (r.id != goals::kRecordId && r.id != preferences::kRecordId)
                 s.ids.insert(r.id);
             if (kind.name == QLatin1String("metric"))
                 s.weightSum += r.value(QStringLiteral("weight")).toDouble();

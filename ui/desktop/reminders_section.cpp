@@ -5,6 +5,7 @@
 #include <QCheckBox>
 #include <QGridLayout>
 #include <QLabel>
+#include <QSignalBlocker>
 #include <QTimeEdit>
 #include <QVBoxLayout>
 
@@ -36,23 +37,20 @@ QTime defaultTime(const QString &kind)
 
 } // namespace
 
-RemindersSection::RemindersSection(QWidget *parent) : QGroupBox(tr("Reminders"), parent)
+RemindersSection::RemindersSection(LocalStore *store, QWidget *parent)
+    : QGroupBox(tr("Reminders"), parent), m_store(store)
 {
     setAccessibleName(tr("Reminders"));
-    const ReminderSettings saved = ReminderSettings::load();
     m_doses = new QCheckBox(tr("Remind me when a dose is d&ue"), this);
     m_doses->setAccessibleName(tr("Dose reminders"));
-    m_doses->setChecked(saved.doses);
 
     auto *grid = new QGridLayout;
     int row = 0;
-    for (const QString &kind : ReminderSettings::loggingKinds()) {
-        const QTime at = saved.loggingTime(kind);
+    for (const QString &kind : preferences::reminderKinds()) {
         auto *on = new QCheckBox(loggingLabel(kind), this);
-        on->setChecked(at.isValid());
-        auto *time = new QTimeEdit(at.isValid() ? at : defaultTime(kind), this);
+        auto *time = new QTimeEdit(defaultTime(kind), this);
         time->setDisplayFormat(QStringLiteral("HH:mm"));
-        time->setEnabled(at.isValid());
+        time->setEnabled(false);
         time->setAccessibleName(tr("%1, time").arg(on->text().remove(QLatin1Char('&'))));
         on->setAccessibleName(on->text().remove(QLatin1Char('&')));
         grid->addWidget(on, row, 0);
@@ -87,24 +85,49 @@ RemindersSection::RemindersSection(QWidget *parent) : QGroupBox(tr("Reminders"),
     layout->addWidget(m_problem);
     connect(m_doses, &QCheckBox::toggled, this, &RemindersSection::save);
     connect(m_startAtLogin, &QCheckBox::toggled, this, &RemindersSection::setStartAtLogin);
+    showChoices(preferences::load(*store));
+    connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
+        if (kind != preferences::kKind)
+            return;
+        const preferences::Preferences stored = preferences::load(*m_store);
+        showChoices(stored);
+        emit changed(stored);
+    });
 }
 
-ReminderSettings RemindersSection::settings() const
+void RemindersSection::showChoices(const preferences::Preferences &stored)
 {
-    ReminderSettings s;
-    s.doses = m_doses->isChecked();
-    for (const QString &kind : ReminderSettings::loggingKinds()) {
-        if (m_logOn.value(kind)->isChecked())
-            s.logging.append({kind, m_logAt.value(kind)->time()});
+    const QSignalBlocker quietDoses(m_doses);
+    m_doses->setChecked(stored.doseReminders);
+    for (const QString &kind : preferences::reminderKinds()) {
+        const QTime at = stored.remindAt.value(kind);
+        QCheckBox *on = m_logOn.value(kind);
+        QTimeEdit *time = m_logAt.value(kind);
+        const QSignalBlocker quietOn(on);
+        const QSignalBlocker quietTime(time);
+        on->setChecked(at.isValid());
+        time->setEnabled(at.isValid());
+        if (at.isValid())
+            time->setTime(at);
     }
-    return s;
+}
+
+preferences::Preferences RemindersSection::chosen() const
+{
+    preferences::Preferences p = preferences::load(*m_store);
+    p.doseReminders = m_doses->isChecked();
+    p.remindAt.clear();
+    for (const QString &kind : preferences::reminderKinds()) {
+        if (m_logOn.value(kind)->isChecked())
+            p.remindAt.insert(kind, m_logAt.value(kind)->time());
+    }
+    return p;
 }
 
 void RemindersSection::save()
 {
-    const ReminderSettings s = settings();
-    s.save();
-    emit changed(s);
+    const preferences::Preferences p = chosen();
+    preferences::save(*m_store, p); // announces the change, which shows and applies it
 }
 
 void RemindersSection::setStartAtLogin(bool on)

@@ -1,0 +1,81 @@
+#include "models/preferences.h"
+
+namespace hale::preferences {
+
+namespace {
+
+QString timeField(const QString &kind)
+{
+    return QStringLiteral("remind_%1_at").arg(kind);
+}
+
+QVariantMap valuesOf(const Preferences &p)
+{
+    QVariantMap values{{QStringLiteral("dose_reminders"),
+                        p.doseReminders ? QStringLiteral("on") : QStringLiteral("off")}};
+    if (p.unitsChosen)
+        values.insert(QStringLiteral("units"), units::toSettingsValue(p.units));
+    for (const QString &kind : reminderKinds()) {
+        const QTime at = p.remindAt.value(kind);
+        values.insert(timeField(kind),
+                      at.isValid() ? QVariant(at.toString(QStringLiteral("HH:mm"))) : QVariant());
+    }
+    return values;
+}
+
+} // namespace
+
+QStringList reminderKinds()
+{
+    return {QStringLiteral("metric"), QStringLiteral("meal"), QStringLiteral("exercise"),
+            QStringLiteral("journal")};
+}
+
+Preferences load(const LocalStore &store)
+{
+    Preferences p;
+    const std::optional<Record> stored = store.record(kKind, kRecordId);
+    if (!stored || stored->deleted)
+        return p;
+    const QString units = stored->value(QStringLiteral("units")).toString();
+    p.unitsChosen = !units.isEmpty();
+    p.units = units::fromSettingsValue(units);
+    p.doseReminders =
+        stored->value(QStringLiteral("dose_reminders")).toString() != QLatin1String("off");
+    for (const QString &kind : reminderKinds()) {
+        const QTime at =
+            QTime::fromString(stored->value(timeField(kind)).toString(), QStringLiteral("HH:mm"));
+        if (at.isValid())
+            p.remindAt.insert(kind, at);
+    }
+    return p;
+}
+
+WriteResult save(LocalStore &store, const Preferences &chosen)
+{
+    QVariantMap values = valuesOf(chosen);
+    const std::optional<Record> stored = store.record(kKind, kRecordId);
+    // Only what changed, so that another device's choices of other fields
+    // keep their stamps and merge.
+    if (stored && !stored->deleted) {
+        for (auto it = values.begin(); it != values.end();) {
+            if (stored->value(it.key()) == it.value())
+                it = values.erase(it);
+            else
+                ++it;
+        }
+        if (values.isEmpty())
+            return {kRecordId, {}, {}};
+    }
+    values.insert(QStringLiteral("changed_on"), QDate::currentDate());
+    if (!stored)
+        return store.create(kKind, values, kRecordId);
+    if (stored->deleted) {
+        WriteResult restored = store.restore(kKind, kRecordId);
+        if (!restored.ok())
+            return restored;
+    }
+    return store.update(kKind, kRecordId, values);
+}
+
+} // namespace hale::preferences

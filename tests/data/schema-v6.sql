@@ -1,0 +1,27 @@
+-- The database as Hale schema version 6 left it (frozen: never edit).
+CREATE TABLE meta (key TEXT PRIMARY KEY NOT NULL, value TEXT NOT NULL);
+CREATE TABLE outbox (kind TEXT NOT NULL, record_id TEXT NOT NULL, revision INTEGER NOT NULL DEFAULT 1, queued_at TEXT NOT NULL, PRIMARY KEY (kind, record_id));
+CREATE TABLE metrics (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, recorded_at TEXT, weight REAL, sleep_quality INTEGER, energy_level INTEGER, resting_heart_rate INTEGER, body_measurements TEXT, notes TEXT);
+CREATE TABLE meals (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, eaten_at TEXT, meal_type TEXT, description TEXT, calories REAL, protein REAL, carbs REAL, fat REAL, notes TEXT);
+CREATE TABLE exercises (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, performed_at TEXT, activity TEXT, duration REAL, distance REAL, calories REAL, sets INTEGER, reps INTEGER, weight REAL, notes TEXT);
+CREATE TABLE medications (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, name TEXT, dose REAL, unit TEXT, schedule TEXT, start_date TEXT, end_date TEXT, side_effects TEXT, notes TEXT);
+CREATE TABLE doses (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, medication_id TEXT, scheduled_at TEXT, status TEXT, logged_at TEXT, notes TEXT);
+CREATE TABLE journal (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, entry_date TEXT, mood INTEGER, text TEXT);
+CREATE INDEX metrics_by_time ON metrics (deleted, recorded_at);
+CREATE INDEX meals_by_time ON meals (deleted, eaten_at);
+CREATE INDEX exercises_by_time ON exercises (deleted, performed_at);
+CREATE INDEX medications_by_time ON medications (deleted, start_date);
+CREATE INDEX doses_by_time ON doses (deleted, logged_at);
+CREATE INDEX journal_by_time ON journal (deleted, entry_date);
+CREATE INDEX doses_by_medication ON doses (medication_id, scheduled_at);
+INSERT INTO meta (key, value) VALUES ('device_id', '0b8e7a52-5f0c-4a43-8f7e-3a1d2c4b5e6f');
+INSERT INTO meta (key, value) VALUES ('hlc', '1790000000000-000000-0b8e7a52-5f0c-4a43-8f7e-3a1d2c4b5e6f');
+INSERT INTO metrics (id, deleted, sync_meta, created_at, updated_at, recorded_at, weight) VALUES ('6f1c2b5e-0d4a-4f7e-9a39-2f3f7c0e9d11', 0, '{"f":{"recorded_at":"1790000000000-000000-0b8e7a52-5f0c-4a43-8f7e-3a1d2c4b5e6f","weight":"1790000000000-000000-0b8e7a52-5f0c-4a43-8f7e-3a1d2c4b5e6f"},"e":{}}', '2026-09-21T13:33:20.000Z', '2026-09-21T13:33:20.000Z', '2026-09-21T13:00:00.000Z', 80.5);
+INSERT INTO outbox (kind, record_id, revision, queued_at) VALUES ('metric', '6f1c2b5e-0d4a-4f7e-9a39-2f3f7c0e9d11', 1, '2026-09-21T13:33:20.000Z');
+CREATE TABLE conflicts (id INTEGER PRIMARY KEY, kind TEXT NOT NULL, record_id TEXT NOT NULL, field TEXT NOT NULL, element TEXT NOT NULL, mine TEXT NOT NULL, mine_stamp TEXT NOT NULL, theirs TEXT NOT NULL, theirs_stamp TEXT NOT NULL, detected_at TEXT NOT NULL);
+INSERT INTO meta (key, value) VALUES ('cursor', '12');
+ALTER TABLE outbox ADD COLUMN rejected TEXT;
+CREATE INDEX outbox_by_age ON outbox (queued_at);
+CREATE TABLE goals (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, set_on TEXT, weight_target REAL, weight_by TEXT, calories REAL, protein REAL, carbs REAL, fat REAL, exercise_minutes REAL, steps INTEGER);
+CREATE TABLE preferences (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at TEXT NOT NULL, changed_on TEXT, units TEXT, dose_reminders TEXT, remind_metric_at TEXT, remind_meal_at TEXT, remind_exercise_at TEXT, remind_journal_at TEXT);
+PRAGMA user_version = 6;
