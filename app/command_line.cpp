@@ -2,8 +2,10 @@
 
 #include "models/import_export.h"
 #include "models/local_store.h"
+#include "models/preferences.h"
 #include "sync/client/sync_worker.h"
 #include "sync/core/record_id.h"
+#include "ui/report/report_renderer.h"
 
 #include <QCommandLineParser>
 #include <QCoreApplication>
@@ -326,6 +328,32 @@ int syncOnce(const QString &dataDir)
     return session.awaitCycle();
 }
 
+// hale report --from DATE --to DATE [--journal] FILE.pdf
+int writeReport(const LocalStore &store, const QCommandLineParser &parser, const QStringList &args)
+{
+    const QString usage =
+        QStringLiteral("usage: hale report --from YYYY-MM-DD --to YYYY-MM-DD [--journal] FILE.pdf");
+    const QDate from = QDate::fromString(parser.value(QStringLiteral("from")), Qt::ISODate);
+    const QDate to = QDate::fromString(parser.value(QStringLiteral("to")), Qt::ISODate);
+    if (args.size() != 1 || !from.isValid() || !to.isValid())
+        return fail(usage, Usage);
+    if (to < from)
+        return fail(QStringLiteral("--to (%1) is before --from (%2)")
+                        .arg(to.toString(Qt::ISODate), from.toString(Qt::ISODate)),
+                    Usage);
+    if (from.daysTo(to) > 3660)
+        return fail(QStringLiteral("a report covers at most ten years"), Usage);
+    const preferences::Preferences chosen = preferences::load(store);
+    const report::Data data =
+        report::gather(store, {from, to, parser.isSet(QStringLiteral("journal"))});
+    QString error;
+    if (!report::writePdf(data, args.first(),
+                          chosen.unitsChosen ? chosen.units : UnitSystem::Metric, &error))
+        return fail(error);
+    say(QStringLiteral("report written to %1").arg(args.first()));
+    return Ok;
+}
+
 } // namespace
 
 int run(const QCommandLineParser &parser, const QString &dataDir)
@@ -352,6 +380,8 @@ int run(const QCommandLineParser &parser, const QString &dataDir)
         return exportBackup(store, args);
     if (command == QLatin1String("import"))
         return importBackup(store, args);
+    if (command == QLatin1String("report"))
+        return writeReport(store, parser, args);
     return fail(QStringLiteral("unknown command \"%1\"").arg(command), Usage);
 }
 

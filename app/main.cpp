@@ -25,27 +25,41 @@
 
 namespace {
 
-bool wantsWindow(int argc, char **argv)
+// Options whose value is the next argument, so that it is not taken for a
+// command.
+bool takesValue(const QByteArray &arg)
 {
-    // Options whose value is the next argument, so that it is not taken for
-    // a command.
     static const QList<QByteArray> withValue{"--data-dir",   "--generate-demo-data",
                                              "--screenshot", "--screenshots",
                                              "--platform",   "-platform",
                                              "--server",     "--email",
+                                             "--from",       "--to",
                                              "-style",       "-qwindowgeometry"};
+    return withValue.contains(arg);
+}
+
+// The command line's command ("sync", "report", ...), or empty.
+QByteArray commandOf(int argc, char **argv)
+{
+    for (int i = 1; i < argc; ++i) {
+        QByteArray arg(argv[i]);
+        if (takesValue(arg))
+            ++i;
+        else if (!arg.startsWith('-'))
+            return arg;
+    }
+    return {};
+}
+
+bool wantsWindow(int argc, char **argv)
+{
     for (int i = 1; i < argc; ++i) {
         for (const char *headless : {"--generate-demo-data", "--version", "-v", "--help", "-h"}) {
             if (std::strncmp(argv[i], headless, std::strlen(headless)) == 0)
                 return false;
         }
-        const QByteArray arg(argv[i]);
-        if (withValue.contains(arg))
-            ++i;
-        else if (!arg.startsWith('-'))
-            return false; // a command (an unknown one is refused there)
     }
-    return true;
+    return commandOf(argc, argv).isEmpty(); // a command (an unknown one is refused there)
 }
 
 // On Linux without X11 or Wayland, Qt would abort with a cryptic message.
@@ -181,8 +195,15 @@ int main(int argc, char **argv)
     }
     if (window)
         hale::theme::askForSystemColorScheme();
+    // `hale report` draws a PDF: fonts and painting need a GUI application,
+    // which without a display works off screen.
+    const bool drawing = commandOf(argc, argv) == "report";
+    if (drawing && !displayAvailable(argc, argv))
+        qputenv("QT_QPA_PLATFORM", "offscreen");
     std::unique_ptr<QCoreApplication> app = window ? std::make_unique<QApplication>(argc, argv)
-                                                   : std::make_unique<QCoreApplication>(argc, argv);
+                                            : drawing
+                                                ? std::make_unique<QGuiApplication>(argc, argv)
+                                                : std::make_unique<QCoreApplication>(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("Hale"));
     QCoreApplication::setApplicationName(QStringLiteral("Hale"));
     QCoreApplication::setApplicationVersion(QStringLiteral(HALE_VERSION));
@@ -227,16 +248,26 @@ int main(int argc, char **argv)
     const QCommandLineOption hiddenOption(
         QStringLiteral("hidden"),
         QStringLiteral("Start in the system tray without opening the window (start at login)."));
+    const QCommandLineOption fromOption(QStringLiteral("from"),
+                                        QStringLiteral("report: the first day (YYYY-MM-DD)."),
+                                        QStringLiteral("date"));
+    const QCommandLineOption toOption(QStringLiteral("to"),
+                                      QStringLiteral("report: the last day (YYYY-MM-DD)."),
+                                      QStringLiteral("date"));
+    const QCommandLineOption journalOption(QStringLiteral("journal"),
+                                           QStringLiteral("report: add the journal's notes."));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("list: print JSON instead of lines."));
     parser.addOptions({dataDirOption, demoOption, firstPaintOption, screenshotOption,
                        platformOption, serverOption, emailOption, jsonOption, hiddenOption,
-                       screenshotsOption});
+                       screenshotsOption, fromOption, toOption, journalOption});
     parser.addPositionalArgument(
         QStringLiteral("command"),
-        QStringLiteral("Without a window: account signup|signin|signout|delete, sync, add KIND "
-                       "field=value..., list KIND, export FILE, import FILE. The account "
-                       "password comes from HALE_PASSWORD or standard input."),
+        QStringLiteral(
+            "Without a window: account signup|signin|signout|delete, sync, add KIND "
+            "field=value..., list KIND, export FILE, import FILE, report --from DATE --to DATE "
+            "FILE.pdf. The account "
+            "password comes from HALE_PASSWORD or standard input."),
         QStringLiteral("[command ...]"));
     parser.process(*app);
 

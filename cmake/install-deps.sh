@@ -10,7 +10,7 @@ HALE_PACKAGES=(
     qt6-tools-dev-tools qt6-l10n-tools libqt6sql6-sqlite libgl-dev libxkbcommon-dev
     libhttp-parser-dev libsodium-dev libpq-dev libsqlite3-dev libsimdjson-dev openssl postgresql libqt6sql6-psql python3-yaml
     xvfb xauth dbus fonts-dejavu-core time librsvg2-bin qtkeychain-qt6-dev gnome-keyring
-    nodejs npm python3-jsonschema nginx
+    nodejs npm python3-jsonschema nginx poppler-utils
 )
 # Only for building and checking the installers (installer/check-packages.sh).
 HALE_PACKAGING_PACKAGES=(

@@ -16,6 +16,7 @@
 #include "ui/palette_icons.h"
 #include "ui/recently_deleted_page.h"
 #include "ui/record_list_page.h"
+#include "ui/report/report_dialog.h"
 #include "ui/settings_page.h"
 #include "ui/sync_banner.h"
 #include "ui/sync_controller.h"
@@ -46,6 +47,14 @@
 #include <QVBoxLayout>
 
 namespace hale {
+
+namespace {
+QString documentsDir()
+{
+    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
+}
+
+} // namespace
 
 MainWindow::MainWindow(LocalStore *store, const QString &dataDir, SyncController *sync,
                        QWidget *parent)
@@ -274,6 +283,14 @@ void MainWindow::buildMenus()
     file->addAction(tr("Import C&SV…"), this, &MainWindow::importCsv)
         ->setObjectName(QStringLiteral("importCsvAction"));
     file->addSeparator();
+    file->addAction(tr("&Report for Your Doctor…"), this,
+                    [this] {
+                        ReportDialog dialog(m_store, m_settings->unitSystem(), documentsDir(),
+                                            this);
+                        dialog.exec();
+                    })
+        ->setObjectName(QStringLiteral("reportAction"));
+    file->addSeparator();
     if (m_sync) {
         QAction *syncNow = file->addAction(tr("S&ync Now"), m_sync, &SyncController::syncNow);
         syncNow->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_R));
@@ -434,11 +451,6 @@ void MainWindow::setUnitSystem(UnitSystem system)
 }
 
 namespace {
-QString documentsDir()
-{
-    return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
-}
-
 bool writeFile(QWidget *parent, const QString &path, const QByteArray &data)
 {
     QSaveFile file(path);

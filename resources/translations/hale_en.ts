@@ -134,4 +134,14 @@
         </translation>
     </message>
 </context>
+<context>
+    <name>hale::ReportDialog</name>
+    <message numerus="yes">
+        <source>Sent %n pages to the printer.</source>
+        <translation>
+            <numerusform>Sent %n page to the printer.</numerusform>
+            <numerusform>Sent %n pages to the printer.</numerusform>
+        </translation>
+    </message>
+</context>
 </TS>

@@ -138,5 +138,16 @@ PY
 check "sync waits out the server's Retry-After" test "$(status "$hale" --data-dir g sync)" = 0
 check "and says it is waiting" grep -q "Trying again in" err.txt
 
+# A report for the doctor from the demo data, and its usage errors.
+from=$(date -d '-30 days' +%F)
+to=$(date +%F)
+check "report writes a PDF" test "$(status "$hale" --data-dir demo report --from "$from" --to "$to" report.pdf)" = 0
+check "which holds the report" grep -q "Health report" <(pdftotext report.pdf -)
+check "and the medications" grep -q "Metformin" <(pdftotext report.pdf -)
+check "report without dates is a usage error" test "$(status "$hale" --data-dir demo report report2.pdf)" = 2
+check "report with the range reversed is a usage error" test "$(status "$hale" --data-dir demo report --from "$to" --to "$from" report2.pdf)" = 2
+check "and writes nothing" test ! -e report2.pdf
+check "report into a missing folder fails" test "$(status "$hale" --data-dir demo report --from "$from" --to "$to" missing/report.pdf)" = 1
+
 echo "$failures failed"
 [ "$failures" -eq 0 ]
