@@ -1,5 +1,6 @@
 #include "app/command_line.h"
 
+#include "models/apple_health_import.h"
 #include "models/import_export.h"
 #include "models/local_store.h"
 #include "models/preferences.h"
@@ -166,10 +167,28 @@ int exportBackup(const LocalStore &store, const QStringList &args)
     return Ok;
 }
 
+// An Apple Health export, streamed; prints what was taken and skipped.
+int importAppleHealth(LocalStore &store, QFile &file)
+{
+    const imports::Summary summary = imports::importAppleHealth(store, file);
+    say(QStringLiteral("imported %1 entries from Apple Health, %2 already there, %3 skipped")
+            .arg(summary.added)
+            .arg(summary.alreadyThere)
+            .arg(summary.skippedCount()));
+    for (auto it = summary.skipped.cbegin(); it != summary.skipped.cend(); ++it)
+        say(QStringLiteral("  skipped %1: %2").arg(it.value()).arg(it.key()));
+    return summary.ok() ? Ok : fail(summary.error);
+}
+
 int importBackup(LocalStore &store, const QStringList &args)
 {
     if (args.size() != 1)
         return fail(QStringLiteral("usage: hale import FILE"), Usage);
+    // What the file is, from its content rather than its name.
+    QFile file(args.first());
+    if (file.open(QIODevice::ReadOnly) && imports::looksLikeAppleHealth(file.peek(4096)))
+        return importAppleHealth(store, file);
+    file.close();
     QByteArray data;
     ImportResult result = ImportExport::readImportFile(args.first(), &data);
     if (result.reason.isEmpty())

@@ -149,5 +149,21 @@ check "report with the range reversed is a usage error" test "$(status "$hale" -
 check "and writes nothing" test ! -e report2.pdf
 check "report into a missing folder fails" test "$(status "$hale" --data-dir demo report --from "$from" --to "$to" missing/report.pdf)" = 1
 
+# An Apple Health export, recognised by its content whatever its name, and
+# imported once however often it is given.
+cat > health.data <<'XML'
+<?xml version="1.0" encoding="UTF-8"?>
+<HealthData locale="en_US">
+ <Record type="HKQuantityTypeIdentifierBodyMass" sourceName="Scale" unit="lb" startDate="2026-03-01 07:00:00 -0500" endDate="2026-03-01 07:00:00 -0500" value="165"/>
+ <Record type="HKQuantityTypeIdentifierStepCount" sourceName="Phone" unit="count" startDate="2026-03-01 10:00:00 -0500" endDate="2026-03-01 10:20:00 -0500" value="2100"/>
+ <Record type="HKQuantityTypeIdentifierVO2Max" sourceName="Watch" unit="mL/min·kg" startDate="2026-03-01 10:00:00 -0500" endDate="2026-03-01 10:00:00 -0500" value="41"/>
+</HealthData>
+XML
+check "import recognises Apple Health" test "$(status "$hale" --data-dir h import health.data)" = 0
+check "and says what it took and skipped" grep -q "imported 2 entries from Apple Health, 0 already there, 1 skipped" out.txt
+check "importing it again adds nothing" test "$(status "$hale" --data-dir h import health.data)" = 0
+check "and says so" grep -q "imported 0 entries from Apple Health, 2 already there" out.txt
+check "two entries in all" test "$("$hale" --data-dir h list metric | wc -l)" = 2
+
 echo "$failures failed"
 [ "$failures" -eq 0 ]
