@@ -1,5 +1,6 @@
 #include "ui/main_window.h"
 
+#include "models/apple_health_import.h"
 #include "models/import_export.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/conflicts_page.h"
@@ -27,6 +28,7 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
+#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -282,6 +284,8 @@ void MainWindow::buildMenus()
         ->setObjectName(QStringLiteral("importBackupAction"));
     file->addAction(tr("Import C&SV…"), this, &MainWindow::importCsv)
         ->setObjectName(QStringLiteral("importCsvAction"));
+    file->addAction(tr("Import from &Another App…"), this, &MainWindow::importFromApp)
+        ->setObjectName(QStringLiteral("importFromAppAction"));
     file->addSeparator();
     file->addAction(tr("&Report for Your Doctor…"), this,
                     [this] {
@@ -558,6 +562,45 @@ void MainWindow::importCsv()
     const auto result = ImportExport::importCsv(*m_store, kinds.at(labels.indexOf(label)).name,
                                                 data, importProgress(this));
     reportImport(this, result, path);
+}
+
+void MainWindow::importFromApp()
+{
+    const QString path = files::openFileName(this, tr("Import from another app"), documentsDir(),
+                                             tr("Apple Health export (*.xml);;All files (*)"));
+    if (path.isEmpty())
+        return;
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        QMessageBox::warning(this, tr("Import refused"),
+                             tr("%1 cannot be read: %2").arg(path, file.errorString()));
+        return;
+    }
+    // What the file is, from its content rather than its name.
+    if (!imports::looksLikeAppleHealth(file.peek(4096))) {
+        QMessageBox::warning(this, tr("Import refused"),
+                             tr("%1 is not an export Hale can read. Hale reads Apple Health's "
+                                "export.xml (Health app → your picture → Export All Health "
+                                "Data), and its own backups and CSV files (File → Import).")
+                                 .arg(path));
+        return;
+    }
+    const ImportExport::Progress progress = importProgress(this);
+    const imports::Summary summary =
+        imports::importAppleHealth(*m_store, file, [&](qint64 done, qint64 total) {
+            return total <= 0 || progress(int(done * 1000 / total), 1000);
+        });
+    QStringList lines{tr("Imported %n entries from Apple Health.", nullptr, summary.added)};
+    if (summary.alreadyThere > 0)
+        lines << tr("%n were already in Hale (imported before).", nullptr, summary.alreadyThere);
+    for (auto it = summary.skipped.cbegin(); it != summary.skipped.cend(); ++it)
+        lines << tr("Skipped %1: %2.").arg(it.value()).arg(it.key());
+    if (summary.cancelled)
+        lines << tr("Cancelled: what was read before is kept; importing the file again adds "
+                    "the rest.");
+    if (!summary.error.isEmpty())
+        lines << summary.error;
+    QMessageBox::information(this, tr("Import finished"), lines.join(QLatin1Char('\n')));
 }
 
 void MainWindow::about()

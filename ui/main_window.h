@@ -80,6 +80,7 @@ private:
     void exportCsv(const QString &kind);
     void importBackup();
     void importCsv();
+    void importFromApp();
     void about();
 
     LocalStore *m_store;

@@ -4,6 +4,20 @@
 <context>
     <name>hale::MainWindow</name>
     <message numerus="yes">
+        <source>Imported %n entries from Apple Health.</source>
+        <translation>
+            <numerusform>Imported %n entry from Apple Health.</numerusform>
+            <numerusform>Imported %n entries from Apple Health.</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
+        <source>%n were already in Hale (imported before).</source>
+        <translation>
+            <numerusform>%n was already in Hale (imported before).</numerusform>
+            <numerusform>%n were already in Hale (imported before).</numerusform>
+        </translation>
+    </message>
+    <message numerus="yes">
         <source>Imported %n entries.</source>
         <translation>
             <numerusform>Imported %n entry.</numerusform>

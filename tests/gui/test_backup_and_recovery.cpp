@@ -47,6 +47,61 @@ class TestBackupAndRecovery : public QObject
     Q_OBJECT
 
 private slots:
+    // Issue 18: File → Import from Another App… recognises an Apple Health
+    // export by its content, says what it took and skipped, and a second
+    // import of the same file adds nothing; another file is refused with
+    // what Hale can read.
+    void anAppleHealthExportIsImportedFromTheFileMenu()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.filePath(QStringLiteral("data"))).ok());
+        MainWindow window(&store, dir.path());
+        window.show();
+        const QString path = dir.filePath(QStringLiteral("export.xml"));
+        QFile xml(path);
+        QVERIFY(xml.open(QIODevice::WriteOnly));
+        xml.write(R"(<?xml version="1.0" encoding="UTF-8"?>
+<HealthData locale="en_GB">
+ <Record type="HKQuantityTypeIdentifierBodyMass" sourceName="Scale" unit="kg" startDate="2026-05-01 07:00:00 +0100" endDate="2026-05-01 07:00:00 +0100" value="72.4"/>
+ <Record type="HKQuantityTypeIdentifierStepCount" sourceName="Watch" unit="count" startDate="2026-05-01 09:00:00 +0100" endDate="2026-05-01 09:10:00 +0100" value="812"/>
+ <Record type="HKQuantityTypeIdentifierVO2Max" sourceName="Watch" unit="mL/min·kg" startDate="2026-05-01 09:00:00 +0100" endDate="2026-05-01 09:00:00 +0100" value="41"/>
+</HealthData>
+)");
+        xml.close();
+        QAction *import = window.findChild<QAction *>(QStringLiteral("importFromAppAction"));
+        QVERIFY(import);
+        QString shown;
+        answerNextMessageBox(QStringLiteral("OK"), &shown);
+        files::setNextFileName(path);
+        import->trigger();
+        QVERIFY2(shown.contains(QStringLiteral("Imported 2 entries from Apple Health.")),
+                 qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("Skipped 1: HKQuantityTypeIdentifierVO2Max")),
+                 qPrintable(shown));
+        QCOMPARE(store.count(QStringLiteral("metric")), 2);
+
+        answerNextMessageBox(QStringLiteral("OK"), &shown);
+        files::setNextFileName(path);
+        import->trigger();
+        QVERIFY2(shown.contains(QStringLiteral("Imported 0 entries")) &&
+                     shown.contains(QStringLiteral("2 were already in Hale")),
+                 qPrintable(shown));
+        QCOMPARE(store.count(QStringLiteral("metric")), 2);
+
+        const QString other = dir.filePath(QStringLiteral("notes.txt"));
+        QFile text(other);
+        QVERIFY(text.open(QIODevice::WriteOnly));
+        text.write("weight,72\n");
+        text.close();
+        answerNextMessageBox(QStringLiteral("OK"), &shown);
+        files::setNextFileName(other);
+        import->trigger();
+        QVERIFY2(shown.contains(QStringLiteral("is not an export Hale can read")),
+                 qPrintable(shown));
+        QCOMPARE(store.count(QStringLiteral("metric")), 2);
+    }
+
     void exportThenImportThroughTheFileMenu()
     {
         QTemporaryDir dir;
