@@ -1,6 +1,6 @@
 #include "app/command_line.h"
 
-#include "models/apple_health_import.h"
+#include "models/app_csv_import.h"
 #include "models/import_export.h"
 #include "models/local_store.h"
 #include "models/preferences.h"
@@ -167,12 +167,12 @@ int exportBackup(const LocalStore &store, const QStringList &args)
     return Ok;
 }
 
-// An Apple Health export, streamed; prints what was taken and skipped.
-int importAppleHealth(LocalStore &store, QFile &file)
+// What an import from another app took and skipped.
+int reportImport(const QString &from, const imports::Summary &summary)
 {
-    const imports::Summary summary = imports::importAppleHealth(store, file);
-    say(QStringLiteral("imported %1 entries from Apple Health, %2 already there, %3 skipped")
+    say(QStringLiteral("imported %1 entries from %2, %3 already there, %4 skipped")
             .arg(summary.added)
+            .arg(from)
             .arg(summary.alreadyThere)
             .arg(summary.skippedCount()));
     for (auto it = summary.skipped.cbegin(); it != summary.skipped.cend(); ++it)
@@ -186,10 +186,20 @@ int importBackup(LocalStore &store, const QStringList &args)
         return fail(QStringLiteral("usage: hale import FILE"), Usage);
     // What the file is, from its content rather than its name.
     QFile file(args.first());
-    if (file.open(QIODevice::ReadOnly) && imports::looksLikeAppleHealth(file.peek(4096)))
-        return importAppleHealth(store, file);
+    const QByteArray head = file.open(QIODevice::ReadOnly) ? file.peek(4096) : QByteArray();
+    if (imports::looksLikeAppleHealth(head))
+        return reportImport(QStringLiteral("Apple Health"),
+                            imports::importAppleHealth(store, file));
     file.close();
     QByteArray data;
+    if (const imports::CsvSource source = imports::recogniseCsv(head);
+        source != imports::CsvSource::None) {
+        if (ImportResult read = ImportExport::readImportFile(args.first(), &data); !read.ok)
+            return fail(read.message());
+        return reportImport(source == imports::CsvSource::OpenScale ? QStringLiteral("openScale")
+                                                                    : QStringLiteral("Google Fit"),
+                            imports::importAppCsv(store, data));
+    }
     ImportResult result = ImportExport::readImportFile(args.first(), &data);
     if (result.reason.isEmpty())
         result = ImportExport::importJson(store, data);

@@ -669,6 +669,21 @@ ImportResult ImportExport::importCsv(LocalStore &store, const QString &kindName,
     return writeAll(store, records, progress);
 }
 
+ImportResult ImportExport::parseCsv(const QByteArray &data, QList<QStringList> *rows)
+{
+    QString text;
+    if (ImportResult r = decodeUtf8(data, &text); !r.ok)
+        return r;
+    if (text.startsWith(QChar(0xFEFF)))
+        text.remove(0, 1); // a byte order mark, as spreadsheet apps write
+    QList<CsvRow> read;
+    if (ImportResult r = CsvReader(text).read(&read); !r.ok)
+        return r;
+    for (const CsvRow &row : read)
+        rows->append(row.cells);
+    return success();
+}
+
 ImportResult ImportExport::readImportFile(const QString &path, QByteArray *data)
 {
     QFile file(path);

@@ -59,6 +59,10 @@ public:
     static ImportResult importCsv(LocalStore &store, const QString &kind, const QByteArray &data,
                                   const Progress &progress = {});
 
+    // The rows of an RFC 4180 CSV file in UTF-8 (other apps' exports), or why
+    // they cannot be read.
+    static ImportResult parseCsv(const QByteArray &data, QList<QStringList> *rows);
+
     // Reads a file to import, refusing one over kMaxImportBytes before reading it.
     static ImportResult readImportFile(const QString &path, QByteArray *data);
 };

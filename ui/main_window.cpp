@@ -1,6 +1,6 @@
 #include "ui/main_window.h"
 
-#include "models/apple_health_import.h"
+#include "models/app_csv_import.h"
 #include "models/import_export.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/conflicts_page.h"
@@ -566,8 +566,9 @@ void MainWindow::importCsv()
 
 void MainWindow::importFromApp()
 {
-    const QString path = files::openFileName(this, tr("Import from another app"), documentsDir(),
-                                             tr("Apple Health export (*.xml);;All files (*)"));
+    const QString path =
+        files::openFileName(this, tr("Import from another app"), documentsDir(),
+                            tr("Exports of other apps (*.xml *.csv);;All files (*)"));
     if (path.isEmpty())
         return;
     QFile file(path);
@@ -577,20 +578,35 @@ void MainWindow::importFromApp()
         return;
     }
     // What the file is, from its content rather than its name.
-    if (!imports::looksLikeAppleHealth(file.peek(4096))) {
+    const QByteArray head = file.peek(4096);
+    const imports::CsvSource csv = imports::recogniseCsv(head);
+    imports::Summary summary;
+    QString from;
+    if (imports::looksLikeAppleHealth(head)) {
+        from = QStringLiteral("Apple Health");
+        const ImportExport::Progress progress = importProgress(this);
+        summary = imports::importAppleHealth(*m_store, file, [&](qint64 done, qint64 total) {
+            return total <= 0 || progress(int(done * 1000 / total), 1000);
+        });
+    } else if (csv != imports::CsvSource::None) {
+        from = csv == imports::CsvSource::OpenScale ? QStringLiteral("openScale")
+                                                    : QStringLiteral("Google Fit");
+        QByteArray data;
+        if (const ImportResult read = ImportExport::readImportFile(path, &data); !read.ok) {
+            reportImport(this, read, path);
+            return;
+        }
+        summary = imports::importAppCsv(*m_store, data);
+    } else {
         QMessageBox::warning(this, tr("Import refused"),
                              tr("%1 is not an export Hale can read. Hale reads Apple Health's "
                                 "export.xml (Health app → your picture → Export All Health "
-                                "Data), and its own backups and CSV files (File → Import).")
+                                "Data), openScale's CSV export and Google Fit's daily summaries "
+                                "(Takeout), and its own backups and CSV files (File → Import).")
                                  .arg(path));
         return;
     }
-    const ImportExport::Progress progress = importProgress(this);
-    const imports::Summary summary =
-        imports::importAppleHealth(*m_store, file, [&](qint64 done, qint64 total) {
-            return total <= 0 || progress(int(done * 1000 / total), 1000);
-        });
-    QStringList lines{tr("Imported %n entries from Apple Health.", nullptr, summary.added)};
+    QStringList lines{tr("Imported %n entries from %1.", nullptr, summary.added).arg(from)};
     if (summary.alreadyThere > 0)
         lines << tr("%n were already in Hale (imported before).", nullptr, summary.alreadyThere);
     for (auto it = summary.skipped.cbegin(); it != summary.skipped.cend(); ++it)

@@ -4,10 +4,10 @@
 <context>
     <name>hale::MainWindow</name>
     <message numerus="yes">
-        <source>Imported %n entries from Apple Health.</source>
+        <source>Imported %n entries from %1.</source>
         <translation>
-            <numerusform>Imported %n entry from Apple Health.</numerusform>
-            <numerusform>Imported %n entries from Apple Health.</numerusform>
+            <numerusform>Imported %n entry from %1.</numerusform>
+            <numerusform>Imported %n entries from %1.</numerusform>
         </translation>
     </message>
     <message numerus="yes">

@@ -164,6 +164,9 @@ check "and says what it took and skipped" grep -q "imported 2 entries from Apple
 check "importing it again adds nothing" test "$(status "$hale" --data-dir h import health.data)" = 0
 check "and says so" grep -q "imported 0 entries from Apple Health, 2 already there" out.txt
 check "two entries in all" test "$("$hale" --data-dir h list metric | wc -l)" = 2
+printf '"dateTime","weight","fat","comment"\n"2026-03-02 07:00","74.5","21.0",""\n' > scale.csv
+check "import recognises openScale's CSV" test "$(status "$hale" --data-dir h import scale.csv)" = 0
+check "and says so" grep -q "imported 1 entries from openScale" out.txt
 
 echo "$failures failed"
 [ "$failures" -eq 0 ]
