@@ -46,19 +46,7 @@ public:
 
     void add(const QVariantMap &values, const QString &identity)
     {
-        const QString id = QUuid::createUuidV5(kNamespace, identity).toString(QUuid::WithoutBraces);
-        if (m_store.state(QStringLiteral("metric"), id)) {
-            ++m_summary.alreadyThere;
-            return;
-        }
-        const WriteResult r = m_store.create(QStringLiteral("metric"), values, id);
-        if (r.ok())
-            ++m_summary.added;
-        else if (!r.errors.isEmpty())
-            ++m_summary.skipped[QStringLiteral("%1 %2").arg(r.errors.first().field,
-                                                            r.errors.first().message)];
-        else
-            ++m_summary.skipped[r.message];
+        addImported(m_store, m_summary, kNamespace, QStringLiteral("metric"), values, identity);
     }
 
     void openScale(const QStringList &row)

@@ -9,14 +9,6 @@
 
 namespace hale::imports {
 
-int Summary::skippedCount() const
-{
-    int n = 0;
-    for (const int count : skipped)
-        n += count;
-    return n;
-}
-
 namespace {
 
 // The namespace of the samples' name-based ids.
@@ -127,21 +119,9 @@ private:
 
     void add(const QString &kind, const QVariantMap &values, const QString &identity)
     {
-        const QString id = QUuid::createUuidV5(kNamespace, identity).toString(QUuid::WithoutBraces);
-        if (m_store.state(kind, id)) {
-            ++m_summary.alreadyThere;
-            return;
-        }
-        const WriteResult r = m_store.create(kind, values, id);
-        if (r.ok()) {
-            ++m_summary.added;
-            ++m_pending;
-        } else if (!r.errors.isEmpty()) {
-            const FieldError &e = r.errors.first();
-            skip(QStringLiteral("%1 %2").arg(e.field, e.message));
-        } else {
-            skip(r.message);
-        }
+        const int before = m_summary.added;
+        addImported(m_store, m_summary, kNamespace, kind, values, identity);
+        m_pending += m_summary.added - before;
     }
 
     static QString identity(const QXmlStreamAttributes &a)

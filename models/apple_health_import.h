@@ -1,9 +1,8 @@
 #pragma once
 
-#include "models/local_store.h"
+#include "models/imported_entries.h"
 
 #include <QIODevice>
-#include <QMap>
 #include <functional>
 
 // Apple Health's export.xml, read as a stream (exports run to hundreds of
@@ -12,17 +11,6 @@
 // Each sample gets a name-based id from what it is (type, source, times,
 // value), so importing the same file twice adds nothing.
 namespace hale::imports {
-
-struct Summary
-{
-    int added = 0;
-    int alreadyThere = 0;       // imported before (the same id)
-    QMap<QString, int> skipped; // why -> how many
-    bool cancelled = false;
-    QString error; // the file could not be read (nothing after it)
-    bool ok() const { return error.isEmpty() && !cancelled; }
-    int skippedCount() const;
-};
 
 // Whether the first bytes of a file are an Apple Health export.
 bool looksLikeAppleHealth(const QByteArray &head);

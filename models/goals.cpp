@@ -1,5 +1,6 @@
 #include "models/goals.h"
 
+#include "models/shared_record.h"
 #include "models/trends.h"
 
 #include <cmath>
@@ -26,14 +27,7 @@ WriteResult save(LocalStore &store, QVariantMap targets, const QDate &today, QVa
                 before->insert(it.key(), existing->value(it.key()));
         }
     }
-    if (!existing)
-        return store.create(kKind, targets, kRecordId);
-    if (existing->deleted) {
-        WriteResult restored = store.restore(kKind, kRecordId);
-        if (!restored.ok())
-            return restored;
-    }
-    return store.update(kKind, kRecordId, targets);
+    return writeSharedRecord(store, kKind, kRecordId, targets);
 }
 
 WeightProgress weightProgress(const LocalStore &store, const Record &goals, const QDate &today)

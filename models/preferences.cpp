@@ -1,5 +1,7 @@
 #include "models/preferences.h"
 
+#include "models/shared_record.h"
+
 namespace hale::preferences {
 
 namespace {
@@ -68,14 +70,7 @@ WriteResult save(LocalStore &store, const Preferences &chosen)
             return {kRecordId, {}, {}};
     }
     values.insert(QStringLiteral("changed_on"), QDate::currentDate());
-    if (!stored)
-        return store.create(kKind, values, kRecordId);
-    if (stored->deleted) {
-        WriteResult restored = store.restore(kKind, kRecordId);
-        if (!restored.ok())
-            return restored;
-    }
-    return store.update(kKind, kRecordId, values);
+    return writeSharedRecord(store, kKind, kRecordId, values);
 }
 
 } // namespace hale::preferences
