@@ -1,8 +1,8 @@
 #include "app/command_line.h"
 
-#include "models/app_csv_import.h"
 #include "models/import_export.h"
 #include "models/local_store.h"
+#include "models/other_app_import.h"
 #include "models/preferences.h"
 #include "sync/client/sync_worker.h"
 #include "sync/core/record_id.h"
@@ -184,22 +184,11 @@ int importBackup(LocalStore &store, const QStringList &args)
 {
     if (args.size() != 1)
         return fail(QStringLiteral("usage: hale import FILE"), Usage);
-    // What the file is, from its content rather than its name.
-    QFile file(args.first());
-    const QByteArray head = file.open(QIODevice::ReadOnly) ? file.peek(4096) : QByteArray();
-    if (imports::looksLikeAppleHealth(head))
-        return reportImport(QStringLiteral("Apple Health"),
-                            imports::importAppleHealth(store, file));
-    file.close();
+    // Another app's export, if it is one (told by its content).
+    if (const imports::FileImport other = imports::importOtherApp(store, args.first());
+        !other.source.isEmpty())
+        return reportImport(other.source, other.summary);
     QByteArray data;
-    if (const imports::CsvSource source = imports::recogniseCsv(head);
-        source != imports::CsvSource::None) {
-        if (ImportResult read = ImportExport::readImportFile(args.first(), &data); !read.ok)
-            return fail(read.message());
-        return reportImport(source == imports::CsvSource::OpenScale ? QStringLiteral("openScale")
-                                                                    : QStringLiteral("Google Fit"),
-                            imports::importAppCsv(store, data));
-    }
     ImportResult result = ImportExport::readImportFile(args.first(), &data);
     if (result.reason.isEmpty())
         result = ImportExport::importJson(store, data);

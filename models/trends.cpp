@@ -10,6 +10,22 @@ namespace {
 const QString kSleepHours = QStringLiteral("sleep_hours");
 // Both ends are stored as UTC text; julianday() reads them as such.
 const QString kSleepHoursSql = QStringLiteral("((julianday(wake_time) - julianday(bedtime)) * 24)");
+// The conditions (and their bound values) of live rows with `value` set
+// whose time lies in [from, to); a null end is unbounded.
+QStringList liveValuesIn(const KindSpec &kind, const QString &value, const QDateTime &from,
+                         const QDateTime &to, QVariantList *binds)
+{
+    QStringList where{QStringLiteral("deleted = 0"), value + QStringLiteral(" IS NOT NULL")};
+    if (from.isValid()) {
+        where << kind.timeField + QStringLiteral(" >= ?");
+        *binds << schema::formatDateTime(from);
+    }
+    if (to.isValid()) {
+        where << kind.timeField + QStringLiteral(" < ?");
+        *binds << schema::formatDateTime(to);
+    }
+    return where;
+}
 } // namespace
 
 const FieldSpec *derivedField(const QString &kind, const QString &name)
@@ -42,16 +58,8 @@ QList<DailyPoint> daily(const LocalStore &store, const QString &kindName, const 
     if (!derived && (!field || !field->isNumeric()))
         return out;
     const QString value = derived ? kSleepHoursSql : fieldName;
-    QStringList where{QStringLiteral("deleted = 0"), value + QStringLiteral(" IS NOT NULL")};
     QVariantList binds;
-    if (from.isValid()) {
-        where << kind->timeField + QStringLiteral(" >= ?");
-        binds << schema::formatDateTime(from);
-    }
-    if (to.isValid()) {
-        where << kind->timeField + QStringLiteral(" < ?");
-        binds << schema::formatDateTime(to);
-    }
+    const QStringList where = liveValuesIn(*kind, value, from, to, &binds);
     // Stored times are UTC; the day a person lived them in is local.
     const QString day = QStringLiteral("date(%1, 'localtime')").arg(kind->timeField);
     QSqlQuery q(store.database());
@@ -80,16 +88,8 @@ WeeklyBreakdown weeklyByCategory(const LocalStore &store, const QString &kindNam
     const FieldSpec *category = kind ? kind->field(categoryField) : nullptr;
     if (!value || !value->isNumeric() || !category || maxCategories < 1 || maxWeeks < 1)
         return out;
-    QStringList where{QStringLiteral("deleted = 0"), valueField + QStringLiteral(" IS NOT NULL")};
     QVariantList binds;
-    if (from.isValid()) {
-        where << kind->timeField + QStringLiteral(" >= ?");
-        binds << schema::formatDateTime(from);
-    }
-    if (to.isValid()) {
-        where << kind->timeField + QStringLiteral(" < ?");
-        binds << schema::formatDateTime(to);
-    }
+    const QStringList where = liveValuesIn(*kind, valueField, from, to, &binds);
     // The local day's Monday: forward to Sunday (weekday 0), back six days.
     const QString week =
         QStringLiteral("date(%1, 'localtime', 'weekday 0', '-6 days')").arg(kind->timeField);

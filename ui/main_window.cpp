@@ -1,7 +1,7 @@
 #include "ui/main_window.h"
 
-#include "models/app_csv_import.h"
 #include "models/import_export.h"
+#include "models/other_app_import.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/conflicts_page.h"
 #include "ui/desktop/reminder_service.h"
@@ -28,7 +28,6 @@
 #include <QAction>
 #include <QApplication>
 #include <QCloseEvent>
-#include <QFile>
 #include <QFileInfo>
 #include <QHBoxLayout>
 #include <QInputDialog>
@@ -571,41 +570,21 @@ void MainWindow::importFromApp()
                             tr("Exports of other apps (*.xml *.csv);;All files (*)"));
     if (path.isEmpty())
         return;
-    QFile file(path);
-    if (!file.open(QIODevice::ReadOnly)) {
+    const imports::FileImport other = imports::importOtherApp(*m_store, path, importProgress(this));
+    if (other.source.isEmpty()) {
         QMessageBox::warning(this, tr("Import refused"),
-                             tr("%1 cannot be read: %2").arg(path, file.errorString()));
+                             other.summary.error.isEmpty()
+                                 ? tr("%1 is not an export Hale can read. Hale reads Apple "
+                                      "Health's export.xml (Health app → your picture → Export "
+                                      "All Health Data), openScale's CSV export and Google Fit's "
+                                      "daily summaries (Takeout), and its own backups and CSV "
+                                      "files (File → Import).")
+                                       .arg(path)
+                                 : other.summary.error);
         return;
     }
-    // What the file is, from its content rather than its name.
-    const QByteArray head = file.peek(4096);
-    const imports::CsvSource csv = imports::recogniseCsv(head);
-    imports::Summary summary;
-    QString from;
-    if (imports::looksLikeAppleHealth(head)) {
-        from = QStringLiteral("Apple Health");
-        const ImportExport::Progress progress = importProgress(this);
-        summary = imports::importAppleHealth(*m_store, file, [&](qint64 done, qint64 total) {
-            return total <= 0 || progress(int(done * 1000 / total), 1000);
-        });
-    } else if (csv != imports::CsvSource::None) {
-        from = csv == imports::CsvSource::OpenScale ? QStringLiteral("openScale")
-                                                    : QStringLiteral("Google Fit");
-        QByteArray data;
-        if (const ImportResult read = ImportExport::readImportFile(path, &data); !read.ok) {
-            reportImport(this, read, path);
-            return;
-        }
-        summary = imports::importAppCsv(*m_store, data);
-    } else {
-        QMessageBox::warning(this, tr("Import refused"),
-                             tr("%1 is not an export Hale can read. Hale reads Apple Health's "
-                                "export.xml (Health app → your picture → Export All Health "
-                                "Data), openScale's CSV export and Google Fit's daily summaries "
-                                "(Takeout), and its own backups and CSV files (File → Import).")
-                                 .arg(path));
-        return;
-    }
+    const imports::Summary &summary = other.summary;
+    const QString &from = other.source;
     QStringList lines{tr("Imported %n entries from %1.", nullptr, summary.added).arg(from)};
     if (summary.alreadyThere > 0)
         lines << tr("%n were already in Hale (imported before).", nullptr, summary.alreadyThere);

@@ -53,8 +53,16 @@ ReminderService::ReminderService(LocalStore *store, QUndoStack *undo, Notifier *
     connect(&m_timer, &QTimer::timeout, this, &ReminderService::check);
     connect(m_notifier, &Notifier::actionInvoked, this, &ReminderService::onAction);
     connect(m_notifier, &Notifier::dismissed, this, &ReminderService::forget);
-    connect(m_store, &LocalStore::recordsChanged, this, [this] {
-        if (!m_shown.isEmpty())
+    // Only writes that can answer a reminder: a dose, a medication, or an
+    // entry of a kind a logging reminder asks for (not every page of a pull).
+    connect(m_store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
+        if (m_shown.isEmpty())
+            return;
+        const bool answers =
+            kind == QLatin1String("dose") || kind == QLatin1String("medication") ||
+            std::any_of(m_logging.cbegin(), m_logging.cend(),
+                        [&kind](const reminders::LoggingReminder &r) { return r.kind == kind; });
+        if (answers)
             closeAnswered();
     });
 }
