@@ -29,6 +29,8 @@ struct Plan
     int journal = 0;
     int goals = 0;
     int preferences = 0;
+    int measures = 0;
+    int measurements = 0;
     int days = 1;
 };
 
@@ -40,15 +42,22 @@ Plan planFor(int count)
     // And the goals and preferences records, with the medications' room.
     plan.goals = count >= 20 ? 1 : 0;
     plan.preferences = plan.goals;
-    const int rest = count - plan.medications - plan.goals - plan.preferences;
-    plan.metrics = rest * 35 / 99;
+    // Two measures of the person's own (a waist, a peak flow) beside them.
+    plan.measures = plan.goals * 2;
+    const int rest = count - plan.medications - plan.goals - plan.preferences - plan.measures;
+    plan.metrics = rest * 33 / 99;
+    if (plan.measures > 0)
+        plan.measurements = rest * 2 / 99;
+    else
+        plan.metrics += rest * 2 / 99;
     plan.meals = rest * 30 / 99;
     plan.exercises = rest * 15 / 99;
     if (plan.medications > 0)
         plan.doses = rest * 15 / 99;
     else
         plan.metrics += rest * 15 / 99;
-    plan.journal = rest - plan.metrics - plan.meals - plan.exercises - plan.doses;
+    plan.journal =
+        rest - plan.metrics - plan.meals - plan.exercises - plan.doses - plan.measurements;
     // Three meals a day and a snack on some set the pace: about eleven records a day.
     plan.days = std::max(1, plan.meals * 10 / 33);
     return plan;
@@ -192,7 +201,7 @@ public:
     {
         const bool ok = m_store.runInTransaction([this] {
             return addMedications() && addMetrics() && addMeals() && addExercises() && addDoses() &&
-                   addJournal() && addGoals() && addPreferences();
+                   addJournal() && addGoals() && addPreferences() && addMeasures();
         });
         if (!ok && m_error.isEmpty())
             m_error = QCoreApplication::translate(
@@ -312,6 +321,47 @@ private:
                     {QStringLiteral("dose_reminders"), QStringLiteral("on")},
                     {QStringLiteral("remind_metric_at"), QStringLiteral("07:30")}},
                    preferences::kRecordId);
+    }
+
+    // --- measures of the person's own ---
+
+    bool addMeasures()
+    {
+        if (m_plan.measures == 0)
+            return true;
+        const QDate since = m_today.addDays(-std::min(90, m_plan.days - 1));
+        const QString waist = newId();
+        const QString peakFlow = newId();
+        if (!add(QStringLiteral("measure"),
+                 {{QStringLiteral("created_on"), since},
+                  {QStringLiteral("name"), QStringLiteral("Waist")},
+                  {QStringLiteral("unit"), QStringLiteral("cm")},
+                  {QStringLiteral("range_min"), 40.0},
+                  {QStringLiteral("range_max"), 200.0}},
+                 waist) ||
+            !add(QStringLiteral("measure"),
+                 {{QStringLiteral("created_on"), since},
+                  {QStringLiteral("name"), QStringLiteral("Peak flow")},
+                  {QStringLiteral("unit"), QStringLiteral("L/min")},
+                  {QStringLiteral("range_min"), 50.0},
+                  {QStringLiteral("range_max"), 900.0},
+                  {QStringLiteral("notes"), QStringLiteral("Best of three blows, mornings.")}},
+                 peakFlow))
+            return false;
+        for (int i = 0; i < m_plan.measurements; ++i) {
+            const Slot slot = slotOf(i, m_plan.measurements, m_plan.days);
+            // Peak flow most mornings; the waist now and then, shrinking slowly.
+            const bool isWaist = i % 4 == 3;
+            const double value =
+                isWaist ? round2(86.0 - 0.02 * (m_plan.days - slot.day) / 7.0 + uniform(-0.8, 0.8))
+                        : std::round(uniform(430, 520));
+            if (!add(QStringLiteral("measurement"),
+                     {{QStringLiteral("recorded_at"), at(slot.day, uniform(7.0, 8.5))},
+                      {QStringLiteral("measure_id"), isWaist ? waist : peakFlow},
+                      {QStringLiteral("value"), value}}))
+                return false;
+        }
+        return true;
     }
 
     // --- medications and doses ---

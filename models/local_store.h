@@ -37,9 +37,13 @@ struct Record
 // returned.
 struct RecordFilter
 {
-    QDateTime from;  // inclusive, on the kind's time field; null = unbounded
-    QDateTime to;    // exclusive
-    QString search;  // substring of any text field, case-insensitive (ASCII)
+    QDateTime from; // inclusive, on the kind's time field; null = unbounded
+    QDateTime to;   // exclusive
+    QString search; // substring of any text field, case-insensitive (ASCII)
+    // Set: only records whose field `matchField` holds `matchValue` (the
+    // measurements of one measure).
+    QString matchField;
+    QString matchValue;
     QString orderBy; // a field name; empty = the kind's time field
     bool descending = true;
     int limit = -1;
@@ -130,6 +134,10 @@ public:
     void setPhysicalClock(sync::HybridLogicalClock::PhysicalClock clock);
 
     WriteResult create(const QString &kind, const QVariantMap &values, const QString &id = {});
+    // The checks of values whose range a person chose (FieldSpec::definedBy):
+    // a measurement against its measure's lowest and highest value. Part of
+    // every create and update; public so that an editor can show them live.
+    QList<FieldError> checkDefinedRanges(const KindSpec &kind, const QVariantMap &values) const;
     WriteResult update(const QString &kind, const QString &id, const QVariantMap &changes);
     // Soft delete: the row becomes a tombstone that no view shows and sync propagates.
     WriteResult remove(const QString &kind, const QString &id);

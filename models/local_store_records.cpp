@@ -6,6 +6,7 @@
 #include "sync/core/record_id.h"
 
 #include <QJsonDocument>
+#include <QLocale>
 #include <QSqlError>
 #include <QSqlQuery>
 #include <QUuid>
@@ -141,6 +142,8 @@ WriteResult LocalStore::create(const QString &kindName, const QVariantMap &value
             return result;
         }
         result.errors = schema::validate(*kind, values, now());
+        if (result.errors.isEmpty())
+            result.errors = checkDefinedRanges(*kind, values);
         if (!result.errors.isEmpty())
             return result;
         QString id = requestedId;
@@ -162,6 +165,39 @@ WriteResult LocalStore::create(const QString &kindName, const QVariantMap &value
     });
 }
 
+QList<FieldError> LocalStore::checkDefinedRanges(const KindSpec &kind,
+                                                 const QVariantMap &values) const
+{
+    QList<FieldError> errors;
+    for (const FieldSpec &field : kind.fields) {
+        const FieldSpec *reference = kind.field(field.definedBy);
+        const QVariant value = values.value(field.name);
+        if (!reference || value.isNull() || !value.isValid())
+            continue;
+        // A definition not here (deleted, or not synced yet) has no range to hold to.
+        const auto definition =
+            record(reference->refKind, values.value(reference->name).toString());
+        if (!definition || definition->deleted)
+            continue;
+        const double v = value.toDouble();
+        const QVariant low = definition->value(QStringLiteral("range_min"));
+        const QVariant high = definition->value(QStringLiteral("range_max"));
+        if ((!low.isNull() && v < low.toDouble()) || (!high.isNull() && v > high.toDouble())) {
+            const QString unit = definition->value(QStringLiteral("unit")).toString();
+            const QLocale locale;
+            const QString message =
+                low.isNull() ? tr("must be at most %1").arg(locale.toString(high.toDouble()))
+                : high.isNull()
+                    ? tr("must be at least %1").arg(locale.toString(low.toDouble()))
+                    : tr("must be between %1 and %2")
+                          .arg(locale.toString(low.toDouble()), locale.toString(high.toDouble()));
+            errors.append(
+                {field.name, unit.isEmpty() ? message : message + QLatin1Char(' ') + unit});
+        }
+    }
+    return errors;
+}
+
 WriteResult LocalStore::update(const QString &kindName, const QString &id,
                                const QVariantMap &changes)
 {
@@ -180,6 +216,8 @@ WriteResult LocalStore::update(const QString &kindName, const QString &id,
         for (auto it = changes.cbegin(); it != changes.cend(); ++it)
             merged.insert(it.key(), it.value());
         result.errors = schema::validate(*kind, merged, now());
+        if (result.errors.isEmpty())
+            result.errors = checkDefinedRanges(*kind, merged);
         if (!result.errors.isEmpty())
             return result;
 
@@ -361,6 +399,10 @@ QString LocalStore::whereClause(const KindSpec &kind, const RecordFilter &filter
     if (filter.to.isValid()) {
         conditions << kind.timeField + QStringLiteral(" < ?");
         binds << bound(filter.to);
+    }
+    if (kind.field(filter.matchField)) {
+        conditions << filter.matchField + QStringLiteral(" = ?");
+        binds << filter.matchValue;
     }
     if (!filter.search.trimmed().isEmpty()) {
         QStringList any;

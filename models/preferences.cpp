@@ -22,10 +22,20 @@ QVariantMap valuesOf(const Preferences &p)
         values.insert(timeField(kind),
                       at.isValid() ? QVariant(at.toString(QStringLiteral("HH:mm"))) : QVariant());
     }
+    QStringList hidden = p.hiddenScreens;
+    hidden.sort();
+    values.insert(QStringLiteral("hidden_screens"),
+                  hidden.isEmpty() ? QVariant() : QVariant(hidden));
     return values;
 }
 
 } // namespace
+
+QStringList hideableScreens()
+{
+    return {QStringLiteral("metrics"),     QStringLiteral("meals"),    QStringLiteral("exercises"),
+            QStringLiteral("medications"), QStringLiteral("measures"), QStringLiteral("journal")};
+}
 
 QStringList reminderKinds()
 {
@@ -50,6 +60,12 @@ Preferences load(const LocalStore &store)
         if (at.isValid())
             p.remindAt.insert(kind, at);
     }
+    // Keys this version does not know (a screen of a later one) are kept
+    // out of the list it acts on.
+    for (const QString &screen : stored->value(QStringLiteral("hidden_screens")).toStringList()) {
+        if (hideableScreens().contains(screen))
+            p.hiddenScreens << screen;
+    }
     return p;
 }
 
@@ -60,6 +76,16 @@ WriteResult save(LocalStore &store, const Preferences &chosen)
     // Only what changed, so that another device's choices of other fields
     // keep their stamps and merge.
     if (stored && !stored->deleted) {
+        // Screens of a later version stay hidden there.
+        QStringList hidden = chosen.hiddenScreens;
+        for (const QString &screen :
+             stored->value(QStringLiteral("hidden_screens")).toStringList()) {
+            if (!hideableScreens().contains(screen))
+                hidden << screen;
+        }
+        hidden.sort();
+        values.insert(QStringLiteral("hidden_screens"),
+                      hidden.isEmpty() ? QVariant() : QVariant(hidden));
         for (auto it = values.begin(); it != values.end();) {
             if (stored->value(it.key()) == it.value())
                 it = values.erase(it);

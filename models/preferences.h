@@ -6,8 +6,8 @@
 #include <QHash>
 #include <QTime>
 
-// The choices that follow the person to each device: units, dose reminders
-// and the logging reminders' times. One record of kind "preference" with the
+// The choices that follow the person to each device: units, dose reminders,
+// the logging reminders' times and the screens shown. One record of kind "preference" with the
 // same id everywhere, so a choice made on one device merges field by field
 // with another's. The data folder and the window stay per device
 // (QSettings).
@@ -23,7 +23,13 @@ struct Preferences
     bool unitsChosen = false; // false: never chosen on any device
     bool doseReminders = true;
     QHash<QString, QTime> remindAt; // kind -> time of its logging reminder
+    QStringList hiddenScreens;      // keys of hideableScreens(), sorted
 };
+
+// The screens a person can leave out of the navigation ("metrics", "meals",
+// ...), as the navigation names them; Today, Settings and the sync screens
+// always stay.
+QStringList hideableScreens();
 
 // The kinds a logging reminder can ask for, in Settings' order.
 QStringList reminderKinds();

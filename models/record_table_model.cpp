@@ -20,7 +20,11 @@ RecordTableModel::RecordTableModel(LocalStore *store, const QString &kind, QObje
     m_filter.orderBy = m_kind.timeField;
     m_filter.descending = true;
     connect(m_store, &LocalStore::recordsChanged, this, [this](const QString &changed) {
-        if (changed == m_kind.name || m_kind.field(QStringLiteral("medication_id")))
+        // A referenced record's title or unit shows in this kind's rows.
+        const bool referenced =
+            std::any_of(m_kind.fields.cbegin(), m_kind.fields.cend(),
+                        [&changed](const FieldSpec &field) { return field.refKind == changed; });
+        if (changed == m_kind.name || referenced)
             reload();
     });
     reload();
@@ -38,7 +42,7 @@ void RecordTableModel::reload()
 {
     const int keep = std::clamp(int(m_rows.size()), kPageSize, kMaxReloadRows);
     beginResetModel();
-    m_referenceTitles.clear();
+    m_referenced.clear();
     m_rows = loadPage(0, keep);
     // Listeners of modelReset must not re-enter fetchMore mid-reset; views
     // ask again once the reset has finished.
@@ -142,17 +146,20 @@ void RecordTableModel::sort(int column, Qt::SortOrder order)
     reload();
 }
 
+const std::optional<Record> &RecordTableModel::referenced(const FieldSpec &field,
+                                                          const QString &id) const
+{
+    auto it = m_referenced.find(id);
+    if (it == m_referenced.end())
+        it = m_referenced.insert(id, m_store->record(field.refKind, id));
+    return *it;
+}
+
 QString RecordTableModel::referenceTitle(const FieldSpec &field, const QString &id) const
 {
-    auto it = m_referenceTitles.constFind(id);
-    if (it != m_referenceTitles.cend())
-        return *it;
-    QString title = tr("(unknown)");
+    const std::optional<Record> &rec = referenced(field, id);
     const KindSpec *target = SchemaRegistry::instance().kind(field.refKind);
-    if (const auto rec = m_store->record(field.refKind, id); rec && target)
-        title = rec->value(target->titleField).toString();
-    m_referenceTitles.insert(id, title);
-    return title;
+    return rec && target ? rec->value(target->titleField).toString() : tr("(unknown)");
 }
 
 QString formatValue(const FieldSpec &field, const QVariant &value, UnitSystem system)
@@ -197,10 +204,21 @@ QString formatValue(const FieldSpec &field, const QVariant &value, UnitSystem sy
     return value.toString();
 }
 
-QString RecordTableModel::displayText(const FieldSpec &field, const QVariant &value) const
+QString RecordTableModel::displayText(const FieldSpec &field, const QVariant &value,
+                                      const Record *record) const
 {
     if (field.type == FieldType::Reference && !value.isNull())
         return referenceTitle(field, value.toString());
+    const FieldSpec *definedBy = record ? m_kind.field(field.definedBy) : nullptr;
+    if (definedBy && !value.isNull()) {
+        // In the unit the person chose for the measure, as precise as typed.
+        const std::optional<Record> &definition =
+            referenced(*definedBy, record->value(definedBy->name).toString());
+        const QString number = QLocale().toString(value.toDouble(), 'g', 12);
+        const QString unit =
+            definition ? definition->value(QStringLiteral("unit")).toString() : QString();
+        return unit.isEmpty() ? number : QStringLiteral("%1 %2").arg(number, unit);
+    }
     return formatValue(field, value, m_units);
 }
 
@@ -212,7 +230,7 @@ QVariant RecordTableModel::data(const QModelIndex &index, int role) const
     const FieldSpec &field = m_kind.fields.at(index.column());
     switch (role) {
     case Qt::DisplayRole:
-        return displayText(field, rec.value(field.name));
+        return displayText(field, rec.value(field.name), &rec);
     case Qt::ToolTipRole:
         return field.type == FieldType::LongText ? rec.value(field.name) : QVariant();
     case Qt::TextAlignmentRole:

@@ -49,13 +49,17 @@ public:
     bool canFetchMore(const QModelIndex &parent) const override;
     void fetchMore(const QModelIndex &parent) override;
 
-    QString displayText(const FieldSpec &field, const QVariant &value) const;
+    // `record`, if given, is the row the value belongs to: a value whose
+    // unit another record defines (a measurement's) shows with that unit.
+    QString displayText(const FieldSpec &field, const QVariant &value,
+                        const Record *record = nullptr) const;
 
 public slots:
     void reload();
 
 private:
     QList<Record> loadPage(int offset, int limit) const;
+    const std::optional<Record> &referenced(const FieldSpec &field, const QString &id) const;
     QString referenceTitle(const FieldSpec &field, const QString &id) const;
 
     LocalStore *m_store;
@@ -64,7 +68,8 @@ private:
     UnitSystem m_units = UnitSystem::Metric;
     QList<Record> m_rows;
     bool m_hasMore = false;
-    mutable QHash<QString, QString> m_referenceTitles;
+    // Referenced records (a dose's medication), read once per reload.
+    mutable QHash<QString, std::optional<Record>> m_referenced;
 };
 
 } // namespace hale

@@ -88,6 +88,21 @@ constexpr std::array kStep6 = {
     "remind_meal_at TEXT, remind_exercise_at TEXT, remind_journal_at TEXT)",
 };
 
+// Version 7: measures a person defines and their values, and the screens
+// the person chose to hide (a preference).
+constexpr std::array kStep7 = {
+    "CREATE TABLE measures (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, "
+    "sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at "
+    "TEXT NOT NULL, created_on TEXT, name TEXT, unit TEXT, range_min REAL, range_max REAL, "
+    "notes TEXT)",
+    "CREATE TABLE measurements (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT "
+    "0, sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at "
+    "TEXT NOT NULL, recorded_at TEXT, measure_id TEXT, value REAL, notes TEXT)",
+    "CREATE INDEX measurements_by_time ON measurements (deleted, recorded_at)",
+    "CREATE INDEX measurements_by_measure ON measurements (measure_id, recorded_at)",
+    "ALTER TABLE preferences ADD COLUMN hidden_screens TEXT",
+};
+
 template <std::size_t N>
 bool runAll(QSqlDatabase &db, const std::array<const char *, N> &statements)
 {
@@ -128,6 +143,8 @@ bool runMigrationStep(QSqlDatabase &db, int step)
         return runAll(db, kStep5);
     case 6:
         return runAll(db, kStep6);
+    case 7:
+        return runAll(db, kStep7);
     default:
         return false;
     }

@@ -49,7 +49,8 @@ double sleepHours(const Record &metric)
 }
 
 QList<DailyPoint> daily(const LocalStore &store, const QString &kindName, const QString &fieldName,
-                        Aggregate aggregate, const QDateTime &from, const QDateTime &to)
+                        Aggregate aggregate, const QDateTime &from, const QDateTime &to,
+                        const Only &only)
 {
     QList<DailyPoint> out;
     const KindSpec *kind = SchemaRegistry::instance().kind(kindName);
@@ -59,7 +60,11 @@ QList<DailyPoint> daily(const LocalStore &store, const QString &kindName, const 
         return out;
     const QString value = derived ? kSleepHoursSql : fieldName;
     QVariantList binds;
-    const QStringList where = liveValuesIn(*kind, value, from, to, &binds);
+    QStringList where = liveValuesIn(*kind, value, from, to, &binds);
+    if (kind->field(only.field)) {
+        where << only.field + QStringLiteral(" = ?");
+        binds << only.value;
+    }
     // Stored times are UTC; the day a person lived them in is local.
     const QString day = QStringLiteral("date(%1, 'localtime')").arg(kind->timeField);
     QSqlQuery q(store.database());

@@ -23,10 +23,19 @@ const FieldSpec *derivedField(const QString &kind, const QString &name);
 // The hours between a metric's bedtime and wake_time, or -1 without both.
 double sleepHours(const Record &metric);
 
+// Only the records whose `field` holds `value` (one measure's values);
+// an empty field means all.
+struct Only
+{
+    QString field;
+    QString value;
+};
+
 // One value per local day for a numeric field, computed in SQL. Null ends of
 // the range are unbounded.
 QList<DailyPoint> daily(const LocalStore &store, const QString &kind, const QString &field,
-                        Aggregate aggregate, const QDateTime &from = {}, const QDateTime &to = {});
+                        Aggregate aggregate, const QDateTime &from = {}, const QDateTime &to = {},
+                        const Only &only = {});
 
 // A numeric field summed per local week (Monday first) and per value of a
 // text field: exercise minutes per week by activity.

@@ -2,6 +2,7 @@
 
 #include "models/import_export.h"
 #include "models/other_app_import.h"
+#include "models/preferences.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/conflicts_page.h"
 #include "ui/desktop/reminder_service.h"
@@ -13,11 +14,13 @@
 #endif
 #include "ui/devices_page.h"
 #include "ui/file_dialogs.h"
+#include "ui/measures_page.h"
 #include "ui/medications_page.h"
 #include "ui/palette_icons.h"
 #include "ui/recently_deleted_page.h"
 #include "ui/record_list_page.h"
 #include "ui/report/report_dialog.h"
+#include "ui/screens_section.h"
 #include "ui/settings_page.h"
 #include "ui/sync_banner.h"
 #include "ui/sync_controller.h"
@@ -213,6 +216,7 @@ void MainWindow::buildPages(const QString &dataDir)
 
     auto *medications = new RecordListPage(m_store, QStringLiteral("medication"), m_undo, this);
     auto *doseLog = new RecordListPage(m_store, QStringLiteral("dose"), m_undo, this);
+    doseLog->dropAltLetters();
     auto *medicationTabs = new QTabWidget(medications);
     medicationTabs->setAccessibleName(tr("Doses"));
     medicationTabs->addTab(new DueDosesPanel(m_store, m_undo, medicationTabs), tr("Due today"));
@@ -225,6 +229,9 @@ void MainWindow::buildPages(const QString &dataDir)
     journal->setDetailWidget(m_journalCharts);
     connect(journal, &RecordListPage::rangeChanged, m_journalCharts, &TrendCharts::setRange);
     addPage(tr("Journal"), journal, QStringLiteral("journal"));
+
+    auto *measures = new MeasuresPage(m_store, m_undo, this);
+    addPage(tr("Measures"), measures, QStringLiteral("measures"));
 
     m_recentlyDeleted = new RecentlyDeletedPage(m_store, m_undo, this);
     addPage(tr("Recently deleted"), m_recentlyDeleted, QStringLiteral("deleted"));
@@ -239,9 +246,17 @@ void MainWindow::buildPages(const QString &dataDir)
     m_settings = new SettingsPage(m_store, dataDir, this);
     connect(m_settings, &SettingsPage::unitSystemChanged, this, &MainWindow::setUnitSystem);
     addPage(tr("Settings"), m_settings, QStringLiteral("settings"));
+    QList<std::pair<QString, QString>> hideable;
+    for (int row = 0; row < m_nav->count(); ++row) {
+        if (preferences::hideableScreens().contains(pageKey(row)))
+            hideable.append({pageKey(row), m_nav->item(row)->text()});
+    }
+    m_screens = new ScreensSection(m_store, hideable);
+    m_settings->addSection(m_screens);
     updateNavigationIcons();
 
-    m_listPages = {metrics, meals, exercises, medications, doseLog, journal};
+    m_listPages = {metrics, meals,   exercises, medications,
+                   doseLog, journal, measures,  measures->definitions()};
 
     auto *central = new QWidget(this);
     auto *outer = new QVBoxLayout(central);
@@ -340,6 +355,7 @@ void MainWindow::buildMenus()
     QMenu *go = menuBar()->addMenu(tr("&Go"));
     for (int i = 0; i < m_nav->count(); ++i) {
         QAction *a = go->addAction(m_nav->item(i)->text(), this, [this, i] { showPage(i); });
+        m_goActions.append(a);
         // Ctrl+1 to Ctrl+9, and Settings at the end as desktops have it (Ctrl+,).
         if (i == m_nav->count() - 1)
             a->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_Comma));
@@ -349,6 +365,21 @@ void MainWindow::buildMenus()
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About Hale"), this, &MainWindow::about);
+
+    connect(m_screens, &ScreensSection::hiddenChanged, this, &MainWindow::hideScreens);
+    hideScreens(m_screens->hidden());
+}
+
+void MainWindow::hideScreens(const QStringList &hidden)
+{
+    for (int row = 0; row < m_nav->count(); ++row) {
+        const bool hide = hidden.contains(pageKey(row));
+        m_nav->item(row)->setHidden(hide);
+        m_goActions.at(row)->setVisible(!hide);
+        m_goActions.at(row)->setEnabled(!hide);
+    }
+    if (m_nav->currentItem() && m_nav->currentItem()->isHidden())
+        showPage(0);
 }
 
 void MainWindow::buildSync()

@@ -5,6 +5,7 @@
 
 #include <QMainWindow>
 
+class QAction;
 class QLabel;
 class QListWidget;
 class QStackedWidget;
@@ -15,6 +16,7 @@ namespace hale {
 class ConflictsPage;
 class ReminderService;
 class RemindersSection;
+class ScreensSection;
 class TrayIcon;
 class DevicesPage;
 class RecentlyDeletedPage;
@@ -75,6 +77,9 @@ private:
     void buildSync();
     void buildReminders();
     void setUnitSystem(UnitSystem system);
+    // Leaves the screens the person chose to hide out of the navigation and
+    // the Go menu.
+    void hideScreens(const QStringList &hidden);
     RecordListPage *currentListPage() const;
     void exportBackup();
     void exportCsv(const QString &kind);
@@ -105,6 +110,8 @@ private:
     TrayIcon *m_tray = nullptr;
     ReminderService *m_reminders = nullptr;
     RemindersSection *m_remindersSection = nullptr;
+    ScreensSection *m_screens = nullptr;
+    QList<QAction *> m_goActions; // one per navigation row
 };
 
 } // namespace hale

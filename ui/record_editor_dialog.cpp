@@ -70,7 +70,9 @@ RecordEditorDialog::RecordEditorDialog(const LocalStore *store, const KindSpec &
                                        QWidget *parent)
     : QDialog(parent), m_store(store), m_kind(kind), m_units(units)
 {
-    const bool editing = !initial.isEmpty();
+    // A stored record always has its time; a new one's initial values (a
+    // default measure, say) do not.
+    const bool editing = initial.contains(kind.timeField);
     setWindowTitle(editing ? tr("Edit %1").arg(kind.displaySingular())
                            : tr("New %1").arg(kind.displaySingular()));
     setAccessibleName(windowTitle());
@@ -99,10 +101,12 @@ RecordEditorDialog::RecordEditorDialog(const LocalStore *store, const KindSpec &
             line->addWidget(row.enabler);
         line->addWidget(editor, 1);
         const QString unit = units::displayUnit(field.unit, units);
-        if (!unit.isEmpty()) {
+        if (!unit.isEmpty() || !field.definedBy.isEmpty()) {
             auto *unitLabel = new QLabel(unit, this);
             unitLabel->setBuddy(editor);
             line->addWidget(unitLabel);
+            if (!field.definedBy.isEmpty())
+                row.unit = unitLabel;
         }
         cellLayout->addLayout(line);
         cellLayout->addWidget(row.error);
@@ -133,6 +137,8 @@ RecordEditorDialog::RecordEditorDialog(const LocalStore *store, const KindSpec &
             break;
         }
     }
+
+    showDefinitions();
 
     auto *hint = new QLabel(tr("* required"), this);
     hint->setEnabled(false);
@@ -216,7 +222,8 @@ QWidget *RecordEditorDialog::createEditor(Row &row)
             edit->setPlaceholderText(tr("comma-separated"));
         else if (field.type == FieldType::Measurements)
             edit->setPlaceholderText(tr("e.g. waist=82, hips=98"));
-        else if (field.isNumeric() && field.min && field.max)
+        // A range that only keeps out absurd numbers says nothing to a person.
+        else if (field.isNumeric() && field.min && field.max && *field.max - *field.min < 1e8)
             edit->setPlaceholderText(
                 tr("%1 to %2")
                     .arg(
@@ -318,11 +325,48 @@ QVariantMap RecordEditorDialog::values() const
     return out;
 }
 
+void RecordEditorDialog::showDefinitions()
+{
+    for (const Row &row : std::as_const(m_rows)) {
+        if (!row.unit)
+            continue;
+        const FieldSpec *reference = m_kind.field(row.field->definedBy);
+        std::optional<Record> definition;
+        for (const Row &other : std::as_const(m_rows)) {
+            if (other.field == reference)
+                definition = m_store->record(reference->refKind, rawValue(other).toString());
+        }
+        const auto number = [definition](const char *name) {
+            const QVariant v = definition ? definition->value(QLatin1String(name)) : QVariant();
+            return v.isNull() ? QString() : numberText(v.toDouble());
+        };
+        row.unit->setText(definition ? definition->value(QStringLiteral("unit")).toString()
+                                     : QString());
+        const QString low = number("range_min");
+        const QString high = number("range_max");
+        auto *edit = static_cast<QLineEdit *>(row.editor);
+        if (!low.isEmpty() && !high.isEmpty())
+            edit->setPlaceholderText(tr("%1 to %2").arg(low, high));
+        else if (!low.isEmpty() || !high.isEmpty())
+            edit->setPlaceholderText(low.isEmpty() ? tr("at most %1").arg(high)
+                                                   : tr("at least %1").arg(low));
+        else
+            edit->setPlaceholderText({});
+    }
+}
+
 void RecordEditorDialog::revalidate(bool showAll)
 {
+    showDefinitions();
     QHash<QString, QString> messages;
-    for (const FieldError &e : schema::validate(m_kind, values()))
+    const QVariantMap current = values();
+    for (const FieldError &e : schema::validate(m_kind, current))
         messages.insert(e.field, e.message);
+    // The ranges a person chose, once the value is a number at all.
+    for (const FieldError &e : m_store->checkDefinedRanges(m_kind, current)) {
+        if (!messages.contains(e.field))
+            messages.insert(e.field, e.message);
+    }
     for (Row &row : m_rows) {
         if (showAll)
             row.touched = true;

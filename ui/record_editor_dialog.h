@@ -38,6 +38,7 @@ private:
         QWidget *editor = nullptr;
         QWidget *enabler = nullptr; // the "set" check box of an optional date
         QLabel *error = nullptr;
+        QLabel *unit = nullptr; // for a unit that a referenced record gives
         bool touched = false;
     };
 
@@ -45,6 +46,9 @@ private:
     void setValue(const Row &row, const QVariant &siValue);
     QVariant rawValue(const Row &row) const;
     void revalidate(bool showAll);
+    // The unit and range of each value defined by another record (a
+    // measurement's measure), as the chosen record gives them.
+    void showDefinitions();
 
     const LocalStore *m_store;
     const KindSpec &m_kind;

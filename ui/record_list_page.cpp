@@ -47,10 +47,10 @@ RecordListPage::RecordListPage(LocalStore *store, const QString &kind, QUndoStac
     setObjectName(kind + QStringLiteral("_page"));
     setAccessibleName(spec.displayLabel());
 
-    auto *newButton = new QPushButton(tr("&New %1").arg(spec.displaySingular()), this);
-    newButton->setAccessibleName(tr("New %1").arg(spec.displaySingular()));
-    newButton->setToolTip(tr("Add an entry (Ctrl+N)"));
-    setPaletteIcon(newButton, QStringLiteral("add"));
+    m_newButton = new QPushButton(tr("&New %1").arg(spec.displaySingular()), this);
+    m_newButton->setAccessibleName(tr("New %1").arg(spec.displaySingular()));
+    m_newButton->setToolTip(tr("Add an entry (Ctrl+N)"));
+    setPaletteIcon(m_newButton, QStringLiteral("add"));
     m_editButton = new QPushButton(tr("&Edit"), this);
     m_editButton->setAccessibleName(tr("Edit"));
     setPaletteIcon(m_editButton, QStringLiteral("edit"));
@@ -82,7 +82,7 @@ RecordListPage::RecordListPage(LocalStore *store, const QString &kind, QUndoStac
     m_search->setClearButtonEnabled(true);
 
     auto *toolbar = new QHBoxLayout;
-    toolbar->addWidget(newButton);
+    toolbar->addWidget(m_newButton);
     toolbar->addWidget(m_editButton);
     toolbar->addWidget(m_deleteButton);
     toolbar->addSpacing(16);
@@ -127,7 +127,7 @@ RecordListPage::RecordListPage(LocalStore *store, const QString &kind, QUndoStac
     layout->addWidget(m_splitter, 1);
     layout->addWidget(m_count);
 
-    connect(newButton, &QPushButton::clicked, this, &RecordListPage::newEntry);
+    connect(m_newButton, &QPushButton::clicked, this, &RecordListPage::newEntry);
     connect(m_editButton, &QPushButton::clicked, this, &RecordListPage::editSelected);
     connect(m_deleteButton, &QPushButton::clicked, this, &RecordListPage::deleteSelected);
     connect(m_view, &QTableView::activated, this, &RecordListPage::editSelected);
@@ -157,6 +157,14 @@ void RecordListPage::setDetailWidget(QWidget *widget)
     m_splitter->addWidget(widget);
     m_splitter->setStretchFactor(0, 3);
     m_splitter->setStretchFactor(1, 2);
+}
+
+void RecordListPage::dropAltLetters()
+{
+    for (QPushButton *button : {m_newButton, m_editButton, m_deleteButton}) {
+        button->setText(button->text().remove(QLatin1Char('&')));
+        button->setToolTip({});
+    }
 }
 
 void RecordListPage::setUnitSystem(UnitSystem system)
@@ -268,20 +276,25 @@ bool RecordListPage::runEditor(const QVariantMap &initial,
     return false;
 }
 
-void RecordListPage::newEntry()
+QString RecordListPage::newEntry()
 {
     const QString kind = m_model->kind().name;
+    const std::optional<QVariantMap> initial =
+        m_newEntryStart ? m_newEntryStart() : std::optional<QVariantMap>(QVariantMap());
+    if (!initial)
+        return {};
     QString id;
-    const bool saved = runEditor({}, [&](const QVariantMap &values) {
+    const bool saved = runEditor(*initial, [&](const QVariantMap &values) {
         WriteResult r = m_store->create(kind, values);
         id = r.id;
         return r;
     });
     if (!saved)
-        return;
+        return {};
     m_undo->push(new CreateRecordCommand(m_store, kind, id));
     if (const int row = m_model->rowOf(id); row >= 0)
         m_view->selectRow(row);
+    return id;
 }
 
 void RecordListPage::editSelected()

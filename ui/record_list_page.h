@@ -28,16 +28,26 @@ public:
                    QWidget *parent = nullptr);
 
     RecordTableModel *model() const { return m_model; }
+    // The selected entry's id, or empty.
+    QString selectedId() const;
     QTableView *view() const { return m_view; }
     void setDetailWidget(QWidget *widget);
     void setUnitSystem(UnitSystem system);
+    // For a page inside another (the measures under their values): its
+    // buttons leave the Alt letters to the outer page's.
+    void dropAltLetters();
+    // Asked before a new entry's dialog opens: its initial values (a
+    // default), or nothing to open no dialog.
+    using NewEntryStart = std::function<std::optional<QVariantMap>()>;
+    void setNewEntryStart(NewEntryStart start) { m_newEntryStart = std::move(start); }
 
     // The selected date range (null ends = unbounded), for charts to follow.
     QDateTime rangeFrom() const { return m_from; }
     QDateTime rangeTo() const { return m_to; }
 
 public slots:
-    void newEntry();
+    // The new record's id, or empty when the person cancelled.
+    QString newEntry();
     void editSelected();
     void deleteSelected();
     void focusSearch();
@@ -56,7 +66,6 @@ private:
     void fitColumns();
     void updateCount();
     void updateActions();
-    QString selectedId() const;
     // Shows the editor; true once `save` accepted the values.
     bool runEditor(const QVariantMap &initial,
                    const std::function<WriteResult(const QVariantMap &)> &save);
@@ -70,12 +79,14 @@ private:
     QDateEdit *m_fromEdit;
     QDateEdit *m_toEdit;
     QLineEdit *m_search;
+    QPushButton *m_newButton;
     QPushButton *m_editButton;
     QPushButton *m_deleteButton;
     QLabel *m_count;
     QDateTime m_from;
     QDateTime m_to;
     bool m_columnsFitted = false;
+    NewEntryStart m_newEntryStart;
 };
 
 } // namespace hale

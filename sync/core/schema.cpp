@@ -162,6 +162,13 @@ FieldSpec labelled(FieldSpec f, QList<const char *> choiceLabels)
     return f;
 }
 
+// A value whose unit and range the record named by `reference` holds.
+FieldSpec definedBy(FieldSpec f, const char *reference)
+{
+    f.definedBy = QLatin1String(reference);
+    return f;
+}
+
 // For dates that may lie ahead: a planned course, a scheduled dose.
 FieldSpec mayBeFuture(FieldSpec f)
 {
@@ -338,7 +345,35 @@ SchemaRegistry::SchemaRegistry()
                      5),
                 text("remind_journal_at", QT_TRANSLATE_NOOP("Schema", "Journal reminder"), false,
                      5),
+                // Schema version 3: the screens left out of the navigation, by
+                // key ("meals", "journal"); each is its own cell, so hiding one
+                // screen here and another elsewhere hides both.
+                set("hidden_screens", QT_TRANSLATE_NOOP("Schema", "Hidden screens"), FT::StringSet),
             }),
+        // Schema version 3: measures a person defines (a name, a unit and a
+        // plausible range, all data) and the values logged for them.
+        kindOf("measure", "measures", QT_TRANSLATE_NOOP("Schema", "Your measures"),
+               QT_TRANSLATE_NOOP("Schema", "Measure"), "created_on", "name",
+               {
+                   when("created_on", QT_TRANSLATE_NOOP("Schema", "Created on"), FT::Date),
+                   text("name", QT_TRANSLATE_NOOP("Schema", "Name"), true, 60),
+                   text("unit", QT_TRANSLATE_NOOP("Schema", "Unit"), false, 20),
+                   number("range_min", QT_TRANSLATE_NOOP("Schema", "Lowest value"), FT::Real, "",
+                          -1e9, 1e9),
+                   number("range_max", QT_TRANSLATE_NOOP("Schema", "Highest value"), FT::Real, "",
+                          -1e9, 1e9),
+                   longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+               }),
+        kindOf("measurement", "measurements", QT_TRANSLATE_NOOP("Schema", "Measures"),
+               QT_TRANSLATE_NOOP("Schema", "Measurement"), "recorded_at", "value",
+               {
+                   when("recorded_at", QT_TRANSLATE_NOOP("Schema", "Recorded at"), FT::DateTime),
+                   reference("measure_id", QT_TRANSLATE_NOOP("Schema", "Measure"), "measure"),
+                   definedBy(number("value", QT_TRANSLATE_NOOP("Schema", "Value"), FT::Real, "",
+                                    -1e12, 1e12, true),
+                             "measure_id"),
+                   longText("notes", QT_TRANSLATE_NOOP("Schema", "Notes")),
+               }),
         kindOf("journal", "journal", QT_TRANSLATE_NOOP("Schema", "Journal"),
                QT_TRANSLATE_NOOP("Schema", "Journal entry"), "entry_date", "text",
                {
@@ -750,6 +785,12 @@ QList<FieldError> validate(const KindSpec &kind, const QVariantMap &values, cons
     // Cross-field rules the registry cannot express per field.
     if (kind.name == QLatin1String("metric"))
         checkMetricPairs(coerced, errors);
+    if (kind.name == QLatin1String("measure")) {
+        const QVariant low = coerced.value(QStringLiteral("range_min"));
+        const QVariant high = coerced.value(QStringLiteral("range_max"));
+        if (!low.isNull() && !high.isNull() && low.toDouble() >= high.toDouble())
+            errors.append({QStringLiteral("range_max"), tr("must be above the lowest value")});
+    }
     if (kind.name == QLatin1String("preference")) {
         for (const char *name :
              {"remind_metric_at", "remind_meal_at", "remind_exercise_at", "remind_journal_at"}) {

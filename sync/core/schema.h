@@ -48,6 +48,11 @@ struct FieldSpec
     QString refKind;                  // for Reference
     bool notInFuture =
         false; // for DateTime/Date: no later than now (+ a day's grace for time zones)
+    // For a number whose unit and range a person chose: the Reference field
+    // naming the record that holds them (its "unit", "range_min" and
+    // "range_max"). The server checks only that it is a number; the device
+    // checks the range (LocalStore::checkDefinedRanges).
+    QString definedBy;
 
     MergeRule merge() const;
     bool isElementWise() const { return merge() == MergeRule::ElementWise; }
@@ -86,7 +91,7 @@ class SchemaRegistry
 public:
     // Bumped whenever a kind or field is added or changed; devices and the
     // server announce it so that each can tell what the other understands.
-    static constexpr int kVersion = 2;
+    static constexpr int kVersion = 3;
 
     static const SchemaRegistry &instance();
 

@@ -5,12 +5,14 @@
 #include "models/preferences.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/main_window.h"
+#include "ui/measures_page.h"
 #include "ui/record_editor_dialog.h"
 #include "ui/record_list_page.h"
 
 #include <QAccessible>
 #include <QBarSet>
 #include <QChart>
+#include <QCheckBox>
 #include <QComboBox>
 #include <QDateTimeAxis>
 #include <QDateTimeEdit>
@@ -47,6 +49,15 @@ private:
     {
         m_window->showPage(2);
         return m_window->listPage(QStringLiteral("meal"));
+    }
+
+    int pageIndex(const QString &key) const
+    {
+        for (int i = 0; i < m_window->pageCount(); ++i) {
+            if (m_window->pageKey(i) == key)
+                return i;
+        }
+        return -1;
     }
 
 private slots:
@@ -375,6 +386,122 @@ private slots:
                  qPrintable(calorieMessage));
         QCOMPARE(m_store->count(QStringLiteral("meal")), 0);
         QCOMPARE(m_store->pendingChangeCount(), 0);
+    }
+
+    // Issue 18: a measure of the person's own. On an empty Measures screen,
+    // Ctrl+N first defines one (name, unit, range), then logs a value for it
+    // with its unit beside the field; a value outside the range is refused
+    // with the range in the message; the table shows the unit and the
+    // measure's chart plots the value.
+    void aMeasureOfOnesOwnIsDefinedLoggedAndCharted()
+    {
+        const int page = pageIndex(QStringLiteral("measures"));
+        QVERIFY(page > 0);
+        m_window->showPage(page);
+        QString unitShown;
+        QString rangeMessage;
+        QString placeholder;
+        onNextDialog<RecordEditorDialog>([&](RecordEditorDialog *defining) {
+            QCOMPARE(defining->windowTitle(), QStringLiteral("New Measure"));
+            QTest::keyClicks(byAccessibleName<QLineEdit>(defining, QStringLiteral("Name")),
+                             QStringLiteral("Peak flow"));
+            QTest::keyClicks(byAccessibleName<QLineEdit>(defining, QStringLiteral("Unit")),
+                             QStringLiteral("L/min"));
+            QTest::keyClicks(byAccessibleName<QLineEdit>(defining, QStringLiteral("Lowest value")),
+                             QStringLiteral("50"));
+            QTest::keyClicks(byAccessibleName<QLineEdit>(defining, QStringLiteral("Highest value")),
+                             QStringLiteral("900"));
+            defining->accept();
+            QVERIFY(!defining->isVisible());
+            onNextDialog<RecordEditorDialog>([&](RecordEditorDialog *logging) {
+                QCOMPARE(logging->windowTitle(), QStringLiteral("New Measurement"));
+                QCOMPARE(
+                    byAccessibleName<QComboBox>(logging, QStringLiteral("Measure"))->currentText(),
+                    QStringLiteral("Peak flow"));
+                auto *value = byAccessibleName<QLineEdit>(logging, QStringLiteral("Value"));
+                placeholder = value->placeholderText();
+                const auto labels = logging->findChildren<QLabel *>();
+                for (QLabel *label : labels) {
+                    if (label->buddy() == value)
+                        unitShown += label->text();
+                }
+                QTest::keyClicks(value, QStringLiteral("1000"));
+                QTest::mouseClick(byAccessibleName<QPushButton>(logging, QStringLiteral("Save")),
+                                  Qt::LeftButton);
+                rangeMessage =
+                    byAccessibleName<QLabel>(logging, QStringLiteral("Value error"))->text();
+                QVERIFY(logging->isVisible());
+                value->clear();
+                QTest::keyClicks(value, QStringLiteral("455"));
+                logging->accept();
+            });
+        });
+        QTest::keyClick(m_window.get(), Qt::Key_N, Qt::ControlModifier);
+        QTRY_COMPARE(m_store->count(QStringLiteral("measurement")), 1);
+        QCOMPARE(m_store->count(QStringLiteral("measure")), 1);
+        QVERIFY2(unitShown.contains(QStringLiteral("L/min")), qPrintable(unitShown));
+        QCOMPARE(placeholder, QStringLiteral("50 to 900"));
+        QVERIFY2(rangeMessage.contains(QStringLiteral("between 50 and 900 L/min")),
+                 qPrintable(rangeMessage));
+
+        auto *measures = qobject_cast<MeasuresPage *>(m_window->listPage(u"measurement"_qs));
+        QVERIFY(measures);
+        const int column = measures->model()->kind().indexOf(QStringLiteral("value"));
+        QCOMPARE(measures->model()->data(measures->model()->index(0, column)).toString(),
+                 QStringLiteral("455 L/min"));
+        QCOMPARE(measures->charts()->count(), 1);
+        QCOMPARE(measures->charts()->tabText(0), QStringLiteral("Peak flow"));
+        measures->charts()->refresh();
+        QCOMPARE(measures->charts()->pointCount(0, 0), 1);
+
+        // Renamed on another device (or here): the tab and the rows follow.
+        const QString id = measures->definitions()->model()->idAt(0);
+        QVERIFY(
+            m_store->update(u"measure"_qs, id, {{u"name"_qs, u"Peak expiratory flow"_qs}}).ok());
+        QCOMPARE(measures->charts()->tabText(0), QStringLiteral("Peak expiratory flow"));
+        const int measureColumn = measures->model()->kind().indexOf(QStringLiteral("measure_id"));
+        QCOMPARE(measures->model()->data(measures->model()->index(0, measureColumn)).toString(),
+                 QStringLiteral("Peak expiratory flow"));
+    }
+
+    // Issue 18: the screens shown follow the person. Unticking one in
+    // Settings takes it out of the navigation and the Go menu; a choice
+    // synced from another device does the same.
+    void hiddenScreensLeaveTheNavigation()
+    {
+        auto *nav =
+            test::byAccessibleName<QListWidget>(m_window.get(), QStringLiteral("Navigation"));
+        const int meals = pageIndex(QStringLiteral("meals"));
+        const int journal = pageIndex(QStringLiteral("journal"));
+        m_window->showPage(meals);
+        m_window->showPage(m_window->pageCount() - 1);
+        auto *showMealsBox =
+            byAccessibleName<QCheckBox>(m_window.get(), QStringLiteral("Show Meals"));
+        QVERIFY(showMealsBox && showMealsBox->isChecked());
+        showMealsBox->click();
+        QCOMPARE(preferences::load(*m_store).hiddenScreens, QStringList{u"meals"_qs});
+        QVERIFY(nav->item(meals)->isHidden());
+        QVERIFY(!nav->item(journal)->isHidden());
+        QStringList goMenu;
+        for (QAction *action : m_window->findChildren<QAction *>()) {
+            if (action->isVisible())
+                goMenu << action->text();
+        }
+        QVERIFY(!goMenu.contains(QStringLiteral("Meals")));
+        QVERIFY(goMenu.contains(QStringLiteral("Journal")));
+
+        // From another device: the journal goes too, and meals come back.
+        preferences::Preferences elsewhere = preferences::load(*m_store);
+        elsewhere.hiddenScreens = {u"journal"_qs};
+        m_window->showPage(journal);
+        QVERIFY(preferences::save(*m_store, elsewhere).ok());
+        QVERIFY(!nav->item(meals)->isHidden());
+        QVERIFY(nav->item(journal)->isHidden());
+        QVERIFY(showMealsBox->isChecked());
+        QVERIFY(!byAccessibleName<QCheckBox>(m_window.get(), QStringLiteral("Show Journal"))
+                     ->isChecked());
+        // The screen on show was the hidden one: Today takes its place.
+        QCOMPARE(nav->currentRow(), 0);
     }
 
     void deleteThenUndoBringsTheEntryBack()

@@ -72,7 +72,7 @@ private slots:
         const QByteArray info = exchange(
             server.port(), "GET /api/v1/info HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
         QCOMPARE(bodyOf(info).value(QStringLiteral("protocol_version")).toInt(), 1);
-        QCOMPARE(bodyOf(info).value(QStringLiteral("schema_version")).toInt(), 2);
+        QCOMPARE(bodyOf(info).value(QStringLiteral("schema_version")).toInt(), 3);
     }
 
     void unknownPathsAndMethodsGetJsonErrors()

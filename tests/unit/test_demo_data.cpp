@@ -88,7 +88,9 @@ private slots:
         const auto share = [this](const char *kind) {
             return double(count(kind)) / kCount;
         };
-        QVERIFY(qAbs(share("metric") - 0.35) < 0.02);
+        QVERIFY(qAbs(share("metric") - 0.33) < 0.02);
+        QVERIFY(qAbs(share("measurement") - 0.02) < 0.01);
+        QCOMPARE(count("measure"), 2);
         QVERIFY(qAbs(share("meal") - 0.30) < 0.02);
         QVERIFY(qAbs(share("exercise") - 0.15) < 0.02);
         QVERIFY(qAbs(share("dose") - 0.15) < 0.02);

@@ -60,6 +60,37 @@ private slots:
         QVERIFY(queued > 0);
     }
 
+    // Hidden screens are a set: each screen merges on its own across
+    // devices. A screen this version does not know (a later one's) is left
+    // out of what it acts on, and kept when this version saves.
+    void hiddenScreensAreKeptAndAnUnknownOneSurvivesASave()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        preferences::Preferences p;
+        p.hiddenScreens = {u"meals"_qs, u"journal"_qs};
+        QVERIFY(preferences::save(store, p).ok());
+        QCOMPARE(preferences::load(store).hiddenScreens, (QStringList{u"journal"_qs, u"meals"_qs}));
+        const QString laterScreen = u"cycles"_qs;
+        QVERIFY(store
+                    .update(preferences::kKind, preferences::kRecordId,
+                            {{u"hidden_screens"_qs,
+                              QStringList{u"journal"_qs, u"meals"_qs, laterScreen}}})
+                    .ok());
+        p = preferences::load(store);
+        QCOMPARE(p.hiddenScreens, (QStringList{u"journal"_qs, u"meals"_qs}));
+        p.hiddenScreens = {u"meals"_qs};
+        QVERIFY(preferences::save(store, p).ok());
+        QCOMPARE(store.record(preferences::kKind, preferences::kRecordId)
+                     ->value(u"hidden_screens"_qs)
+                     .toStringList(),
+                 (QStringList{laterScreen, u"meals"_qs}));
+        p.hiddenScreens.clear();
+        QVERIFY(preferences::save(store, p).ok());
+        QVERIFY(preferences::load(store).hiddenScreens.isEmpty());
+    }
+
     void aTimeThatIsNotOneIsRefused()
     {
         QTemporaryDir dir;

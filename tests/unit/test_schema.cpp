@@ -36,7 +36,8 @@ private slots:
         const QStringList expected{QStringLiteral("metric"),     QStringLiteral("meal"),
                                    QStringLiteral("exercise"),   QStringLiteral("medication"),
                                    QStringLiteral("dose"),       QStringLiteral("goal"),
-                                   QStringLiteral("preference"), QStringLiteral("journal")};
+                                   QStringLiteral("preference"), QStringLiteral("measure"),
+                                   QStringLiteral("measurement"), QStringLiteral("journal")};
         QStringList names;
         for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
             names << kind.name;

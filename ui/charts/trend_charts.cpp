@@ -127,21 +127,16 @@ QList<TrendChartSpec> TrendCharts::journalCharts()
     };
 }
 
+QString TrendChartSpec::displayTitle() const
+{
+    return ownTitle.isEmpty() ? trText(title) : ownTitle;
+}
+
 TrendCharts::TrendCharts(const LocalStore *store, QList<TrendChartSpec> specs, QWidget *parent)
-    : QTabWidget(parent), m_store(store), m_specs(std::move(specs)),
-      m_refreshTimer(new QTimer(this))
+    : QTabWidget(parent), m_store(store), m_refreshTimer(new QTimer(this))
 {
     setAccessibleName(tr("Charts"));
-    for (const TrendChartSpec &spec : m_specs) {
-        auto *view = new QChartView(new QChart, this);
-        view->setRenderHint(QPainter::Antialiasing);
-        view->setAccessibleName(trText(spec.title) + tr(" chart"));
-        view->setMinimumHeight(220);
-        view->chart()->legend()->setAlignment(Qt::AlignBottom);
-        m_views.append(view);
-        addTab(view, trText(spec.title));
-    }
-    applyTheme();
+    setSpecs(std::move(specs));
     m_refreshTimer->setSingleShot(true);
     m_refreshTimer->setInterval(300);
     connect(m_refreshTimer, &QTimer::timeout, this, &TrendCharts::refresh);
@@ -157,6 +152,35 @@ TrendCharts::TrendCharts(const LocalStore *store, QList<TrendChartSpec> specs, Q
             }
         }
     });
+}
+
+void TrendCharts::setSpecs(QList<TrendChartSpec> specs)
+{
+    const int shown = currentIndex();
+    // Emptied first: removing and adding tabs changes the current one, which
+    // must not plot meanwhile.
+    m_views.clear();
+    m_plotted.clear();
+    m_specs = std::move(specs);
+    while (count() > 0) {
+        QWidget *view = widget(0);
+        removeTab(0);
+        delete view;
+    }
+    for (const TrendChartSpec &spec : std::as_const(m_specs)) {
+        auto *view = new QChartView(new QChart, this);
+        view->setRenderHint(QPainter::Antialiasing);
+        view->setAccessibleName(spec.displayTitle() + tr(" chart"));
+        view->setMinimumHeight(220);
+        view->chart()->legend()->setAlignment(Qt::AlignBottom);
+        m_views.append(view);
+        addTab(view, spec.displayTitle());
+    }
+    m_plotted.fill(false, m_views.size());
+    if (shown >= 0 && shown < count())
+        setCurrentIndex(shown);
+    applyTheme();
+    scheduleRefresh();
 }
 
 void TrendCharts::setRange(const QDateTime &from, const QDateTime &to)
@@ -271,7 +295,8 @@ void TrendCharts::plot(int tab)
         const FieldSpec *field = kind->field(s.field);
         if (!field)
             field = trends::derivedField(spec.kind, s.field);
-        const auto points = trends::daily(*m_store, spec.kind, s.field, s.aggregate, m_from, m_to);
+        const auto points =
+            trends::daily(*m_store, spec.kind, s.field, s.aggregate, m_from, m_to, spec.only);
         QValueAxis *axis = leftAxis;
         if (s.rightAxis) {
             if (!rightAxis) {
@@ -280,8 +305,9 @@ void TrendCharts::plot(int tab)
             }
             axis = rightAxis;
         }
-        const QString unit = units::displayUnit(field->unit, m_units);
-        QString name = trText(s.label);
+        const QString unit =
+            spec.ownTitle.isEmpty() ? units::displayUnit(field->unit, m_units) : spec.ownUnit;
+        const QString name = spec.ownTitle.isEmpty() ? trText(s.label) : spec.ownTitle;
         if (s.withMovingAverage) {
             // Daily values as dots while they are few enough to tell apart.
             QXYSeries *raw = nullptr;
@@ -329,7 +355,9 @@ void TrendCharts::plot(int tab)
         if (it->first <= it->second) {
             const double pad = std::max(1.0, (it->second - it->first) * 0.08);
             QValueAxis *axis = it.key();
-            axis->setRange(std::max(0.0, it->first - pad), it->second + pad);
+            // Down to zero at most, unless a value lies below it.
+            const double low = it->first - pad;
+            axis->setRange(it->first >= 0 ? std::max(0.0, low) : low, it->second + pad);
             axis->applyNiceNumbers(); // round tick values
             // As many decimals as the step between ticks needs, so that no
             // two labels read the same ("420, 420" for 419.5 and 420).

@@ -31,6 +31,13 @@ struct TrendChartSpec
     // Set: stacked bars of the first series' field summed per week, one
     // colour per value of this text field (minutes per week by activity).
     QString categoryField = {};
+    // A chart of a measure the person defined: its name and unit as they
+    // are (data, not translated), and the records it plots.
+    QString ownTitle = {};
+    QString ownUnit = {};
+    trends::Only only = {};
+
+    QString displayTitle() const;
 };
 
 // Tabs of Qt Charts line charts over the store that follow the page's date
@@ -47,6 +54,8 @@ public:
     static QList<TrendChartSpec> exerciseCharts();
     static QList<TrendChartSpec> journalCharts();
 
+    // Replaces the charts (the measures a person defined changed).
+    void setSpecs(QList<TrendChartSpec> specs);
     void setRange(const QDateTime &from, const QDateTime &to);
     void setUnitSystem(UnitSystem system);
     // Points plotted in tab `tab`, series `series`; -1 if not drawn yet.

@@ -1,0 +1,57 @@
+#include "ui/screens_section.h"
+
+#include "models/preferences.h"
+
+#include <QCheckBox>
+#include <QLabel>
+#include <QSignalBlocker>
+#include <QVBoxLayout>
+
+namespace hale {
+
+ScreensSection::ScreensSection(LocalStore *store, const QList<std::pair<QString, QString>> &titles,
+                               QWidget *parent)
+    : QGroupBox(tr("Screens"), parent), m_store(store)
+{
+    setObjectName(QStringLiteral("screens_section"));
+    auto *layout = new QVBoxLayout(this);
+    auto *note = new QLabel(tr("Show these screens in the navigation. A hidden screen keeps its "
+                               "entries; the choice follows you to your other devices."),
+                            this);
+    note->setWordWrap(true);
+    layout->addWidget(note);
+    for (const auto &[key, title] : titles) {
+        auto *box = new QCheckBox(title, this);
+        box->setObjectName(QStringLiteral("show_") + key);
+        box->setAccessibleName(tr("Show %1").arg(title));
+        layout->addWidget(box);
+        m_boxes.insert(key, box);
+        connect(box, &QCheckBox::toggled, this, [this, key](bool shown) {
+            preferences::Preferences chosen = preferences::load(*m_store);
+            chosen.hiddenScreens.removeAll(key);
+            if (!shown)
+                chosen.hiddenScreens << key;
+            // Shown through recordsChanged below, as another device's choice is.
+            preferences::save(*m_store, chosen);
+        });
+    }
+    connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
+        if (kind == preferences::kKind)
+            reflect(preferences::load(*m_store).hiddenScreens);
+    });
+    reflect(preferences::load(*store).hiddenScreens);
+}
+
+void ScreensSection::reflect(const QStringList &hidden)
+{
+    for (auto it = m_boxes.cbegin(); it != m_boxes.cend(); ++it) {
+        const QSignalBlocker quiet(it.value());
+        it.value()->setChecked(!hidden.contains(it.key()));
+    }
+    if (hidden == m_hidden)
+        return;
+    m_hidden = hidden;
+    emit hiddenChanged(hidden);
+}
+
+} // namespace hale
