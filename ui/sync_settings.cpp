@@ -29,6 +29,8 @@ const QList<std::pair<const char *, QStringList>> &kindGroups()
         {QT_TRANSLATE_NOOP("hale::SyncSettings", "Medications and doses"),
          {QStringLiteral("medication"), QStringLiteral("dose")}},
         {QT_TRANSLATE_NOOP("hale::SyncSettings", "Journal"), {QStringLiteral("journal")}},
+        {QT_TRANSLATE_NOOP("hale::SyncSettings", "Your measures"),
+         {QStringLiteral("measure"), QStringLiteral("measurement")}},
         {QT_TRANSLATE_NOOP("hale::SyncSettings", "Goals"), {QStringLiteral("goal")}},
         {QT_TRANSLATE_NOOP("hale::SyncSettings", "Preferences"), {QStringLiteral("preference")}},
     };

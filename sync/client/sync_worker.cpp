@@ -122,14 +122,27 @@ bool SyncWorker::isEnabled() const
 
 QStringList syncedKinds(const LocalStore &store)
 {
-    // Never set: every kind. Set: the listed ones, possibly none.
-    const QString stored = store.setting(settings::kKinds, QStringLiteral("*"));
-    if (stored != QLatin1String("*"))
-        return stored.split(QLatin1Char(','), Qt::SkipEmptyParts);
-    QStringList all;
-    for (const KindSpec &kind : SchemaRegistry::instance().kinds())
-        all << kind.name;
-    return all;
+    // Every kind but those switched off. Before schema version 3 the kinds
+    // switched on were kept: of the kinds of that time (schema version 1's,
+    // as the list could not tell later ones apart), those not listed are off.
+    const QString notSet = QStringLiteral("*");
+    const QString storedOff = store.setting(settings::kKindsOff, notSet);
+    QStringList off;
+    if (storedOff != notSet) {
+        off = storedOff.split(QLatin1Char(','), Qt::SkipEmptyParts);
+    } else if (const QString on = store.setting(settings::kKinds, notSet); on != notSet) {
+        const QStringList listed = on.split(QLatin1Char(','), Qt::SkipEmptyParts);
+        for (const char *kind : {"metric", "meal", "exercise", "medication", "dose", "journal"}) {
+            if (!listed.contains(QLatin1String(kind)))
+                off << QLatin1String(kind);
+        }
+    }
+    QStringList synced;
+    for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+        if (!off.contains(kind.name))
+            synced << kind.name;
+    }
+    return synced;
 }
 
 QStringList SyncWorker::syncedKinds() const
@@ -987,7 +1000,12 @@ void SyncWorker::setKinds(const QStringList &kinds)
         if (!before.contains(kind))
             added << kind;
     }
-    m_store->setSetting(settings::kKinds, kinds.join(QLatin1Char(',')));
+    QStringList off;
+    for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+        if (!kinds.contains(kind.name))
+            off << kind.name;
+    }
+    m_store->setSetting(settings::kKindsOff, off.join(QLatin1Char(',')));
     // A kind synced again: what it missed meanwhile comes with a full pull,
     // and its local records go up again (merging makes both harmless).
     if (!added.isEmpty())

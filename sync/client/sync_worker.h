@@ -61,11 +61,14 @@ inline const QString kEnabled = QStringLiteral("sync.enabled");
 inline const QString kServer = QStringLiteral("sync.server");
 inline const QString kAccount = QStringLiteral("sync.account");
 inline const QString kUserId = QStringLiteral("sync.user_id");
+// The kinds switched on, as versions before schema 3 kept them (read only).
 inline const QString kKinds = QStringLiteral("sync.kinds");
+// The kinds switched off, so that a kind a later version adds syncs.
+inline const QString kKindsOff = QStringLiteral("sync.kinds_off");
 inline const QString kLastSynced = QStringLiteral("sync.last_synced");
 } // namespace settings
 
-// The kinds this device syncs (a setting; all kinds unless narrowed).
+// The kinds this device syncs: every kind but those switched off.
 QStringList syncedKinds(const LocalStore &store);
 
 // Syncs one data folder with hale-server. Meant to be moved to a QThread: it

@@ -225,6 +225,65 @@ private slots:
         }
     }
 
+    // Issue 18: a measure defined on one device reaches the other through the
+    // real server, as data: the other logs a value for it, held to the range
+    // defined on the first; a rename there shows here. Screens hidden on the
+    // two devices offline are both hidden after they sync (a set merges
+    // element by element).
+    void ownMeasuresAndHiddenScreensFollowThePerson()
+    {
+        Device a(QStringLiteral("laptop")), b(QStringLiteral("desktop"));
+        QVERIFY(a.join(url(), m_email, true));
+        QVERIFY(b.join(url(), m_email, false));
+        const WriteResult defined = a.store.create(
+            QStringLiteral("measure"), {{QStringLiteral("created_on"), QDate::currentDate()},
+                                        {QStringLiteral("name"), QStringLiteral("Peak flow")},
+                                        {QStringLiteral("unit"), QStringLiteral("L/min")},
+                                        {QStringLiteral("range_min"), 50.0},
+                                        {QStringLiteral("range_max"), 900.0}});
+        QVERIFY(defined.ok());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+        const auto valueOnB = [&](double value) {
+            return b.store.create(QStringLiteral("measurement"),
+                                  {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
+                                   {QStringLiteral("measure_id"), defined.id},
+                                   {QStringLiteral("value"), value}});
+        };
+        QVERIFY(!valueOnB(1200).ok()); // the range defined on the laptop holds here
+        const WriteResult logged = valueOnB(455);
+        QVERIFY(logged.ok());
+        QVERIFY(b.store
+                    .update(QStringLiteral("measure"), defined.id,
+                            {{QStringLiteral("name"), QStringLiteral("Peak expiratory flow")}})
+                    .ok());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        const auto onA = a.store.record(QStringLiteral("measurement"), logged.id);
+        QVERIFY(onA);
+        QCOMPARE(onA->value(QStringLiteral("value")).toDouble(), 455.0);
+        QCOMPARE(onA->value(QStringLiteral("measure_id")).toString(), defined.id);
+        QCOMPARE(a.store.record(QStringLiteral("measure"), defined.id)
+                     ->value(QStringLiteral("name"))
+                     .toString(),
+                 QStringLiteral("Peak expiratory flow"));
+
+        m_server->kill();
+        preferences::Preferences hideOnA = preferences::load(a.store);
+        hideOnA.hiddenScreens = {QStringLiteral("meals")};
+        QVERIFY(preferences::save(a.store, hideOnA).ok());
+        preferences::Preferences hideOnB = preferences::load(b.store);
+        hideOnB.hiddenScreens = {QStringLiteral("journal")};
+        QVERIFY(preferences::save(b.store, hideOnB).ok());
+        QVERIFY(m_server->restart());
+        QVERIFY(a.sync());
+        QVERIFY(b.sync());
+        QVERIFY(a.sync());
+        for (Device *d : {&a, &b})
+            QCOMPARE(preferences::load(d->store).hiddenScreens,
+                     (QStringList{QStringLiteral("journal"), QStringLiteral("meals")}));
+    }
+
     void aDeviceWithItsClockBehindKeepsItsLaterEdits()
     {
         std::atomic<qint64> skew = -3'600'000; // an hour behind

@@ -360,6 +360,13 @@ private slots:
         journal->click();
         QTRY_VERIFY_WITH_TIMEOUT(!controller.syncedKinds().contains(QStringLiteral("journal")),
                                  10'000);
+        // Every other kind still syncs: each has a switch of its own.
+        QStringList others;
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
+            if (kind.name != QLatin1String("journal"))
+                others << kind.name;
+        }
+        QCOMPARE(controller.syncedKinds(), others);
         QTRY_COMPARE_WITH_TIMEOUT(settings->feedback()->text(),
                                   QStringLiteral("0 records erased from the server."), 30'000);
     }

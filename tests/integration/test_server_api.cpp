@@ -282,6 +282,54 @@ private slots:
         QVERIFY(ahead.raw.contains("clock"));
     }
 
+    // Issue 18: a person's own measures are data. The server takes any name
+    // and unit of the declared lengths and any number as a value (the range
+    // is the device's to hold, since it lives in another record), and refuses
+    // what is not the declared shape.
+    void ownMeasuresAreCheckedForShapeNotMeaning()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const HlcStamp stamp = stampAt(kNow, QStringLiteral("l"));
+        RecordState measure;
+        measure.kind = QStringLiteral("measure");
+        measure.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        measure.fields[QStringLiteral("name")] = {QStringLiteral("Ferritin – Dr. Åberg's lab"),
+                                                  stamp};
+        measure.fields[QStringLiteral("unit")] = {QStringLiteral("µg/L"), stamp};
+        measure.fields[QStringLiteral("range_min")] = {10.0, stamp};
+        measure.fields[QStringLiteral("range_max")] = {400.0, stamp};
+        measure.deleted = {false, stamp};
+        RecordState value;
+        value.kind = QStringLiteral("measurement");
+        value.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        value.fields[QStringLiteral("measure_id")] = {measure.id, stamp};
+        value.fields[QStringLiteral("value")] = {4200.0, stamp};
+        value.deleted = {false, stamp};
+        const RawApi::Reply taken =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {measure, value}), a);
+        QCOMPARE(taken.status, 200);
+        QCOMPARE(decoded(taken).applied.size(), 2);
+
+        RecordState text = value;
+        text.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        text.fields[QStringLiteral("value")] = {QStringLiteral("high"), stamp};
+        const RawApi::Reply refused =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {text}), a);
+        QCOMPARE(refused.status, 400);
+        QCOMPARE(
+            refused
+                .body[QStringLiteral("error")][QStringLiteral("details")][QStringLiteral("field")]
+                .toString(),
+            QStringLiteral("value"));
+        RecordState longName = measure;
+        longName.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        longName.fields[QStringLiteral("name")] = {QString(61, u'x'), stamp};
+        QCOMPARE(
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {longName}), a).status,
+            400);
+    }
+
     void oneUserNeverSeesAnothersRecordsOrDevices()
     {
         const QString ann = tokenOf(m_api->account(QStringLiteral("ann@example.org"),

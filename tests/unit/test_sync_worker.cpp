@@ -230,6 +230,37 @@ class TestSyncWorker : public QObject
     Q_OBJECT
 
 private slots:
+    // Issue 18: a person who had switched one kind off (the journal) kept a
+    // list of the kinds switched on, so the kinds a later version added
+    // (goals, preferences, their own measures) never synced. What is kept
+    // now is what was switched off; a list kept by an older version counts
+    // only for the kinds that version had.
+    void kindsALaterVersionAddsSyncUnlessSwitchedOff()
+    {
+        QTemporaryDir dir;
+        {
+            LocalStore store;
+            QVERIFY(store.open(dir.path()).ok());
+            store.setSetting(settings::kKinds,
+                             QStringLiteral("metric,meal,exercise,medication,dose"));
+            const QStringList synced = sync::syncedKinds(store);
+            for (const char *kind : {"metric", "goal", "preference", "measure", "measurement"})
+                QVERIFY2(synced.contains(QLatin1String(kind)), kind);
+            QVERIFY(!synced.contains(QStringLiteral("journal")));
+        }
+        SyncWorker worker(dir.path(), {});
+        worker.start();
+        QStringList all;
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds())
+            all << kind.name;
+        all.removeAll(QStringLiteral("measurement"));
+        worker.setKinds(all);
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        QCOMPARE(store.setting(settings::kKindsOff), QStringLiteral("measurement"));
+        QCOMPARE(sync::syncedKinds(store), all);
+    }
+
     void aBatchTheServerFindsTooLargeIsHalved()
     {
         Rig rig;
