@@ -1,5 +1,7 @@
 #include "models/record_table_model.h"
 
+#include "models/own_measures.h"
+
 #include <QCoreApplication>
 #include <QLocale>
 #include <algorithm>
@@ -214,10 +216,9 @@ QString RecordTableModel::displayText(const FieldSpec &field, const QVariant &va
         // In the unit the person chose for the measure, as precise as typed.
         const std::optional<Record> &definition =
             referenced(*definedBy, record->value(definedBy->name).toString());
-        const QString number = QLocale().toString(value.toDouble(), 'g', 12);
-        const QString unit =
-            definition ? definition->value(QStringLiteral("unit")).toString() : QString();
-        return unit.isEmpty() ? number : QStringLiteral("%1 %2").arg(number, unit);
+        return own_measures::format(
+            value.toDouble(),
+            definition ? definition->value(QStringLiteral("unit")).toString() : QString());
     }
     return formatValue(field, value, m_units);
 }

@@ -1,5 +1,6 @@
 #include "ui/measures_page.h"
 
+#include "models/own_measures.h"
 #include "ui/charts/trend_charts.h"
 
 #include <QLabel>
@@ -8,22 +9,9 @@
 
 namespace hale {
 
-namespace {
-const QString kMeasure = QStringLiteral("measure");
-const QString kMeasureId = QStringLiteral("measure_id");
-
-QList<Record> measuresByName(const LocalStore &store)
-{
-    RecordFilter byName;
-    byName.orderBy = QStringLiteral("name");
-    byName.descending = false;
-    return store.records(kMeasure, byName);
-}
-} // namespace
-
 MeasuresPage::MeasuresPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
-    : RecordListPage(store, QStringLiteral("measurement"), undo, parent), m_store(store),
-      m_definitions(new RecordListPage(store, kMeasure, undo)),
+    : RecordListPage(store, own_measures::kValueKind, undo, parent), m_store(store),
+      m_definitions(new RecordListPage(store, own_measures::kMeasureKind, undo)),
       m_charts(new TrendCharts(store, {})), m_tabs(new QTabWidget)
 {
     m_tabs->setAccessibleName(tr("Measures"));
@@ -45,32 +33,32 @@ MeasuresPage::MeasuresPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
 
     connect(this, &RecordListPage::rangeChanged, m_charts, &TrendCharts::setRange);
     connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
-        if (kind == kMeasure)
+        if (kind == own_measures::kMeasureKind)
             updateCharts();
     });
     updateCharts();
 
     // With no measure yet, a new value starts with defining one.
     setNewEntryStart([this]() -> std::optional<QVariantMap> {
-        if (m_store->count(kMeasure) == 0) {
+        if (m_store->count(own_measures::kMeasureKind) == 0) {
             m_tabs->setCurrentWidget(m_definitions);
             if (m_definitions->newEntry().isEmpty())
                 return std::nullopt;
         }
-        return QVariantMap{{kMeasureId, likelyMeasure()}};
+        return QVariantMap{{own_measures::kMeasureField, likelyMeasure()}};
     });
 }
 
 void MeasuresPage::updateCharts()
 {
     QList<TrendChartSpec> specs;
-    for (const Record &measure : measuresByName(*m_store)) {
+    for (const Record &measure : own_measures::byName(*m_store)) {
         TrendChartSpec spec;
-        spec.kind = QStringLiteral("measurement");
+        spec.kind = own_measures::kValueKind;
         spec.series = {{QStringLiteral("value"), "", trends::Aggregate::Average, true, false}};
         spec.ownTitle = measure.value(QStringLiteral("name")).toString();
         spec.ownUnit = measure.value(QStringLiteral("unit")).toString();
-        spec.only = {kMeasureId, measure.id};
+        spec.only = {own_measures::kMeasureField, measure.id};
         specs.append(spec);
     }
     m_hint->setVisible(specs.isEmpty());
@@ -81,9 +69,9 @@ void MeasuresPage::updateCharts()
 
 QString MeasuresPage::likelyMeasure() const
 {
-    if (const auto selected = m_store->record(QStringLiteral("measurement"), selectedId()))
-        return selected->value(kMeasureId).toString();
-    const QList<Record> measures = measuresByName(*m_store);
+    if (const auto selected = m_store->record(own_measures::kValueKind, selectedId()))
+        return selected->value(own_measures::kMeasureField).toString();
+    const QList<Record> measures = own_measures::byName(*m_store);
     const int shown = m_charts->currentIndex();
     if (shown >= 0 && shown < measures.size())
         return measures.at(shown).id;

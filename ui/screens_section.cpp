@@ -3,6 +3,7 @@
 #include "models/preferences.h"
 
 #include <QCheckBox>
+#include <QHBoxLayout>
 #include <QLabel>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
@@ -14,17 +15,20 @@ ScreensSection::ScreensSection(LocalStore *store, const QList<std::pair<QString,
     : QGroupBox(tr("Screens"), parent), m_store(store)
 {
     setObjectName(QStringLiteral("screens_section"));
-    auto *layout = new QVBoxLayout(this);
-    auto *note = new QLabel(tr("Show these screens in the navigation. A hidden screen keeps its "
-                               "entries; the choice follows you to your other devices."),
+    auto *row = new QHBoxLayout;
+    row->addWidget(new QLabel(tr("Show these:"), this));
+    auto *note = new QLabel(tr("A hidden screen keeps its entries, and the choice follows you to "
+                               "your other devices."),
                             this);
     note->setWordWrap(true);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(row);
     layout->addWidget(note);
     for (const auto &[key, title] : titles) {
         auto *box = new QCheckBox(title, this);
         box->setObjectName(QStringLiteral("show_") + key);
         box->setAccessibleName(tr("Show %1").arg(title));
-        layout->addWidget(box);
+        row->addWidget(box);
         m_boxes.insert(key, box);
         connect(box, &QCheckBox::toggled, this, [this, key](bool shown) {
             preferences::Preferences chosen = preferences::load(*m_store);
@@ -35,6 +39,7 @@ ScreensSection::ScreensSection(LocalStore *store, const QList<std::pair<QString,
             preferences::save(*m_store, chosen);
         });
     }
+    row->addStretch(1);
     connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
         if (kind == preferences::kKind)
             reflect(preferences::load(*m_store).hiddenScreens);

@@ -12,6 +12,7 @@
 #include <QLabel>
 #include <QPushButton>
 #include <QRadioButton>
+#include <QScrollArea>
 #include <QSettings>
 #include <QSignalBlocker>
 #include <QVBoxLayout>
@@ -96,10 +97,20 @@ SettingsPage::SettingsPage(LocalStore *store, const QString &dataDir, QWidget *p
     dataLayout->addWidget(dataNote);
     connect(change, &QPushButton::clicked, this, &SettingsPage::chooseDataDir);
 
+    // The sections scroll: with sync and reminders they are taller than a
+    // small screen.
+    auto *sections = new QWidget;
+    m_sections = new QVBoxLayout(sections);
+    m_sections->addWidget(unitsBox);
+    m_sections->addWidget(dataBox);
+    m_sections->addStretch(1);
+    auto *scroll = new QScrollArea(this);
+    scroll->setWidget(sections);
+    scroll->setWidgetResizable(true);
+    scroll->setFrameShape(QFrame::NoFrame);
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(unitsBox);
-    layout->addWidget(dataBox);
-    layout->addStretch(1);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(scroll);
 }
 
 void SettingsPage::showUnits(UnitSystem system)
@@ -111,8 +122,7 @@ void SettingsPage::showUnits(UnitSystem system)
 
 void SettingsPage::addSection(QWidget *section)
 {
-    auto *box = static_cast<QVBoxLayout *>(layout());
-    box->insertWidget(box->count() - 1, section);
+    m_sections->insertWidget(m_sections->count() - 1, section);
 }
 
 void SettingsPage::chooseDataDir()

@@ -7,6 +7,7 @@
 
 class QLabel;
 class QRadioButton;
+class QVBoxLayout;
 
 namespace hale {
 
@@ -40,6 +41,7 @@ private:
     QRadioButton *m_metric;
     QRadioButton *m_imperial;
     QLabel *m_dataDir;
+    QVBoxLayout *m_sections;
 };
 
 } // namespace hale

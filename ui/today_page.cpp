@@ -1,6 +1,7 @@
 #include "ui/today_page.h"
 
 #include "models/goals.h"
+#include "models/own_measures.h"
 #include "models/record_table_model.h"
 #include "models/trends.h"
 #include "ui/charts/sparkline.h"
@@ -290,6 +291,21 @@ void TodayPage::refresh()
                                        kind.displaySingular(), parts.join(QStringLiteral(", ")))});
         }
     }
+    // A value of a measure of the person's own reads as the measure's name
+    // and unit: "Peak flow: 455 L/min".
+    for (const Record &rec : m_store->records(own_measures::kValueKind, todayOnly)) {
+        const auto measure = m_store->record(own_measures::kMeasureKind,
+                                             rec.value(own_measures::kMeasureField).toString());
+        const QDateTime at = rec.value(QStringLiteral("recorded_at")).toDateTime();
+        lines.append({at, QStringLiteral("%1  %2: %3")
+                              .arg(at.toLocalTime().time().toString(QStringLiteral("HH:mm")),
+                                   measure ? measure->value(QStringLiteral("name")).toString()
+                                           : tr("Measurement"),
+                                   own_measures::format(
+                                       rec.value(QStringLiteral("value")).toDouble(),
+                                       measure ? measure->value(QStringLiteral("unit")).toString()
+                                               : QString()))});
+    }
     std::sort(lines.begin(), lines.end(), [](const Line &a, const Line &b) { return a.at < b.at; });
     for (const Line &line : lines)
         m_logged->addItem(line.text);
@@ -304,6 +320,7 @@ void TodayPage::refresh()
     const QList<Record> latest = m_store->records(metric->name, recent);
     QStringList rows;
     auto addRow = [&](const QString &label, const QString &value, const Record &rec) {
+        // Metrics and measurements are both placed in time by recorded_at.
         rows << QStringLiteral("<tr><td>%1</td><td><b>%2</b></td><td>%3</td></tr>")
                     .arg(label.toHtmlEscaped(), value.toHtmlEscaped(),
                          locale.toString(
@@ -352,6 +369,14 @@ void TodayPage::refresh()
         } else {
             addRow(metric->field(name)->displayLabel(), shown(name, *rec), *rec);
         }
+    }
+    // And the newest value of each measure of the person's own.
+    for (const Record &measure : own_measures::byName(*m_store)) {
+        if (const auto value = own_measures::latestValue(*m_store, measure.id))
+            addRow(measure.value(QStringLiteral("name")).toString(),
+                   own_measures::format(value->value(QStringLiteral("value")).toDouble(),
+                                        measure.value(QStringLiteral("unit")).toString()),
+                   *value);
     }
     m_latest->setText(
         rows.isEmpty()

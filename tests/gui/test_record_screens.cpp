@@ -454,6 +454,18 @@ private slots:
         measures->charts()->refresh();
         QCOMPARE(measures->charts()->pointCount(0, 0), 1);
 
+        // Today lists it among what was logged and as the measure's latest.
+        m_window->showPage(0);
+        const QString latest =
+            byAccessibleName<QLabel>(m_window.get(), QStringLiteral("Latest metrics"))->text();
+        QVERIFY2(latest.contains(QStringLiteral("<td>Peak flow</td><td><b>455 L/min</b>")),
+                 qPrintable(latest));
+        auto *logged =
+            byAccessibleName<QListWidget>(m_window.get(), QStringLiteral("Logged today"));
+        QVERIFY(logged && logged->count() == 1);
+        QVERIFY2(logged->item(0)->text().endsWith(u"Peak flow: 455 L/min"_qs),
+                 qPrintable(logged->item(0)->text()));
+
         // Renamed on another device (or here): the tab and the rows follow.
         const QString id = measures->definitions()->model()->idAt(0);
         QVERIFY(
