@@ -1,5 +1,7 @@
 #include "models/health_report.h"
 
+#include "models/own_measures.h"
+
 #include <algorithm>
 
 namespace hale::report {
@@ -56,6 +58,15 @@ Data gather(const LocalStore &store, const Options &options, const QDateTime &no
     }
     for (auto it = glucose.cbegin(); it != glucose.cend(); ++it)
         data.glucose.append({it.key(), summarise(it.value())});
+
+    for (const Record &measure : own_measures::byName(store)) {
+        const Summary summary = summarise(trends::daily(
+            store, own_measures::kValueKind, QStringLiteral("value"), trends::Aggregate::Average,
+            from, to, {own_measures::kMeasureField, measure.id}));
+        if (summary.count > 0)
+            data.ownMeasures.append({measure.value(QStringLiteral("name")).toString(),
+                                     measure.value(QStringLiteral("unit")).toString(), summary});
+    }
 
     // Adherence per medication, with each dose that was due and not taken.
     QMap<QString, MedicationAdherence> byMedication;

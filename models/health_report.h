@@ -38,6 +38,14 @@ struct GlucoseByContext
     Summary summary;
 };
 
+// A measure of the person's own with values in the range.
+struct OwnMeasure
+{
+    QString name;
+    QString unit;
+    Summary summary; // of its daily averages
+};
+
 struct JournalNote
 {
     QDate day;
@@ -56,6 +64,7 @@ struct Data
     Summary systolicSummary;
     Summary diastolicSummary;
     QList<GlucoseByContext> glucose; // empty: not tracked in the range
+    QList<OwnMeasure> ownMeasures;   // by name; those without values left out
     QList<MedicationAdherence> medications;
     QList<JournalNote> journal; // only with includeJournal
 };

@@ -1,6 +1,7 @@
 #include "models/own_measures.h"
 
 #include <QLocale>
+#include <cmath>
 
 namespace hale::own_measures {
 
@@ -22,8 +23,12 @@ std::optional<Record> latestValue(const LocalStore &store, const QString &measur
     return found.isEmpty() ? std::nullopt : std::optional<Record>(found.first());
 }
 
-QString format(double value, const QString &unit)
+QString format(double value, const QString &unit, int decimals)
 {
+    if (decimals >= 0) {
+        const double scale = std::pow(10.0, decimals);
+        value = std::round(value * scale) / scale;
+    }
     const QString number = QLocale().toString(value, 'g', 12);
     return unit.isEmpty() ? number : QStringLiteral("%1 %2").arg(number, unit);
 }

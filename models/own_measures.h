@@ -16,8 +16,9 @@ QList<Record> byName(const LocalStore &store);
 // The newest value logged for a measure, if any.
 std::optional<Record> latestValue(const LocalStore &store, const QString &measureId);
 
-// A value as a person reads it: as precise as it was typed, with the unit
-// chosen for its measure ("455 L/min").
-QString format(double value, const QString &unit);
+// A value as a person reads it: as precise as it was typed (or rounded to
+// `decimals`, for an average), with the unit chosen for its measure
+// ("455 L/min").
+QString format(double value, const QString &unit, int decimals = -1);
 
 } // namespace hale::own_measures

@@ -26,6 +26,16 @@
     </message>
 </context>
 <context>
+    <name>Report</name>
+    <message numerus="yes">
+        <source>%1: average %2, from %3 to %4, %n days.</source>
+        <translation>
+            <numerusform>%1: average %2, from %3 to %4, %n day.</numerusform>
+            <numerusform>%1: average %2, from %3 to %4, %n days.</numerusform>
+        </translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message numerus="yes">
         <source>Restored %n entries. The damaged file was kept as %1.</source>

@@ -57,6 +57,23 @@ private slots:
                                   QStringLiteral("A long day of notes. ").repeated(12)}})
                         .ok());
         }
+        // (Named without "fl" or "fi", which the PDF's text gives as ligatures.)
+        const QString waist = m_store
+                                  .create(QStringLiteral("measure"),
+                                          {{QStringLiteral("created_on"), m_today.addDays(-40)},
+                                           {QStringLiteral("name"), QStringLiteral("Waist")},
+                                           {QStringLiteral("unit"), QStringLiteral("cm")}})
+                                  .id;
+        for (const double value : {84.0, 85.0})
+            QVERIFY(
+                m_store
+                    .create(
+                        QStringLiteral("measurement"),
+                        {{QStringLiteral("recorded_at"),
+                          QDateTime(m_today.addDays(value > 84 ? -2 : -1), QTime(8, 0)).toUTC()},
+                         {QStringLiteral("measure_id"), waist},
+                         {QStringLiteral("value"), value}})
+                    .ok());
         QVERIFY(m_store
                     .create(QStringLiteral("medication"),
                             {{QStringLiteral("name"), QStringLiteral("Lisinopril")},
@@ -121,7 +138,9 @@ private slots:
         for (const QString &expected :
              {QStringLiteral("Health report"), QStringLiteral("Weight"),
               QStringLiteral("Average 77.1 kg"), QStringLiteral("Blood pressure"),
-              QStringLiteral("Lisinopril, 10 mg: 0% taken"), QStringLiteral("not logged")})
+              QStringLiteral("Lisinopril, 10 mg: 0% taken"), QStringLiteral("not logged"),
+              QStringLiteral("Other measures"),
+              QStringLiteral("Waist: average 84.5 cm, from 84 cm to 85 cm, 2 days.")})
             QVERIFY2(text.contains(expected),
                      qPrintable(expected + QStringLiteral(" not in:\n") + text));
         QVERIFY2(!text.contains(QStringLiteral("A long day of notes")),

@@ -70,6 +70,28 @@ private slots:
                         .ok());
             }
         }
+        // A measure of the person's own: two days in the range, one before.
+        const QString peakFlow = m_store
+                                     .create(QStringLiteral("measure"),
+                                             {{QStringLiteral("created_on"), m_first.addDays(-5)},
+                                              {QStringLiteral("name"), QStringLiteral("Peak flow")},
+                                              {QStringLiteral("unit"), QStringLiteral("L/min")}})
+                                     .id;
+        const QString unused = m_store
+                                   .create(QStringLiteral("measure"),
+                                           {{QStringLiteral("created_on"), m_first.addDays(-5)},
+                                            {QStringLiteral("name"), QStringLiteral("Waist")}})
+                                   .id;
+        QVERIFY(!peakFlow.isEmpty() && !unused.isEmpty());
+        for (const auto &[day, value] : {std::pair{-1, 300.0}, std::pair{0, 450.0},
+                                         std::pair{0, 470.0}, std::pair{3, 500.0}}) {
+            QVERIFY(m_store
+                        .create(QStringLiteral("measurement"),
+                                {{QStringLiteral("recorded_at"), at(m_first.addDays(day), 8)},
+                                 {QStringLiteral("measure_id"), peakFlow},
+                                 {QStringLiteral("value"), value}})
+                        .ok());
+        }
         QVERIFY(m_store
                     .create(QStringLiteral("journal"),
                             {{QStringLiteral("entry_date"), m_first.addDays(1)},
@@ -101,6 +123,22 @@ private slots:
         QCOMPARE(data.glucose.at(2).context, QStringLiteral("fasting"));
         QCOMPARE(data.glucose.at(2).summary.average, 5.5);
         QCOMPARE(data.glucose.at(2).summary.count, 2);
+    }
+
+    // Issue 18: the measures a person defined are in the report too, by
+    // name and unit; one without values in the range is left out.
+    void ownMeasuresAreSummarisedByDay()
+    {
+        const report::Data data =
+            report::gather(m_store, {m_first, m_last, false}, at(m_last.addDays(30), 12));
+        QCOMPARE(data.ownMeasures.size(), 1);
+        const report::OwnMeasure &m = data.ownMeasures.first();
+        QCOMPARE(m.name, QStringLiteral("Peak flow"));
+        QCOMPARE(m.unit, QStringLiteral("L/min"));
+        QCOMPARE(m.summary.count, 2);   // days
+        QCOMPARE(m.summary.min, 460.0); // the first day's average
+        QCOMPARE(m.summary.max, 500.0);
+        QCOMPARE(m.summary.average, 480.0);
     }
 
     void adherenceListsEveryMissedDose()

@@ -1,5 +1,7 @@
 #include "ui/report/report_renderer.h"
 
+#include "models/own_measures.h"
+
 #include <QCoreApplication>
 #include <QFileInfo>
 #include <QLocale>
@@ -255,6 +257,18 @@ int paint(const Data &data, QPainter &painter, const QRectF &page,
                                  units::format(g.summary.max, mmol, units))
                             .arg(g.summary.count));
         }
+        layout.gap(8);
+    }
+
+    if (!data.ownMeasures.isEmpty()) {
+        layout.heading(tr("Other measures"));
+        for (const OwnMeasure &m : data.ownMeasures)
+            layout.text(QCoreApplication::translate("Report",
+                                                    "%1: average %2, from %3 to %4, %n days.",
+                                                    nullptr, m.summary.count)
+                            .arg(m.name, own_measures::format(m.summary.average, m.unit, 1),
+                                 own_measures::format(m.summary.min, m.unit),
+                                 own_measures::format(m.summary.max, m.unit)));
         layout.gap(8);
     }
 
