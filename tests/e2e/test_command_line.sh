@@ -95,10 +95,10 @@ kill -9 "$sync_pid" 2>/dev/null || true
 wait "$sync_pid" 2>/dev/null || true
 check "the next sync finishes" test "$(status "$hale" --data-dir e sync)" = 0
 check "a fresh device (f) gets everything" test "$(status "$hale" --data-dir f account signin --server "$url" --email kill@example.org)" = 0
-for kind in metric meal exercise medication dose goal preference journal; do
+for kind in metric meal exercise medication dose goal preference measure measurement journal; do
     check "same $kind entries on e and f" diff <("$hale" --data-dir e list "$kind") <("$hale" --data-dir f list "$kind")
 done
-check "4000 entries in all" test "$(for k in metric meal exercise medication dose goal preference journal; do "$hale" --data-dir f list "$k"; done | wc -l)" = 4000
+check "4000 entries in all" test "$(for k in metric meal exercise medication dose goal preference measure measurement journal; do "$hale" --data-dir f list "$k"; done | wc -l)" = 4000
 
 # A busy server's 429 with Retry-After is waited out, as the app does. A
 # second server with a bucket of 60 requests a minute (Retry-After 1 s once
