@@ -361,12 +361,12 @@ int writeReport(const LocalStore &store, const QCommandLineParser &parser, const
                     Usage);
     if (from.daysTo(to) > 3660)
         return fail(QStringLiteral("a report covers at most ten years"), Usage);
-    const preferences::Preferences chosen = preferences::load(store);
     const report::Data data =
         report::gather(store, {from, to, parser.isSet(QStringLiteral("journal"))});
     QString error;
     if (!report::writePdf(data, args.first(),
-                          chosen.unitsChosen ? chosen.units : UnitSystem::Metric, &error))
+                          preferences::unitsOr(preferences::load(store), UnitSystem::Metric),
+                          &error))
         return fail(error);
     say(QStringLiteral("report written to %1").arg(args.first()));
     return Ok;

@@ -17,6 +17,8 @@ QVariantMap valuesOf(const Preferences &p)
                         p.doseReminders ? QStringLiteral("on") : QStringLiteral("off")}};
     if (p.unitsChosen)
         values.insert(QStringLiteral("units"), units::toSettingsValue(p.units));
+    if (p.glucoseUnitChosen)
+        values.insert(QStringLiteral("glucose_unit"), units::toSettingsValue(p.units.glucose));
     for (const QString &kind : reminderKinds()) {
         const QTime at = p.remindAt.value(kind);
         values.insert(timeField(kind),
@@ -52,6 +54,10 @@ Preferences load(const LocalStore &store)
     const QString units = stored->value(QStringLiteral("units")).toString();
     p.unitsChosen = !units.isEmpty();
     p.units = units::fromSettingsValue(units);
+    const QString glucose = stored->value(QStringLiteral("glucose_unit")).toString();
+    p.glucoseUnitChosen = !glucose.isEmpty();
+    if (p.glucoseUnitChosen)
+        p.units.glucose = units::glucoseFromSettingsValue(glucose);
     p.doseReminders =
         stored->value(QStringLiteral("dose_reminders")).toString() != QLatin1String("off");
     for (const QString &kind : reminderKinds()) {
@@ -67,6 +73,14 @@ Preferences load(const LocalStore &store)
             p.hiddenScreens << screen;
     }
     return p;
+}
+
+UnitSystem unitsOr(const Preferences &chosen, UnitSystem fallback)
+{
+    UnitSystem system = chosen.unitsChosen ? chosen.units : fallback;
+    if (chosen.glucoseUnitChosen)
+        system.glucose = chosen.units.glucose;
+    return system;
 }
 
 WriteResult save(LocalStore &store, const Preferences &chosen)

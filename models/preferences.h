@@ -20,7 +20,8 @@ inline const QString kRecordId = QStringLiteral("fc0b1cb5-26d5-5102-accf-5ff296a
 struct Preferences
 {
     UnitSystem units = UnitSystem::Metric;
-    bool unitsChosen = false; // false: never chosen on any device
+    bool unitsChosen = false;       // false: never chosen on any device
+    bool glucoseUnitChosen = false; // false: the glucose unit follows metric or imperial
     bool doseReminders = true;
     QHash<QString, QTime> remindAt; // kind -> time of its logging reminder
     QStringList hiddenScreens;      // keys of hideableScreens(), sorted
@@ -35,6 +36,11 @@ QStringList hideableScreens();
 QStringList reminderKinds();
 
 Preferences load(const LocalStore &store);
+
+// The units to show: those chosen, else `fallback` (this device's choice
+// from before units followed the person), with the glucose unit if one was
+// chosen.
+UnitSystem unitsOr(const Preferences &chosen, UnitSystem fallback);
 
 // Writes the choices that differ from what is stored (changed_on becomes
 // today); creates the record the first time.

@@ -88,8 +88,8 @@ constexpr std::array kStep6 = {
     "remind_meal_at TEXT, remind_exercise_at TEXT, remind_journal_at TEXT)",
 };
 
-// Version 7: measures a person defines and their values, and the screens
-// the person chose to hide (a preference).
+// Version 7: measures a person defines and their values, and two
+// preferences: the screens the person chose to hide, and the glucose unit.
 constexpr std::array kStep7 = {
     "CREATE TABLE measures (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, "
     "sync_meta TEXT NOT NULL DEFAULT '{}', extra TEXT, created_at TEXT NOT NULL, updated_at "
@@ -101,6 +101,7 @@ constexpr std::array kStep7 = {
     "CREATE INDEX measurements_by_time ON measurements (deleted, recorded_at)",
     "CREATE INDEX measurements_by_measure ON measurements (measure_id, recorded_at)",
     "ALTER TABLE preferences ADD COLUMN hidden_screens TEXT",
+    "ALTER TABLE preferences ADD COLUMN glucose_unit TEXT",
 };
 
 template <std::size_t N>

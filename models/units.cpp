@@ -18,13 +18,16 @@ constexpr Conversion kConversions[] = {
     {"cm", "in", 1.0 / 2.54},
     {"km", "mi", 1.0 / 1.609344},
     {"ml", "fl oz", 1.0 / 29.5735295625},
-    // Blood glucose: mg/dL where imperial units are used (US), mmol/L else.
+    // Blood glucose: a choice of its own (GlucoseUnit), not of imperial units.
     {"mmol/L", "mg/dL", 18.0156},
 };
 
 const Conversion *conversionFor(const QString &siUnit, UnitSystem system)
 {
-    if (system != UnitSystem::Imperial)
+    const bool converted = siUnit == QLatin1String("mmol/L")
+                               ? system.glucose == GlucoseUnit::MgPerDl
+                               : system.imperial;
+    if (!converted)
         return nullptr;
     for (const Conversion &c : kConversions) {
         if (siUnit == QLatin1String(c.si))
@@ -67,7 +70,17 @@ UnitSystem fromSettingsValue(const QString &value)
 
 QString toSettingsValue(UnitSystem system)
 {
-    return system == UnitSystem::Imperial ? QStringLiteral("imperial") : QStringLiteral("metric");
+    return system.imperial ? QStringLiteral("imperial") : QStringLiteral("metric");
+}
+
+GlucoseUnit glucoseFromSettingsValue(const QString &value)
+{
+    return value == QLatin1String("mg_dl") ? GlucoseUnit::MgPerDl : GlucoseUnit::MmolPerL;
+}
+
+QString toSettingsValue(GlucoseUnit unit)
+{
+    return unit == GlucoseUnit::MgPerDl ? QStringLiteral("mg_dl") : QStringLiteral("mmol_l");
 }
 
 } // namespace hale::units

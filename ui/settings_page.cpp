@@ -26,9 +26,8 @@ const QString kDataDirKey = QStringLiteral("dataDir");
 
 UnitSystem SettingsPage::unitSystem() const
 {
-    const preferences::Preferences chosen = preferences::load(*m_store);
-    return chosen.unitsChosen ? chosen.units
-                              : units::fromSettingsValue(QSettings().value(kUnitsKey).toString());
+    return preferences::unitsOr(preferences::load(*m_store),
+                                units::fromSettingsValue(QSettings().value(kUnitsKey).toString()));
 }
 
 QString SettingsPage::savedDataDir()
@@ -50,6 +49,20 @@ SettingsPage::SettingsPage(LocalStore *store, const QString &dataDir, QWidget *p
     auto *group = new QButtonGroup(this);
     group->addButton(m_metric);
     group->addButton(m_imperial);
+    // Blood glucose has a unit of its own: many who weigh in kilograms read
+    // their glucose in mg/dL.
+    m_mmol = new QRadioButton(tr("mmol/L"), unitsBox);
+    m_mmol->setAccessibleName(tr("Blood glucose in mmol/L"));
+    m_mgdl = new QRadioButton(tr("mg/dL"), unitsBox);
+    m_mgdl->setAccessibleName(tr("Blood glucose in mg/dL"));
+    auto *glucoseGroup = new QButtonGroup(this);
+    glucoseGroup->addButton(m_mmol);
+    glucoseGroup->addButton(m_mgdl);
+    auto *glucoseRow = new QHBoxLayout;
+    glucoseRow->addWidget(new QLabel(tr("Blood glucose in:"), unitsBox));
+    glucoseRow->addWidget(m_mmol);
+    glucoseRow->addWidget(m_mgdl);
+    glucoseRow->addStretch(1);
     m_units = unitSystem();
     showUnits(m_units);
     auto *unitsNote = new QLabel(tr("Values are always stored in metric units; this only changes "
@@ -59,12 +72,21 @@ SettingsPage::SettingsPage(LocalStore *store, const QString &dataDir, QWidget *p
     auto *unitsLayout = new QVBoxLayout(unitsBox);
     unitsLayout->addWidget(m_metric);
     unitsLayout->addWidget(m_imperial);
+    unitsLayout->addLayout(glucoseRow);
     unitsLayout->addWidget(unitsNote);
+    // Saved, then shown and announced through recordsChanged below, as
+    // another device's choice would be.
     connect(m_imperial, &QRadioButton::toggled, this, [this](bool imperial) {
         preferences::Preferences chosen = preferences::load(*m_store);
-        chosen.units = imperial ? UnitSystem::Imperial : UnitSystem::Metric;
+        chosen.units.imperial = imperial;
         chosen.unitsChosen = true;
-        preferences::save(*m_store, chosen); // announced below, as another device's would be
+        preferences::save(*m_store, chosen);
+    });
+    connect(m_mgdl, &QRadioButton::toggled, this, [this](bool mgdl) {
+        preferences::Preferences chosen = preferences::load(*m_store);
+        chosen.units.glucose = mgdl ? GlucoseUnit::MgPerDl : GlucoseUnit::MmolPerL;
+        chosen.glucoseUnitChosen = true;
+        preferences::save(*m_store, chosen);
     });
     // Chosen here or on another device: every screen follows.
     connect(store, &LocalStore::recordsChanged, this, [this](const QString &kind) {
@@ -117,7 +139,10 @@ void SettingsPage::showUnits(UnitSystem system)
 {
     const QSignalBlocker quietMetric(m_metric);
     const QSignalBlocker quietImperial(m_imperial);
-    (system == UnitSystem::Imperial ? m_imperial : m_metric)->setChecked(true);
+    const QSignalBlocker quietMmol(m_mmol);
+    const QSignalBlocker quietMgdl(m_mgdl);
+    (system.imperial ? m_imperial : m_metric)->setChecked(true);
+    (system.glucose == GlucoseUnit::MgPerDl ? m_mgdl : m_mmol)->setChecked(true);
 }
 
 void SettingsPage::addSection(QWidget *section)

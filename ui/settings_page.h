@@ -11,8 +11,9 @@ class QVBoxLayout;
 
 namespace hale {
 
-// Units and the data folder; the reminders and sync sections are added by the
-// main window. The units follow the person in the synced preferences (an
+// Units (metric or imperial, and the blood glucose unit) and the data folder;
+// the screens, reminders and sync sections are added by the main window. The
+// units follow the person in the synced preferences (an
 // older Hale's choice in QSettings counts until one is made); the data folder
 // is this device's, in QSettings.
 class SettingsPage : public QWidget
@@ -40,6 +41,8 @@ private:
     UnitSystem m_units; // as the screens were last told
     QRadioButton *m_metric;
     QRadioButton *m_imperial;
+    QRadioButton *m_mmol;
+    QRadioButton *m_mgdl;
     QLabel *m_dataDir;
     QVBoxLayout *m_sections;
 };

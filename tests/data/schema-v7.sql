@@ -29,4 +29,5 @@ CREATE TABLE measurements (id TEXT PRIMARY KEY NOT NULL, deleted INTEGER NOT NUL
 CREATE INDEX measurements_by_time ON measurements (deleted, recorded_at);
 CREATE INDEX measurements_by_measure ON measurements (measure_id, recorded_at);
 ALTER TABLE preferences ADD COLUMN hidden_screens TEXT;
+ALTER TABLE preferences ADD COLUMN glucose_unit TEXT;
 PRAGMA user_version = 7;

@@ -947,6 +947,29 @@ private slots:
                  QStringLiteral("Weight (kg)"));
     }
 
+    // Issue 18: blood glucose is shown in the unit chosen for it, whatever
+    // the units of weight; the choice is made in Settings by its accessible
+    // name and follows the person.
+    void glucoseHasAUnitOfItsOwn()
+    {
+        RecordListPage *page = m_window->listPage(QStringLiteral("metric"));
+        const int glucose = page->model()->kind().indexOf(QStringLiteral("glucose"));
+        const int weight = page->model()->kind().indexOf(QStringLiteral("weight"));
+        QCOMPARE(page->model()->headerData(glucose, Qt::Horizontal).toString(),
+                 QStringLiteral("Blood glucose (mmol/L)"));
+        m_window->showPage(m_window->pageCount() - 1);
+        QAccessibleInterface *mgdl = test::accessibleByName(
+            m_window.get(), QStringLiteral("Blood glucose in mg/dL"), QAccessible::RadioButton);
+        QVERIFY(mgdl);
+        QVERIFY(test::doAccessibleAction(mgdl, QAccessibleActionInterface::toggleAction()));
+        QTRY_COMPARE(page->model()->headerData(glucose, Qt::Horizontal).toString(),
+                     QStringLiteral("Blood glucose (mg/dL)"));
+        QCOMPARE(page->model()->headerData(weight, Qt::Horizontal).toString(),
+                 QStringLiteral("Weight (kg)"));
+        QVERIFY(preferences::load(*m_store).glucoseUnitChosen);
+        QVERIFY(!preferences::load(*m_store).unitsChosen);
+    }
+
     void imperialUnitsAreShownButMetricIsStored()
     {
         m_window->showPage(1);

@@ -91,6 +91,38 @@ private slots:
         QVERIFY(preferences::load(store).hiddenScreens.isEmpty());
     }
 
+    // Issue 18: blood glucose in mg/dL with metric units (or mmol/L with
+    // imperial) is a choice of its own; until made it follows the units.
+    void theGlucoseUnitIsChosenApartFromTheUnits()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        preferences::Preferences p = preferences::load(store);
+        QVERIFY(!p.glucoseUnitChosen);
+        QCOMPARE(preferences::unitsOr(p, UnitSystem::Imperial).glucose, GlucoseUnit::MgPerDl);
+        p.unitsChosen = true; // metric
+        p.units.glucose = GlucoseUnit::MgPerDl;
+        p.glucoseUnitChosen = true;
+        QVERIFY(preferences::save(store, p).ok());
+        const preferences::Preferences back = preferences::load(store);
+        QVERIFY(!back.units.imperial);
+        QCOMPARE(back.units.glucose, GlucoseUnit::MgPerDl);
+        QCOMPARE(units::format(5.5, u"mmol/L"_qs, back.units), QStringLiteral("99.1 mg/dL"));
+        QCOMPARE(units::format(80, u"kg"_qs, back.units), QStringLiteral("80 kg"));
+        // Switching to imperial keeps the glucose unit chosen.
+        p = back;
+        p.units.imperial = true;
+        QVERIFY(preferences::save(store, p).ok());
+        QCOMPARE(preferences::load(store).units, (UnitSystem{true, GlucoseUnit::MgPerDl}));
+        p.units.glucose = GlucoseUnit::MmolPerL;
+        QVERIFY(preferences::save(store, p).ok());
+        const UnitSystem shown = preferences::unitsOr(preferences::load(store), UnitSystem::Metric);
+        QVERIFY(shown.imperial);
+        QCOMPARE(units::format(5.5, u"mmol/L"_qs, shown), QStringLiteral("5.5 mmol/L"));
+        QCOMPARE(units::format(80, u"kg"_qs, shown), QStringLiteral("176.4 lb"));
+    }
+
     void aTimeThatIsNotOneIsRefused()
     {
         QTemporaryDir dir;
