@@ -182,8 +182,15 @@ int reportImport(const QString &from, const imports::Summary &summary)
 
 int importBackup(LocalStore &store, const QStringList &args)
 {
-    if (args.size() != 1)
-        return fail(QStringLiteral("usage: hale import FILE"), Usage);
+    if (args.isEmpty())
+        return fail(QStringLiteral("usage: hale import FILE..."), Usage);
+    // Several files: other apps' exports (Google Fit's days), added up.
+    if (args.size() > 1) {
+        const imports::FileImport others = imports::importOtherApps(store, args);
+        if (others.source.isEmpty() && others.summary.error.isEmpty())
+            return fail(QStringLiteral("none of these files is an export hale can read"));
+        return reportImport(others.source, others.summary);
+    }
     // Another app's export, if it is one (told by its content).
     if (const imports::FileImport other = imports::importOtherApp(store, args.first());
         !other.source.isEmpty())

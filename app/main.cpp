@@ -265,7 +265,7 @@ int main(int argc, char **argv)
         QStringLiteral("command"),
         QStringLiteral(
             "Without a window: account signup|signin|signout|delete, sync, add KIND "
-            "field=value..., list KIND, export FILE, import FILE, report --from DATE --to DATE "
+            "field=value..., list KIND, export FILE, import FILE..., report --from DATE --to DATE "
             "FILE.pdf. The account "
             "password comes from HALE_PASSWORD or standard input."),
         QStringLiteral("[command ...]"));

@@ -86,23 +86,46 @@ public:
 
     void googleFit(const QStringList &row)
     {
-        const QString date = cell(row, QStringLiteral("date"));
-        const QDate day = QDate::fromString(date, Qt::ISODate);
+        const QDate day = QDate::fromString(cell(row, QStringLiteral("date")), Qt::ISODate);
         if (!day.isValid()) {
             ++m_summary.skipped[QStringLiteral("a date Hale cannot read")];
             return;
         }
-        // A day's totals, placed at its noon.
+        googleFitDay(day, positive(row, QStringLiteral("step count")).toDouble(),
+                     positive(row, QStringLiteral("average weight (kg)")));
+    }
+
+    // A day file's quarter hours, summed: the steps, and the weight's mean.
+    void googleFitDay(const QDate &day, const QList<QStringList> &rows)
+    {
+        double steps = 0;
+        double weights = 0;
+        int weighed = 0;
+        for (qsizetype i = 1; i < rows.size(); ++i) {
+            steps += positive(rows.at(i), QStringLiteral("step count")).toDouble();
+            if (const QVariant kg = positive(rows.at(i), QStringLiteral("average weight (kg)"));
+                !kg.isNull()) {
+                weights += kg.toDouble();
+                ++weighed;
+            }
+        }
+        googleFitDay(day, steps, weighed > 0 ? QVariant(weights / weighed) : QVariant());
+    }
+
+    // A day's totals, placed at its noon; the same entry from the summary or
+    // the day's file.
+    void googleFitDay(const QDate &day, double steps, const QVariant &kg)
+    {
         QVariantMap values{{QStringLiteral("recorded_at"), QDateTime(day, QTime(12, 0)).toUTC()}};
-        if (const QVariant steps = positive(row, QStringLiteral("step count")); !steps.isNull())
-            values.insert(QStringLiteral("steps"), qRound(steps.toDouble()));
-        if (const QVariant kg = positive(row, QStringLiteral("average weight (kg)")); !kg.isNull())
+        if (steps > 0)
+            values.insert(QStringLiteral("steps"), qRound(steps));
+        if (!kg.isNull())
             values.insert(QStringLiteral("weight"), kg);
         if (values.size() == 1) {
             ++m_summary.skipped[QStringLiteral("a day without steps or weight")];
             return;
         }
-        add(values, QStringLiteral("google-fit|%1").arg(date));
+        add(values, QStringLiteral("google-fit|%1").arg(day.toString(Qt::ISODate)));
     }
 
 private:
@@ -118,14 +141,17 @@ CsvSource recogniseCsv(const QByteArray &head)
     const QStringList header = headerOf(head);
     if (header.contains(QStringLiteral("datetime")) && header.contains(QStringLiteral("weight")))
         return CsvSource::OpenScale;
-    if (header.value(0) == QLatin1String("date") &&
-        (header.contains(QStringLiteral("step count")) ||
-         header.contains(QStringLiteral("move minutes count"))))
+    const bool activity = header.contains(QStringLiteral("step count")) ||
+                          header.contains(QStringLiteral("move minutes count"));
+    if (activity && header.value(0) == QLatin1String("date"))
         return CsvSource::GoogleFit;
+    if (activity && header.value(0) == QLatin1String("start time") &&
+        header.value(1) == QLatin1String("end time"))
+        return CsvSource::GoogleFitDay;
     return CsvSource::None;
 }
 
-Summary importAppCsv(LocalStore &store, const QByteArray &data)
+Summary importAppCsv(LocalStore &store, const QByteArray &data, const QDate &day)
 {
     Summary summary;
     const CsvSource source = recogniseCsv(data.left(4096));
@@ -135,12 +161,23 @@ Summary importAppCsv(LocalStore &store, const QByteArray &data)
             "Import", "Not a CSV export Hale recognises (openScale, Google Fit daily summaries).");
         return summary;
     }
+    if (source == CsvSource::GoogleFitDay && !day.isValid()) {
+        summary.error = QCoreApplication::translate(
+            "Import", "A Google Fit file of one day is named by its date (2026-11-20.csv), "
+                      "which says which day it covers; give it back its name and import it "
+                      "again.");
+        return summary;
+    }
     if (const ImportResult read = ImportExport::parseCsv(data, &rows); !read.ok) {
         summary.error = read.message();
         return summary;
     }
     CsvImporter importer(store, headerOf(data.left(4096)), summary);
     store.runInTransaction([&] {
+        if (source == CsvSource::GoogleFitDay) {
+            importer.googleFitDay(day, rows);
+            return true;
+        }
         for (qsizetype i = 1; i < rows.size(); ++i) {
             if (source == CsvSource::OpenScale)
                 importer.openScale(rows.at(i));

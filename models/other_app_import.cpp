@@ -5,6 +5,7 @@
 
 #include <QCoreApplication>
 #include <QFile>
+#include <QFileInfo>
 
 namespace hale::imports {
 
@@ -37,8 +38,51 @@ FileImport importOtherApp(LocalStore &store, const QString &path,
         out.summary.error = read.message();
         return out;
     }
-    out.summary = importAppCsv(store, data);
+    // A Google Fit day's file says its day only in its name.
+    out.summary = importAppCsv(store, data,
+                               QDate::fromString(QFileInfo(path).completeBaseName(), Qt::ISODate));
     return out;
+}
+
+FileImport importOtherApps(LocalStore &store, const QStringList &paths,
+                           const std::function<bool(int, int)> &progress)
+{
+    if (paths.size() == 1)
+        return importOtherApp(store, paths.first(), progress);
+    FileImport all;
+    QStringList sources;
+    QStringList unknown;
+    QStringList errors;
+    for (qsizetype i = 0; i < paths.size(); ++i) {
+        if (progress && !progress(int(i), int(paths.size()))) {
+            all.summary.cancelled = true;
+            break;
+        }
+        const FileImport one = importOtherApp(store, paths.at(i));
+        const QString name = QFileInfo(paths.at(i)).fileName();
+        if (one.source.isEmpty() && one.summary.error.isEmpty()) {
+            unknown << name;
+            continue;
+        }
+        if (!one.source.isEmpty() && !sources.contains(one.source))
+            sources << one.source;
+        all.summary.added += one.summary.added;
+        all.summary.alreadyThere += one.summary.alreadyThere;
+        for (auto it = one.summary.skipped.cbegin(); it != one.summary.skipped.cend(); ++it)
+            all.summary.skipped[it.key()] += it.value();
+        if (!one.summary.error.isEmpty())
+            errors << QStringLiteral("%1: %2").arg(name, one.summary.error);
+    }
+    if (progress && !all.summary.cancelled)
+        progress(int(paths.size()), int(paths.size()));
+    sources.sort(Qt::CaseInsensitive);
+    all.source = sources.join(QStringLiteral(", "));
+    if (!unknown.isEmpty())
+        all.summary.skipped[QCoreApplication::translate(
+                                "Import", "files that are not exports Hale reads (%1)")
+                                .arg(unknown.join(QStringLiteral(", ")))] += int(unknown.size());
+    all.summary.error = errors.join(QLatin1Char('\n'));
+    return all;
 }
 
 } // namespace hale::imports

@@ -31,6 +31,14 @@ QString openFileName(QWidget *parent, const QString &caption, const QString &dir
     return QFileDialog::getOpenFileName(parent, caption, dir, filter);
 }
 
+QStringList openFileNames(QWidget *parent, const QString &caption, const QString &dir,
+                          const QString &filter)
+{
+    if (auto names = takeNextName())
+        return names->split(QLatin1Char('\n'), Qt::SkipEmptyParts);
+    return QFileDialog::getOpenFileNames(parent, caption, dir, filter);
+}
+
 QString saveFileName(QWidget *parent, const QString &caption, const QString &path,
                      const QString &filter)
 {

@@ -1,6 +1,6 @@
 #pragma once
 
-#include <QString>
+#include <QStringList>
 
 class QWidget;
 
@@ -11,6 +11,9 @@ namespace hale::files {
 // (an empty name stands for "cancelled").
 QString openFileName(QWidget *parent, const QString &caption, const QString &dir,
                      const QString &filter);
+// Several files to open; a queued name may hold several, one per line.
+QStringList openFileNames(QWidget *parent, const QString &caption, const QString &dir,
+                          const QString &filter);
 QString saveFileName(QWidget *parent, const QString &caption, const QString &path,
                      const QString &filter);
 QString existingDirectory(QWidget *parent, const QString &caption, const QString &dir);

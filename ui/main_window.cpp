@@ -596,22 +596,27 @@ void MainWindow::importCsv()
 
 void MainWindow::importFromApp()
 {
-    const QString path =
-        files::openFileName(this, tr("Import from another app"), documentsDir(),
-                            tr("Exports of other apps (*.xml *.csv);;All files (*)"));
-    if (path.isEmpty())
+    // Several at once: Google Fit's Takeout has a file per day.
+    const QStringList paths =
+        files::openFileNames(this, tr("Import from another app"), documentsDir(),
+                             tr("Exports of other apps (*.xml *.csv);;All files (*)"));
+    if (paths.isEmpty())
         return;
-    const imports::FileImport other = imports::importOtherApp(*m_store, path, importProgress(this));
+    const imports::FileImport other =
+        imports::importOtherApps(*m_store, paths, importProgress(this));
     if (other.source.isEmpty()) {
-        QMessageBox::warning(this, tr("Import refused"),
-                             other.summary.error.isEmpty()
-                                 ? tr("%1 is not an export Hale can read. Hale reads Apple "
-                                      "Health's export.xml (Health app → your picture → Export "
-                                      "All Health Data), openScale's CSV export and Google Fit's "
-                                      "daily summaries (Takeout), and its own backups and CSV "
-                                      "files (File → Import).")
-                                       .arg(path)
-                                 : other.summary.error);
+        const QString which = paths.size() == 1
+                                  ? tr("%1 is not an export Hale can read.").arg(paths.first())
+                                  : tr("None of these files is an export Hale can read.");
+        QMessageBox::warning(
+            this, tr("Import refused"),
+            other.summary.error.isEmpty()
+                ? which + QLatin1Char(' ') +
+                      tr("Hale reads Apple Health's export.xml (Health app → your picture → "
+                         "Export All Health Data), openScale's CSV export and Google Fit's daily "
+                         "activity metrics (Takeout: the summary, or the files of single days, "
+                         "several at once), and its own backups and CSV files (File → Import).")
+                : other.summary.error);
         return;
     }
     const imports::Summary &summary = other.summary;

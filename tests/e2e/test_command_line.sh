@@ -167,6 +167,16 @@ check "two entries in all" test "$("$hale" --data-dir h list metric | wc -l)" = 
 printf '"dateTime","weight","fat","comment"\n"2026-03-02 07:00","74.5","21.0",""\n' > scale.csv
 check "import recognises openScale's CSV" test "$(status "$hale" --data-dir h import scale.csv)" = 0
 check "and says so" grep -q "imported 1 entries from openScale" out.txt
+# Google Fit's Takeout has a file per day, named by the day: several at once.
+for day in 2026-03-03 2026-03-04; do
+    printf 'Start time,End time,Move Minutes count,Step count\n07:00:00.000+01:00,07:15:00.000+01:00,3,400\n18:00:00.000+01:00,18:15:00.000+01:00,9,1100\n' > "$day.csv"
+done
+echo "not an export" > notes.txt
+check "import takes several Google Fit days" test "$(status "$hale" --data-dir h import 2026-03-03.csv 2026-03-04.csv notes.txt)" = 0
+check "and adds them up, naming the file it skipped" grep -q "imported 2 entries from Google Fit, 0 already there, 1 skipped" out.txt
+check "naming the file it skipped" grep -q "notes.txt" out.txt
+check "each day's steps summed" test "$("$hale" --data-dir h list metric | grep -c 'steps=1500')" = 2
+check "none of several files being an export fails" test "$(status "$hale" --data-dir h import notes.txt health.data.missing)" = 1
 
 echo "$failures failed"
 [ "$failures" -eq 0 ]

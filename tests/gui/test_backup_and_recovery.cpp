@@ -100,6 +100,23 @@ private slots:
         QVERIFY2(shown.contains(QStringLiteral("is not an export Hale can read")),
                  qPrintable(shown));
         QCOMPARE(store.count(QStringLiteral("metric")), 2);
+
+        // Google Fit's days, several chosen at once in the file dialog.
+        QStringList days;
+        for (const char *name : {"2026-05-02.csv", "2026-05-03.csv"}) {
+            QFile day(dir.filePath(QLatin1String(name)));
+            QVERIFY(day.open(QIODevice::WriteOnly));
+            day.write("Start time,End time,Move Minutes count,Step count\n"
+                      "09:00:00.000+01:00,09:15:00.000+01:00,5,640\n");
+            days << day.fileName();
+        }
+        answerNextMessageBox(QStringLiteral("OK"), &shown);
+        files::setNextFileName(days.join(QLatin1Char('\n')) + QLatin1Char('\n') + other);
+        import->trigger();
+        QVERIFY2(shown.contains(QStringLiteral("Imported 2 entries from Google Fit.")),
+                 qPrintable(shown));
+        QVERIFY2(shown.contains(QStringLiteral("notes.txt")), qPrintable(shown));
+        QCOMPARE(store.count(QStringLiteral("metric")), 4);
     }
 
     void exportThenImportThroughTheFileMenu()
