@@ -194,6 +194,8 @@ void MainWindow::buildPages(const QString &dataDir)
     };
 
     m_today = new TodayPage(m_store, m_undo, this);
+    connect(m_today, &TodayPage::importFromAppRequested, this, &MainWindow::importFromApp);
+    connect(m_today, &TodayPage::restoreBackupRequested, this, &MainWindow::importBackup);
     addPage(tr("Today"), m_today, QStringLiteral("today"));
 
     auto *metrics = new RecordListPage(m_store, QStringLiteral("metric"), m_undo, this);

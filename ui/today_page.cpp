@@ -61,6 +61,29 @@ TodayPage::TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
     m_syncCard = addCard(tr("Sync"));
     m_syncCard.frame->hide();
 
+    // A person who comes from another app starts by bringing their data.
+    auto *welcome = new QFrame(this);
+    welcome->setFrameShape(QFrame::StyledPanel);
+    welcome->setAccessibleName(tr("Welcome"));
+    auto *welcomeText = new QLabel(tr("Welcome to Hale. Everything you log stays on this "
+                                      "computer. Start with Ctrl+N on any screen, or bring what "
+                                      "you already have:"),
+                                   welcome);
+    welcomeText->setWordWrap(true);
+    auto *fromApp = new QPushButton(tr("Import from Another &App…"), welcome);
+    fromApp->setAccessibleName(tr("Import from another app"));
+    fromApp->setToolTip(tr("Apple Health, openScale or Google Fit"));
+    auto *fromBackup = new QPushButton(tr("Restore a &Backup…"), welcome);
+    fromBackup->setAccessibleName(tr("Restore a backup"));
+    auto *welcomeLayout = new QHBoxLayout(welcome);
+    welcomeLayout->addWidget(welcomeText, 1);
+    welcomeLayout->addWidget(fromApp);
+    welcomeLayout->addWidget(fromBackup);
+    connect(fromApp, &QPushButton::clicked, this, &TodayPage::importFromAppRequested);
+    connect(fromBackup, &QPushButton::clicked, this, &TodayPage::restoreBackupRequested);
+    m_welcome = welcome;
+    m_welcome->hide();
+
     auto *loggedBox = new QGroupBox(tr("Logged today"), this);
     (new QVBoxLayout(loggedBox))->addWidget(m_logged);
     auto *latestBox = new QGroupBox(tr("Latest metrics"), this);
@@ -76,6 +99,7 @@ TodayPage::TodayPage(LocalStore *store, QUndoStack *undo, QWidget *parent)
     columns->addLayout(side, 2);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(m_heading);
+    layout->addWidget(m_welcome);
     layout->addWidget(m_cardRow);
     layout->addLayout(columns, 1);
 
@@ -382,6 +406,10 @@ void TodayPage::refresh()
         rows.isEmpty()
             ? tr("No metrics logged yet.")
             : QStringLiteral("<table cellspacing=6>%1</table>").arg(rows.join(QString())));
+    bool nothingYet = true;
+    for (const char *kind : {"metric", "meal", "exercise", "medication", "journal", "measurement"})
+        nothingYet = nothingYet && m_store->count(QLatin1String(kind)) == 0;
+    m_welcome->setVisible(nothingYet);
     m_doses->refresh();
     refreshWeight();
     refreshFood();

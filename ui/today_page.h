@@ -29,6 +29,14 @@ public:
     // without sync the card is hidden.
     void setSyncSummary(const QString &headline, const QString &detail);
 
+    // The first-run welcome, shown while nothing has been logged.
+    QWidget *welcome() const { return m_welcome; }
+
+signals:
+    // From the welcome: bring entries from another app, or a backup.
+    void importFromAppRequested();
+    void restoreBackupRequested();
+
 public slots:
     void refresh();
     // Opens the goals in an editor and saves them (undoably).
@@ -66,6 +74,7 @@ private:
     Card m_goalsCard;
     Card m_syncCard;
     QTimer *m_refreshTimer;
+    QWidget *m_welcome;
 };
 
 } // namespace hale

@@ -71,15 +71,24 @@ private slots:
         xml.close();
         QAction *import = window.findChild<QAction *>(QStringLiteral("importFromAppAction"));
         QVERIFY(import);
+        // A first start offers it on Today, reached as a screen reader does.
+        QAccessibleInterface *welcome = test::accessibleByName(&window, QStringLiteral("Welcome"));
+        QVERIFY(welcome && !welcome->state().invisible);
         QString shown;
         answerNextMessageBox(QStringLiteral("OK"), &shown);
         files::setNextFileName(path);
-        import->trigger();
-        QVERIFY2(shown.contains(QStringLiteral("Imported 2 entries from Apple Health.")),
-                 qPrintable(shown));
+        QVERIFY(test::doAccessibleAction(
+            test::accessibleByName(&window, QStringLiteral("Import from another app"),
+                                   QAccessible::Button),
+            QAccessibleActionInterface::pressAction()));
+        QTRY_VERIFY2(shown.contains(QStringLiteral("Imported 2 entries from Apple Health.")),
+                     qPrintable(shown));
         QVERIFY2(shown.contains(QStringLiteral("Skipped 1: HKQuantityTypeIdentifierVO2Max")),
                  qPrintable(shown));
         QCOMPARE(store.count(QStringLiteral("metric")), 2);
+        // With entries, the welcome is gone.
+        QTRY_VERIFY(!test::accessibleByName(&window, QStringLiteral("Welcome")) ||
+                    test::accessibleByName(&window, QStringLiteral("Welcome"))->state().invisible);
 
         answerNextMessageBox(QStringLiteral("OK"), &shown);
         files::setNextFileName(path);
