@@ -24,7 +24,9 @@ ScreensSection::ScreensSection(LocalStore *store, const QList<std::pair<QString,
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(row);
     layout->addWidget(note);
-    for (const auto &[key, title] : titles) {
+    for (const auto &screen : titles) {
+        const QString key = screen.first; // a name of its own, for the lambda below
+        const QString &title = screen.second;
         auto *box = new QCheckBox(title, this);
         box->setObjectName(QStringLiteral("show_") + key);
         box->setAccessibleName(tr("Show %1").arg(title));
