@@ -336,10 +336,10 @@ SchemaRegistry::SchemaRegistry()
                           QT_TRANSLATE_NOOP("Schema", "Imperial")}),
                 // Schema version 3: blood glucose in mmol/L or mg/dL, whatever
                 // the units; empty follows them (mg/dL with imperial).
-                labelled(choice("glucose_unit", QT_TRANSLATE_NOOP("Schema", "Blood glucose unit"),
-                                list({"mmol_l", "mg_dl"}), false),
-                         {QT_TRANSLATE_NOOP("Schema", "mmol/L"),
-                          QT_TRANSLATE_NOOP("Schema", "mg/dL")}),
+                labelled(
+                    choice("glucose_unit", QT_TRANSLATE_NOOP("Schema", "Blood glucose unit"),
+                           list({"mmol_l", "mg_dl"}), false),
+                    {QT_TRANSLATE_NOOP("Schema", "mmol/L"), QT_TRANSLATE_NOOP("Schema", "mg/dL")}),
                 labelled(choice("dose_reminders", QT_TRANSLATE_NOOP("Schema", "Dose reminders"),
                                 list({"on", "off"}), false),
                          {QT_TRANSLATE_NOOP("Schema", "On"), QT_TRANSLATE_NOOP("Schema", "Off")}),

@@ -33,10 +33,10 @@ class TestSchema : public QObject
 private slots:
     void everyKindIsDeclaredWithATimeAndTitleField()
     {
-        const QStringList expected{QStringLiteral("metric"),     QStringLiteral("meal"),
-                                   QStringLiteral("exercise"),   QStringLiteral("medication"),
-                                   QStringLiteral("dose"),       QStringLiteral("goal"),
-                                   QStringLiteral("preference"), QStringLiteral("measure"),
+        const QStringList expected{QStringLiteral("metric"),      QStringLiteral("meal"),
+                                   QStringLiteral("exercise"),    QStringLiteral("medication"),
+                                   QStringLiteral("dose"),        QStringLiteral("goal"),
+                                   QStringLiteral("preference"),  QStringLiteral("measure"),
                                    QStringLiteral("measurement"), QStringLiteral("journal")};
         QStringList names;
         for (const KindSpec &kind : SchemaRegistry::instance().kinds()) {
