@@ -53,6 +53,8 @@
 namespace hale {
 
 namespace {
+const QString kGeometryKey = QStringLiteral("window/geometry");
+
 QString documentsDir()
 {
     return QStandardPaths::writableLocation(QStandardPaths::DocumentsLocation);
@@ -71,7 +73,16 @@ MainWindow::MainWindow(LocalStore *store, const QString &dataDir, SyncController
     buildSync();
     buildReminders();
     setUnitSystem(m_settings->unitSystem());
-    resize(1200, 780);
+    // The window's size and place are this device's (QSettings), not the
+    // person's: they depend on the screen.
+    if (!restoreGeometry(QSettings().value(kGeometryKey).toByteArray()))
+        resize(1200, 780);
+    connect(qApp, &QCoreApplication::aboutToQuit, this, &MainWindow::saveLayout);
+}
+
+void MainWindow::saveLayout() const
+{
+    QSettings().setValue(kGeometryKey, saveGeometry());
 }
 
 void MainWindow::updateNavigationIcons()
@@ -92,6 +103,7 @@ void MainWindow::changeEvent(QEvent *event)
 
 void MainWindow::closeEvent(QCloseEvent *event)
 {
+    saveLayout();
     if (!keepsRunningInTray()) {
         QMainWindow::closeEvent(event);
         return;

@@ -64,6 +64,9 @@ public:
     int pageCount() const;
     // A page's short name, as its icon is named ("today", "metrics", ...).
     QString pageKey(int index) const;
+    // Keeps the window's size and place for the next start (on closing and
+    // quitting).
+    void saveLayout() const;
 
 protected:
     void changeEvent(QEvent *event) override;

@@ -24,6 +24,7 @@
 #include <QRadioButton>
 #include <QScatterSeries>
 #include <QSet>
+#include <QSettings>
 #include <QSqlQuery>
 #include <QStackedBarSeries>
 #include <QStackedWidget>
@@ -968,6 +969,21 @@ private slots:
                  QStringLiteral("Weight (kg)"));
         QVERIFY(preferences::load(*m_store).glucoseUnitChosen);
         QVERIFY(!preferences::load(*m_store).unitsChosen);
+    }
+
+    // Issue 18: the window's layout is this device's: its size is kept for
+    // the next start (and not synced).
+    void theWindowComesBackAtTheSizeItWasClosedAt()
+    {
+        m_window->resize(900, 640);
+        QTRY_COMPARE(m_window->size(), QSize(900, 640));
+        m_window->close();
+        MainWindow next(m_store.get(), m_dir.path());
+        QCOMPARE(next.size(), QSize(900, 640));
+        QSettings().remove(QStringLiteral("window/geometry"));
+        MainWindow fresh(m_store.get(), m_dir.path());
+        QCOMPARE(fresh.size(), QSize(1200, 780));
+        QCOMPARE(m_store->count(preferences::kKind), 0);
     }
 
     void imperialUnitsAreShownButMetricIsStored()
