@@ -3,6 +3,7 @@
 #include "models/import_export.h"
 #include "models/local_store.h"
 #include "models/other_app_import.h"
+#include "models/owner_only.h"
 #include "models/preferences.h"
 #include "sync/client/sync_worker.h"
 #include "sync/core/record_id.h"
@@ -161,8 +162,8 @@ int exportBackup(const LocalStore &store, const QStringList &args)
     if (args.size() != 1)
         return fail(QStringLiteral("usage: hale export FILE"), Usage);
     QSaveFile file(args.first());
-    if (!file.open(QIODevice::WriteOnly) || file.write(ImportExport::exportJson(store)) < 0 ||
-        !file.commit())
+    if (!file.open(QIODevice::WriteOnly) || !owner_only::restrictOpenFile(file) ||
+        file.write(ImportExport::exportJson(store)) < 0 || !file.commit())
         return fail(QStringLiteral("cannot write %1: %2").arg(args.first(), file.errorString()));
     return Ok;
 }

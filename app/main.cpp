@@ -23,6 +23,10 @@
 #include <cstring>
 #include <memory>
 
+#if !defined(Q_OS_WIN)
+#include <sys/stat.h>
+#endif
+
 namespace {
 
 // Options whose value is the next argument, so that it is not taken for a
@@ -185,6 +189,11 @@ int main(int argc, char **argv)
 {
     QElapsedTimer startup;
     startup.start();
+#if !defined(Q_OS_WIN)
+    // Whatever Hale writes (the database, exports, reports, its settings)
+    // is the person's alone; models/owner_only sets the modes explicitly too.
+    ::umask(077);
+#endif
     const bool window = wantsWindow(argc, argv);
     if (window && !displayAvailable(argc, argv)) {
         std::fprintf(stderr,

@@ -1,5 +1,6 @@
 #include "models/local_store.h"
 
+#include "models/owner_only.h"
 #include "models/store_migrations.h"
 #include "models/store_sql.h"
 
@@ -112,6 +113,8 @@ LocalStore::OpenResult LocalStore::open(const QString &dataDir)
     close();
     if (!QDir().mkpath(dataDir))
         return {OpenStatus::Unwritable, tr("The data folder %1 cannot be created.").arg(dataDir)};
+    // Owner-only, also a folder an older Hale left readable to everyone.
+    owner_only::restrictFolder(dataDir);
     m_path = QDir(dataDir).filePath(QLatin1String(kFileName));
 
     // Look at the header before SQLite does: a file that is not a database is
@@ -132,6 +135,10 @@ LocalStore::OpenResult LocalStore::open(const QString &dataDir)
         close();
         return {OpenStatus::Unwritable, tr("%1 cannot be opened: %2").arg(m_path, reason)};
     }
+    // SQLite gives its journal files the database's mode, so these stay
+    // owner-only from now on too.
+    for (const char *suffix : {"", "-wal", "-shm", "-journal"})
+        owner_only::restrictFile(m_path + QLatin1String(suffix));
 
     if (const QString reason = readabilityProblem(db); !reason.isEmpty()) {
         close();
@@ -187,6 +194,7 @@ LocalStore::OpenResult LocalStore::migrate()
         q.addBindValue(backup);
         if (!execPrepared(q))
             return {OpenStatus::Unwritable, tr("A backup before upgrading could not be written.")};
+        owner_only::restrictFile(backup);
     }
     for (int step = from + 1; step <= kSchemaVersion; ++step) {
         if (!db.transaction())

@@ -2,6 +2,7 @@
 
 #include "models/import_export.h"
 #include "models/other_app_import.h"
+#include "models/owner_only.h"
 #include "models/preferences.h"
 #include "ui/charts/trend_charts.h"
 #include "ui/conflicts_page.h"
@@ -502,7 +503,8 @@ namespace {
 bool writeFile(QWidget *parent, const QString &path, const QByteArray &data)
 {
     QSaveFile file(path);
-    if (file.open(QIODevice::WriteOnly) && file.write(data) == data.size() && file.commit())
+    if (file.open(QIODevice::WriteOnly) && owner_only::restrictOpenFile(file) &&
+        file.write(data) == data.size() && file.commit())
         return true;
     QMessageBox::warning(
         parent, MainWindow::tr("Export failed"),

@@ -14,6 +14,7 @@ cleanup() {
 }
 trap cleanup EXIT
 cd "$work"
+umask 022 # as most desktops have it: what hale writes must not follow it
 failures=0
 check() { # description, then the test command
     local what=$1
@@ -70,6 +71,9 @@ check "a receives b's entry" test "$(status "$hale" --data-dir a sync)" = 0
 check "a has two entries" test "$("$hale" --data-dir a list metric | wc -l)" = 2
 
 check "export" test "$(status "$hale" --data-dir a export backup.json)" = 0
+check "the backup is the owner's alone (umask $(umask))" test "$(stat -c %a backup.json)" = 600
+check "so are the data folder" test "$(stat -c %a a)" = 700
+check "and the database" test "$(stat -c %a a/hale.sqlite)" = 600
 check "import into a fresh folder" test "$(status "$hale" --data-dir d import backup.json)" = 0
 check "the same entries" diff <("$hale" --data-dir a list metric) <("$hale" --data-dir d list metric)
 check "signout" test "$(status "$hale" --data-dir a account signout)" = 0

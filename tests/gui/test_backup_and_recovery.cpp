@@ -143,6 +143,9 @@ private slots:
         files::setNextFileName(backup);
         window.findChild<QAction *>(QStringLiteral("exportBackupAction"))->trigger();
         QVERIFY(QFile::exists(backup));
+        // A backup holds everything: the owner's alone, whatever the umask.
+        QCOMPARE(QFile::permissions(backup) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
 
         QVERIFY(store.remove(QStringLiteral("meal"), soup).ok());
         QVERIFY(store

@@ -162,6 +162,8 @@ private slots:
         QVERIFY(save);
         save->click();
         QCOMPARE(dialog.outcome(), QStringLiteral("Saved to %1.").arg(path));
+        QCOMPARE(QFile::permissions(path) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                 QFileDevice::Permissions());
         QVERIFY2(textOf(path).contains(QStringLiteral(" lb")), "imperial units were asked for");
     }
 };

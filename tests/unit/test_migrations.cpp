@@ -85,8 +85,12 @@ private slots:
             QCOMPARE(store.pendingChangeCount(), 1);
             QVERIFY(
                 store.update(QStringLiteral("metric"), id, {{QStringLiteral("weight"), 80}}).ok());
-            QVERIFY(QFile::exists(store.databasePath() +
-                                  QStringLiteral(".pre-v%1.bak").arg(LocalStore::kSchemaVersion)));
+            const QString backup = store.databasePath() +
+                                   QStringLiteral(".pre-v%1.bak").arg(LocalStore::kSchemaVersion);
+            QVERIFY(QFile::exists(backup));
+            // The copy holds the same health data: the owner's alone.
+            QCOMPARE(QFile::permissions(backup) & (QFileDevice::ReadGroup | QFileDevice::ReadOther),
+                     QFileDevice::Permissions());
         }
         QSqlQuery q(store.database());
         QVERIFY(q.exec(QStringLiteral(

@@ -1,6 +1,7 @@
 #include "ui/report/report_renderer.h"
 
 #include "models/own_measures.h"
+#include "models/owner_only.h"
 
 #include <QCoreApplication>
 #include <QFileInfo>
@@ -332,7 +333,7 @@ int paint(const Data &data, QPagedPaintDevice &device, UnitSystem units)
 bool writePdf(const Data &data, const QString &path, UnitSystem units, QString *error)
 {
     QSaveFile file(path);
-    if (!file.open(QIODevice::WriteOnly)) {
+    if (!file.open(QIODevice::WriteOnly) || !owner_only::restrictOpenFile(file)) {
         *error = tr("Cannot write %1: %2").arg(path, file.errorString());
         return false;
     }
