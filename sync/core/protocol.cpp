@@ -2,6 +2,7 @@
 
 #include <QJsonArray>
 #include <QUuid>
+#include <cmath>
 
 namespace hale::sync {
 
@@ -133,6 +134,57 @@ QJsonObject encodeRename(const QString &name)
 QString decodeRename(const QJsonObject &body)
 {
     return text(body, "name").trimmed();
+}
+
+namespace {
+// Base64url without padding of exactly `bytes` bytes.
+bool isBase64urlOf(const QJsonValue &value, int bytes)
+{
+    const QString text = value.toString();
+    const auto decoded = QByteArray::fromBase64Encoding(
+        text.toLatin1(), QByteArray::Base64UrlEncoding | QByteArray::AbortOnBase64DecodingErrors);
+    return value.isString() && !text.contains(QLatin1Char('=')) && decoded &&
+           (*decoded).size() == bytes;
+}
+
+QString checkWrappedKey(const QJsonValue &json, bool withCost)
+{
+    // XChaCha20-Poly1305: a 24-byte nonce; a 32-byte key and its 16-byte tag.
+    const QJsonObject key = json.toObject();
+    if (!json.isObject() || key.value(QStringLiteral("v")).toInt() != 1 ||
+        !isBase64urlOf(key.value(QStringLiteral("nonce")), 24) ||
+        !isBase64urlOf(key.value(QStringLiteral("sealed")), 48))
+        return QStringLiteral("must be a wrapped key: v 1, a 24-byte nonce and 48 sealed bytes "
+                              "(base64url)");
+    if (!withCost)
+        return key.contains(QStringLiteral("kdf"))
+                   ? QStringLiteral("is wrapped by a key, not a passphrase: no kdf")
+                   : QString();
+    // Argon2id within libsodium's bounds: 1 to 4 passes, 8 KiB to 1 GiB.
+    const QJsonObject kdf = key.value(QStringLiteral("kdf")).toObject();
+    const double ops = kdf.value(QStringLiteral("ops")).toDouble();
+    const double mem = kdf.value(QStringLiteral("mem")).toDouble();
+    if (kdf.value(QStringLiteral("alg")).toString() != QLatin1String("argon2id13") || ops < 1 ||
+        ops > 4 || ops != std::floor(ops) || mem < 8192 || mem > 1073741824.0 ||
+        mem != std::floor(mem) || !isBase64urlOf(kdf.value(QStringLiteral("salt")), 16))
+        return QStringLiteral("must give its cost: argon2id13, 1-4 passes, 8 KiB-1 GiB, a "
+                              "16-byte salt");
+    return {};
+}
+} // namespace
+
+QString checkAccountKeys(const QJsonValue &json)
+{
+    const QJsonObject keys = json.toObject();
+    if (!json.isObject() || keys.size() != 2)
+        return QStringLiteral("keys must hold exactly \"passphrase\" and \"recovery\"");
+    if (const QString problem = checkWrappedKey(keys.value(QStringLiteral("passphrase")), true);
+        !problem.isEmpty())
+        return QStringLiteral("keys.passphrase ") + problem;
+    if (const QString problem = checkWrappedKey(keys.value(QStringLiteral("recovery")), false);
+        !problem.isEmpty())
+        return QStringLiteral("keys.recovery ") + problem;
+    return {};
 }
 
 QJsonObject encodeErased(const QString &kind, int erased)

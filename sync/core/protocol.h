@@ -38,6 +38,7 @@ inline constexpr char kDevice[] = "/api/v1/devices/{}";
 inline constexpr char kSync[] = "/api/v1/sync";
 inline constexpr char kAccount[] = "/api/v1/account";
 inline constexpr char kAccountExport[] = "/api/v1/account/export";
+inline constexpr char kAccountKeys[] = "/api/v1/account/keys";
 inline constexpr char kKindData[] = "/api/v1/data/{}";
 inline constexpr char kEvents[] = "/api/v1/events"; // a WebSocket
 } // namespace route
@@ -129,6 +130,13 @@ std::optional<QList<DeviceDescription>> decodeDeviceList(const QJsonObject &body
 // PATCH /devices/{id}: {"name"}.
 QJsonObject encodeRename(const QString &name);
 QString decodeRename(const QJsonObject &body);
+
+// An end-to-end encrypted account's keys as the server keeps them: the data
+// key wrapped under the passphrase's key ("passphrase", with its Argon2id
+// cost and salt) and under the recovery key ("recovery"). The server cannot
+// open them; it checks their shape: base64url of the right lengths, and a
+// cost within libsodium's bounds. Empty if they are well formed, else why not.
+QString checkAccountKeys(const QJsonValue &keys);
 
 // DELETE /data/{kind}: {"kind", "erased"}.
 QJsonObject encodeErased(const QString &kind, int erased);

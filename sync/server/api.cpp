@@ -134,6 +134,8 @@ void Api::addRoutes(Router &router)
     add("POST", route::kSync, [this](const HttpRequest &r, P) { return sync(r); });
     add("GET", route::kEvents, [this](const HttpRequest &r, P) { return events(r); });
     add("GET", route::kAccountExport, [this](const HttpRequest &r, P) { return exportAccount(r); });
+    add("GET", route::kAccountKeys, [this](const HttpRequest &r, P) { return accountKeys(r); });
+    add("PUT", route::kAccountKeys, [this](const HttpRequest &r, P) { return setAccountKeys(r); });
     add("DELETE", route::kAccount, [this](const HttpRequest &r, P) { return deleteAccount(r); });
     add("DELETE", route::kKindData,
         [this](const HttpRequest &r, P p) { return deleteKind(r, p.first()); });
@@ -383,6 +385,41 @@ HttpResponse Api::renameDevice(const HttpRequest &request, const QString &device
                                    QStringLiteral("No such device."));
     return HttpResponse::json(200,
                               {{QStringLiteral("id"), deviceId}, {QStringLiteral("name"), name}});
+}
+
+HttpResponse Api::accountKeys(const HttpRequest &request)
+{
+    HttpResponse refusal;
+    const auto caller = authenticate(request, &refusal);
+    if (!caller)
+        return refusal;
+    const std::optional<QByteArray> keys = m_store->accountKeys(caller->userId);
+    if (!keys)
+        return HttpResponse::error(404, QLatin1String(code::kNotFound),
+                                   QStringLiteral("The account is not end-to-end encrypted."));
+    return HttpResponse::json(200,
+                              {{QStringLiteral("keys"), QJsonDocument::fromJson(*keys).object()}});
+}
+
+// Sets the wrapped keys: when encryption is switched on, and again with the
+// same data key under a new passphrase.
+HttpResponse Api::setAccountKeys(const HttpRequest &request)
+{
+    HttpResponse refusal;
+    const auto caller = authenticate(request, &refusal);
+    if (!caller)
+        return refusal;
+    const auto body = bodyObject(request, &refusal);
+    if (!body)
+        return refusal;
+    const QJsonValue keys = body->value(QStringLiteral("keys"));
+    if (const QString problem = sync::checkAccountKeys(keys); !problem.isEmpty())
+        return badRequest(problem, {{QStringLiteral("field"), QStringLiteral("keys")}});
+    if (!m_store->setAccountKeys(caller->userId,
+                                 QJsonDocument(keys.toObject()).toJson(QJsonDocument::Compact)))
+        return HttpResponse::error(404, QLatin1String(code::kNotFound),
+                                   QStringLiteral("No such account."));
+    return HttpResponse::json(200, {{QStringLiteral("keys"), keys}});
 }
 
 HttpResponse Api::revokeDevice(const HttpRequest &request, const QString &deviceId)

@@ -76,6 +76,8 @@ private:
     HttpResponse sync(const HttpRequest &request);
     HttpResponse events(const HttpRequest &request);
     HttpResponse exportAccount(const HttpRequest &request);
+    HttpResponse accountKeys(const HttpRequest &request);
+    HttpResponse setAccountKeys(const HttpRequest &request);
     HttpResponse deleteAccount(const HttpRequest &request);
     HttpResponse deleteKind(const HttpRequest &request, const QString &kind);
     std::optional<HttpResponse> throttleSignIn(const HttpRequest &request, const QString &email);

@@ -365,6 +365,9 @@ bool ServerStore::migrate(QString *error)
             // instances on the database.
             {QStringLiteral("CREATE TABLE sign_in_buckets (key TEXT PRIMARY KEY, "
                             "tokens DOUBLE PRECISION NOT NULL, updated_ms BIGINT NOT NULL)")},
+            // An end-to-end encrypted account's wrapped data key (JSON the
+            // server cannot open); null for an account in clear.
+            {QStringLiteral("ALTER TABLE users ADD COLUMN e2e_keys TEXT")},
         };
         if (version > steps.size()) {
             *error = QStringLiteral("the database was written by a newer hale-server (schema %1)")
@@ -507,6 +510,25 @@ QList<DeviceInfo> ServerStore::devices(const QString &userId)
                     QDateTime::fromString(q.value(3).toString(), Qt::ISODateWithMs),
                     q.value(4).toInt() != 0});
     return out;
+}
+
+std::optional<QByteArray> ServerStore::accountKeys(const QString &userId)
+{
+    QSqlQuery q =
+        prepare(connection(), QStringLiteral("SELECT e2e_keys FROM users WHERE id = ?"), {userId});
+    run(q);
+    if (!q.next() || q.value(0).isNull())
+        return std::nullopt;
+    return q.value(0).toString().toUtf8();
+}
+
+bool ServerStore::setAccountKeys(const QString &userId, const QByteArray &keys)
+{
+    QSqlQuery q =
+        prepare(connection(), QStringLiteral("UPDATE users SET e2e_keys = ? WHERE id = ?"),
+                {QString::fromUtf8(keys), userId});
+    run(q);
+    return q.numRowsAffected() == 1;
 }
 
 bool ServerStore::renameDevice(const QString &userId, const QString &deviceId, const QString &name)

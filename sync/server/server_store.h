@@ -89,6 +89,10 @@ public:
     bool sessionActive(const QString &userId, const QString &deviceId, qint64 session);
     QList<DeviceInfo> devices(const QString &userId);
     bool renameDevice(const QString &userId, const QString &deviceId, const QString &name);
+    // An end-to-end encrypted account's wrapped keys (compact JSON), or
+    // nothing for an account in clear.
+    std::optional<QByteArray> accountKeys(const QString &userId);
+    bool setAccountKeys(const QString &userId, const QByteArray &keys);
     // Its refresh tokens die; its access tokens stop working at once.
     bool revokeDevice(const QString &userId, const QString &deviceId);
 

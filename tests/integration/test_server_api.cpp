@@ -330,6 +330,70 @@ private slots:
             400);
     }
 
+    // Issue 19: an end-to-end encrypted account's wrapped data key is kept
+    // by the server for a new device to fetch; the server checks its shape
+    // only, and each user sees only their own.
+    void wrappedKeysAreKeptForTheAccountAndCheckedForShape()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const QString b = tokenOf(m_api->account(QStringLiteral("bob@example.org"),
+                                                 RawApi::device(QStringLiteral("Desk"))));
+        const QString path = QString::fromLatin1(route::kAccountKeys);
+        QCOMPARE(m_api->call("GET", path, QByteArray(), a).status, 404); // an account in clear
+        const auto bytes = [](int n, char fill) {
+            return QString::fromLatin1(QByteArray(n, fill).toBase64(
+                QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
+        };
+        const QJsonObject passphrase{
+            {QStringLiteral("v"), 1},
+            {QStringLiteral("nonce"), bytes(24, 'n')},
+            {QStringLiteral("sealed"), bytes(48, 's')},
+            {QStringLiteral("kdf"),
+             QJsonObject{{QStringLiteral("alg"), QStringLiteral("argon2id13")},
+                         {QStringLiteral("ops"), 3},
+                         {QStringLiteral("mem"), 268435456},
+                         {QStringLiteral("salt"), bytes(16, 'x')}}}};
+        const QJsonObject recovery{{QStringLiteral("v"), 1},
+                                   {QStringLiteral("nonce"), bytes(24, 'm')},
+                                   {QStringLiteral("sealed"), bytes(48, 't')}};
+        const QJsonObject keys{{QStringLiteral("passphrase"), passphrase},
+                               {QStringLiteral("recovery"), recovery}};
+
+        // Malformed: refused with the field, nothing kept.
+        QJsonObject cheap = passphrase;
+        QJsonObject cheapKdf = cheap.value(QStringLiteral("kdf")).toObject();
+        cheapKdf.insert(QStringLiteral("mem"), 1024);
+        cheap.insert(QStringLiteral("kdf"), cheapKdf);
+        QJsonObject shortNonce = recovery;
+        shortNonce.insert(QStringLiteral("nonce"), bytes(12, 'n'));
+        for (const QJsonObject &bad : {QJsonObject{{QStringLiteral("passphrase"), passphrase}},
+                                       QJsonObject{{QStringLiteral("passphrase"), cheap},
+                                                   {QStringLiteral("recovery"), recovery}},
+                                       QJsonObject{{QStringLiteral("passphrase"), passphrase},
+                                                   {QStringLiteral("recovery"), shortNonce}},
+                                       QJsonObject{{QStringLiteral("passphrase"), recovery},
+                                                   {QStringLiteral("recovery"), recovery}}}) {
+            const RawApi::Reply refused =
+                m_api->call("PUT", path, QJsonObject{{QStringLiteral("keys"), bad}}, a);
+            QCOMPARE(refused.status, 400);
+            QCOMPARE(refused
+                         .body[QStringLiteral("error")][QStringLiteral("details")]
+                              [QStringLiteral("field")]
+                         .toString(),
+                     QStringLiteral("keys"));
+        }
+        QCOMPARE(m_api->call("GET", path, QByteArray(), a).status, 404);
+        QCOMPARE(m_api->call("PUT", path, QJsonObject{{QStringLiteral("keys"), keys}}).status, 401);
+
+        QCOMPARE(m_api->call("PUT", path, QJsonObject{{QStringLiteral("keys"), keys}}, a).status,
+                 200);
+        const RawApi::Reply fetched = m_api->call("GET", path, QByteArray(), a);
+        QCOMPARE(fetched.status, 200);
+        QCOMPARE(fetched.body.value(QStringLiteral("keys")).toObject(), keys);
+        QCOMPARE(m_api->call("GET", path, QByteArray(), b).status, 404); // Bob's account is his own
+    }
+
     void oneUserNeverSeesAnothersRecordsOrDevices()
     {
         const QString ann = tokenOf(m_api->account(QStringLiteral("ann@example.org"),

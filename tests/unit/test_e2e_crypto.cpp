@@ -1,4 +1,5 @@
 #include "sync/client/e2e_crypto.h"
+#include "sync/core/protocol.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -48,6 +49,22 @@ private slots:
         WrappedKey altered = *stored;
         altered.sealed[3] = char(altered.sealed.at(3) ^ 1);
         QVERIFY(!unwrap(altered, *again));
+    }
+
+    // What the device sends is what the server's shape check takes.
+    void wrappedKeysHaveTheShapeTheServerKeeps()
+    {
+        const SecretKey dataKey = SecretKey::random();
+        const KdfParams kdf = KdfParams::fresh();
+        const QJsonObject keys{
+            {QStringLiteral("passphrase"), wrap(dataKey, SecretKey::random(), kdf).toJson()},
+            {QStringLiteral("recovery"), wrap(dataKey, SecretKey::random()).toJson()}};
+        QCOMPARE(hale::sync::checkAccountKeys(keys), QString());
+        QVERIFY(
+            !hale::sync::checkAccountKeys(
+                 QJsonObject{{QStringLiteral("passphrase"), keys.value(QStringLiteral("recovery"))},
+                             {QStringLiteral("recovery"), keys.value(QStringLiteral("recovery"))}})
+                 .isEmpty());
     }
 
     void argonCostsOutsideLibsodiumsBoundsAreRefused()
