@@ -1,5 +1,7 @@
 #include "sync/client/e2e_crypto.h"
 
+#include "sync/core/wire.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <cstring>
@@ -293,12 +295,6 @@ ValueCipher::ValueCipher(const SecretKey &dataKey)
 {
 }
 
-bool ValueCipher::isSealed(const QJsonValue &value)
-{
-    const QJsonObject object = value.toObject();
-    return value.isObject() && object.size() == 1 && object.value(kSealedKey).isString();
-}
-
 QJsonValue ValueCipher::seal(const Place &place, const QJsonValue &value) const
 {
     // The value inside an array: JSON text of any value, null included.
@@ -319,7 +315,7 @@ QJsonValue ValueCipher::seal(const Place &place, const QJsonValue &value) const
 
 std::optional<QJsonValue> ValueCipher::open(const Place &place, const QJsonValue &sealed) const
 {
-    if (!isSealed(sealed))
+    if (!isSealedValue(sealed))
         return std::nullopt;
     const auto bytes = fromBase64url(sealed.toObject().value(kSealedKey).toString());
     constexpr qsizetype overhead =

@@ -100,7 +100,8 @@ class ValueCipher
 public:
     explicit ValueCipher(const SecretKey &dataKey);
 
-    // {"e": "<base64url of nonce and ciphertext>"}: what the server stores.
+    // {"e": "<base64url of nonce and ciphertext>"}: what the server stores
+    // (sync::isSealedValue tells it).
     QJsonValue seal(const Place &place, const QJsonValue &value) const;
     // The value, or null if `sealed` is not one, was altered, or belongs
     // elsewhere (another record, field, element or stamp).
@@ -109,8 +110,6 @@ public:
     // The element key of a set member's name: the same on every device of
     // the account, and nothing the server can read the name from.
     QString elementKey(const QString &kind, const QString &field, const QString &name) const;
-
-    static bool isSealed(const QJsonValue &value);
 
 private:
     SecretKey m_valueKey;

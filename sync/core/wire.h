@@ -100,8 +100,16 @@ QByteArray encodeSyncRequestJson(const SyncRequest &request);
 // writes its next batch before it knows the cursor that batch will go with.
 QByteArray encodeChangesJson(const QList<RecordState> &changes);
 QByteArray encodeSyncRequestJson(const SyncRequest &request, const QByteArray &encodedChanges);
+// Whether a request's values may be sealed: encrypted on the device, as
+// {"e": "<base64url>"}, which the server can neither read nor check. The
+// server takes them for an end-to-end encrypted account; the devices check
+// each value once they have opened it.
+enum class SealedValues { Refuse, Accept };
+bool isSealedValue(const QJsonValue &value);
+
 std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFields unknown,
-                                             WireError *error);
+                                             WireError *error,
+                                             SealedValues sealed = SealedValues::Refuse);
 std::optional<SyncRequest> decodeSyncRequest(const QJsonObject &json, UnknownFields unknown,
                                              WireError *error);
 QJsonObject encodeSyncResponse(const SyncResponse &response);

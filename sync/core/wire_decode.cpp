@@ -73,6 +73,15 @@ bool checkElement(const FieldSpec &field, const QString &key, const QJsonValue &
     return true;
 }
 
+bool checkSealedElement(const QString &key, QString *problem)
+{
+    if (key.isEmpty() || key.size() > 60) {
+        *problem = tr("has an element with an empty or too long name");
+        return false;
+    }
+    return true;
+}
+
 // One parsed body. The parser owns the tape the elements point into.
 class Document
 {
@@ -121,7 +130,8 @@ private:
 
 // One last-writer-wins field of a record: {"v": value, "t": stamp, "b": base}.
 bool readField(const KindSpec &kind, const QString &key, const dom::key_value_pair &entry,
-               UnknownFields unknown, bool checkValues, RecordState *state, WireError *error)
+               UnknownFields unknown, bool checkValues, SealedValues sealed, RecordState *state,
+               WireError *error)
 {
     const QString name = qtString(entry.key);
     const FieldSpec *field = kind.field(name);
@@ -141,7 +151,9 @@ bool readField(const KindSpec &kind, const QString &key, const dom::key_value_pa
     }
     const QJsonValue value = valueOf(member(cell, "v"));
     QString problem;
-    if (checkValues && field && !value.isNull() && !checkValue(*field, value, &problem)) {
+    const bool opaque = sealed == SealedValues::Accept && isSealedValue(value);
+    if (checkValues && field && !value.isNull() && !opaque &&
+        !checkValue(*field, value, &problem)) {
         fail(error, field->name + QLatin1Char(' ') + problem, key, name);
         return false;
     }
@@ -159,7 +171,8 @@ bool readField(const KindSpec &kind, const QString &key, const dom::key_value_pa
 
 // One element-wise field: {"<element>": {"v": value, "t": stamp, "x": removed}}.
 bool readElements(const KindSpec &kind, const QString &key, const dom::key_value_pair &entry,
-                  UnknownFields unknown, bool checkValues, RecordState *state, WireError *error)
+                  UnknownFields unknown, bool checkValues, SealedValues sealed, RecordState *state,
+                  WireError *error)
 {
     const QString name = qtString(entry.key);
     const FieldSpec *field = kind.field(name);
@@ -191,7 +204,12 @@ bool readElements(const KindSpec &kind, const QString &key, const dom::key_value
         // writes the state that was merged.
         QJsonValue value = removed ? QJsonValue() : valueOf(member(cell, "v"));
         QString problem;
-        if (checkValues && field && !removed && !checkElement(*field, element, value, &problem)) {
+        // A sealed element is named by a keyed hash, its name sealed with
+        // its value: only the key's length can be checked.
+        const bool opaque = sealed == SealedValues::Accept && isSealedValue(value);
+        if (checkValues && field && !removed &&
+            !(opaque ? checkSealedElement(element, &problem)
+                     : checkElement(*field, element, value, &problem))) {
             fail(error, field->name + QLatin1Char(' ') + problem, key, name);
             return false;
         }
@@ -203,7 +221,7 @@ bool readElements(const KindSpec &kind, const QString &key, const dom::key_value
 }
 
 std::optional<RecordState> readRecord(dom::element json, UnknownFields unknown, WireError *error,
-                                      bool checkValues)
+                                      bool checkValues, SealedValues sealed = SealedValues::Refuse)
 {
     const Object o = objectOf(json);
     if (!o) {
@@ -233,13 +251,13 @@ std::optional<RecordState> readRecord(dom::element json, UnknownFields unknown, 
 
     if (const Object fields = objectOf(member(o, "fields"))) {
         for (const dom::key_value_pair entry : *fields) {
-            if (!readField(*kind, key, entry, unknown, checkValues, &state, error))
+            if (!readField(*kind, key, entry, unknown, checkValues, sealed, &state, error))
                 return std::nullopt;
         }
     }
     if (const Object elements = objectOf(member(o, "elements"))) {
         for (const dom::key_value_pair entry : *elements) {
-            if (!readElements(*kind, key, entry, unknown, checkValues, &state, error))
+            if (!readElements(*kind, key, entry, unknown, checkValues, sealed, &state, error))
                 return std::nullopt;
         }
     }
@@ -261,7 +279,7 @@ std::optional<RecordState> readRecord(dom::element json, UnknownFields unknown, 
 }
 
 bool readAll(const std::optional<dom::element> &json, UnknownFields unknown,
-             QList<RecordState> *out, WireError *error)
+             QList<RecordState> *out, WireError *error, SealedValues sealed = SealedValues::Refuse)
 {
     if (!json)
         return true;
@@ -270,7 +288,7 @@ bool readAll(const std::optional<dom::element> &json, UnknownFields unknown,
         return fail(error, tr("Changes must be a list."));
     out->reserve(qsizetype(items.size()));
     for (const dom::element item : items) {
-        auto state = readRecord(item, unknown, error, true);
+        auto state = readRecord(item, unknown, error, true, sealed);
         if (!state)
             return false;
         out->append(std::move(*state));
@@ -309,8 +327,14 @@ QByteArray textOf(const QJsonObject &json)
 
 } // namespace
 
+bool isSealedValue(const QJsonValue &value)
+{
+    const QJsonObject object = value.toObject();
+    return value.isObject() && object.size() == 1 && object.value(QStringLiteral("e")).isString();
+}
+
 std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFields unknown,
-                                             WireError *error)
+                                             WireError *error, SealedValues sealed)
 {
     Document doc;
     if (!doc.parse(body, error))
@@ -345,7 +369,7 @@ std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFiel
     // list, and a list of a known length keeps its variants few.
     request.kinds.sort();
     request.kinds.removeDuplicates();
-    if (!readAll(member(json, "changes"), unknown, &request.changes, error))
+    if (!readAll(member(json, "changes"), unknown, &request.changes, error, sealed))
         return std::nullopt;
     return request;
 }

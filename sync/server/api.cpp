@@ -443,9 +443,14 @@ HttpResponse Api::sync(const HttpRequest &request)
     const auto caller = authenticate(request, &refusal, true);
     if (!caller)
         return refusal;
+    // Sealed values, unreadable here, are taken for an encrypted account;
+    // only a body that may hold one ({"e": ...}) asks the database which.
+    const bool sealed =
+        request.body.contains("\"e\"") && m_store->accountKeys(caller->userId).has_value();
     sync::WireError error;
     const auto syncRequest =
-        sync::decodeSyncRequest(request.body, sync::UnknownFields::Refuse, &error);
+        sync::decodeSyncRequest(request.body, sync::UnknownFields::Refuse, &error,
+                                sealed ? sync::SealedValues::Accept : sync::SealedValues::Refuse);
     // Counted, refused or not, once its cursor tells whether it continues a
     // transfer (a refused request never does).
     const QString device = caller->userId + QLatin1Char('/') + caller->deviceId;

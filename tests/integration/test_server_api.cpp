@@ -394,6 +394,96 @@ private slots:
         QCOMPARE(m_api->call("GET", path, QByteArray(), b).status, 404); // Bob's account is his own
     }
 
+    // Issue 19: values sealed on the device ({"e": ...}) are taken, and
+    // merged by their stamps, for an encrypted account only; the server
+    // cannot check them, and a clear account's values are checked as ever.
+    void sealedValuesAreTakenForAnEncryptedAccountOnly()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const QString b = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Desk")), false));
+        const HlcStamp stamp = stampAt(kNow, QStringLiteral("l"));
+        const QJsonObject sealed{
+            {QStringLiteral("e"), QStringLiteral("c2VhbGVkLXZhbHVlLW9mLTcyLjU")}};
+        RecordState weight = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 0, stamp);
+        weight.fields[QStringLiteral("weight")] = {sealed, stamp};
+        RecordState pills;
+        pills.kind = QStringLiteral("medication");
+        pills.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        pills.fields[QStringLiteral("name")] = {sealed, stamp};
+        // A schedule's time, named by a keyed hash with the time sealed inside.
+        pills.elements[QStringLiteral("schedule")].insert(
+            QStringLiteral("Qm9vZmVkLWVsZW1lbnQta2V5"), {sealed, stamp, false});
+        pills.deleted = {false, stamp};
+
+        const RawApi::Reply clear =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {weight}), a);
+        QCOMPARE(clear.status, 400); // an account in clear: a weight must be a number
+        QCOMPARE(
+            clear.body[QStringLiteral("error")][QStringLiteral("details")][QStringLiteral("field")]
+                .toString(),
+            QStringLiteral("weight"));
+
+        const auto bytes = [](int n) {
+            return QString::fromLatin1(QByteArray(n, 'k').toBase64(QByteArray::Base64UrlEncoding |
+                                                                   QByteArray::OmitTrailingEquals));
+        };
+        const QJsonObject keys{
+            {QStringLiteral("passphrase"),
+             QJsonObject{{QStringLiteral("v"), 1},
+                         {QStringLiteral("nonce"), bytes(24)},
+                         {QStringLiteral("sealed"), bytes(48)},
+                         {QStringLiteral("kdf"),
+                          QJsonObject{{QStringLiteral("alg"), QStringLiteral("argon2id13")},
+                                      {QStringLiteral("ops"), 3},
+                                      {QStringLiteral("mem"), 268435456},
+                                      {QStringLiteral("salt"), bytes(16)}}}}},
+            {QStringLiteral("recovery"), QJsonObject{{QStringLiteral("v"), 1},
+                                                     {QStringLiteral("nonce"), bytes(24)},
+                                                     {QStringLiteral("sealed"), bytes(48)}}}};
+        QCOMPARE(m_api
+                     ->call("PUT", QString::fromLatin1(route::kAccountKeys),
+                            QJsonObject{{QStringLiteral("keys"), keys}}, a)
+                     .status,
+                 200);
+        const RawApi::Reply taken =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {weight, pills}), a);
+        QCOMPARE(taken.status, 200);
+        QCOMPARE(decoded(taken).applied.size(), 2);
+        // The other device gets them as they were sealed (read here as JSON:
+        // a device opens them before it checks them).
+        const QJsonArray pulled =
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), b)
+                .body.value(QStringLiteral("changes"))
+                .toArray();
+        QCOMPARE(pulled.size(), 2);
+        for (const QJsonValue &record : pulled) {
+            const QJsonObject o = record.toObject();
+            const bool isMetric = o.value(QStringLiteral("kind")).toString() == u"metric"_qs;
+            const QJsonObject cell =
+                isMetric ? o[QStringLiteral("fields")][QStringLiteral("weight")].toObject()
+                         : o[QStringLiteral("elements")][QStringLiteral("schedule")]
+                            [QStringLiteral("Qm9vZmVkLWVsZW1lbnQta2V5")]
+                                .toObject();
+            QCOMPARE(cell.value(QStringLiteral("v")).toObject(), sealed);
+        }
+        // Values in clear are still checked, and an element's key still has
+        // its bounds.
+        RecordState heavy = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 9999, stamp);
+        QCOMPARE(
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {heavy}), a).status,
+            400);
+        RecordState longKey = pills;
+        longKey.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        longKey.elements[QStringLiteral("schedule")].clear();
+        longKey.elements[QStringLiteral("schedule")].insert(QString(61, u'k'),
+                                                            {sealed, stamp, false});
+        QCOMPARE(
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {longKey}), a).status,
+            400);
+    }
+
     void oneUserNeverSeesAnothersRecordsOrDevices()
     {
         const QString ann = tokenOf(m_api->account(QStringLiteral("ann@example.org"),

@@ -1,5 +1,6 @@
 #include "sync/client/e2e_crypto.h"
 #include "sync/core/protocol.h"
+#include "sync/core/wire.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -100,7 +101,7 @@ private slots:
     {
         const ValueCipher cipher(SecretKey::random());
         const QJsonValue sealed = cipher.seal(m_place, 72.5);
-        QVERIFY(ValueCipher::isSealed(sealed));
+        QVERIFY(hale::sync::isSealedValue(sealed));
         QVERIFY(!QJsonDocument(sealed.toObject()).toJson().contains("72.5"));
         QCOMPARE(cipher.open(m_place, sealed).value_or(QJsonValue()), QJsonValue(72.5));
         // Null and text too: any JSON value.
