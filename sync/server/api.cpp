@@ -548,11 +548,16 @@ HttpResponse Api::exportAccount(const HttpRequest &request)
     QJsonArray records;
     for (const sync::RecordState &state : m_store->allRecords(caller->userId))
         records.append(sync::encodeRecord(state));
-    return HttpResponse::json(200, {{QStringLiteral("user_id"), caller->userId},
-                                    {QStringLiteral("exported_at"),
-                                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
-                                    {QStringLiteral("devices"), devices},
-                                    {QStringLiteral("records"), records}});
+    QJsonObject out{{QStringLiteral("user_id"), caller->userId},
+                    {QStringLiteral("exported_at"),
+                     QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs)},
+                    {QStringLiteral("devices"), devices},
+                    {QStringLiteral("records"), records}};
+    // An encrypted account's export is sealed as its records are: with the
+    // wrapped keys, its owner can still open it; nobody else can.
+    if (const std::optional<QByteArray> keys = m_store->accountKeys(caller->userId))
+        out.insert(QStringLiteral("keys"), QJsonDocument::fromJson(*keys).object());
+    return HttpResponse::json(200, out);
 }
 
 HttpResponse Api::deleteAccount(const HttpRequest &request)

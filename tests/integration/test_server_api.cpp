@@ -392,6 +392,12 @@ private slots:
         QCOMPARE(fetched.status, 200);
         QCOMPARE(fetched.body.value(QStringLiteral("keys")).toObject(), keys);
         QCOMPARE(m_api->call("GET", path, QByteArray(), b).status, 404); // Bob's account is his own
+        // The account's export carries them, to open its sealed values.
+        const RawApi::Reply exported =
+            m_api->call("GET", QString::fromLatin1(route::kAccountExport), QByteArray(), a);
+        QCOMPARE(exported.body.value(QStringLiteral("keys")).toObject(), keys);
+        QVERIFY(!m_api->call("GET", QString::fromLatin1(route::kAccountExport), QByteArray(), b)
+                     .body.contains(QStringLiteral("keys")));
     }
 
     // Issue 19: values sealed on the device ({"e": ...}) are taken, and
