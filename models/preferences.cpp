@@ -11,7 +11,8 @@ QString timeField(const QString &kind)
     return QStringLiteral("remind_%1_at").arg(kind);
 }
 
-QVariantMap valuesOf(const Preferences &p)
+// `laterScreens`: hidden screens of a later version, kept as they are.
+QVariantMap valuesOf(const Preferences &p, const QStringList &laterScreens = {})
 {
     QVariantMap values{{QStringLiteral("dose_reminders"),
                         p.doseReminders ? QStringLiteral("on") : QStringLiteral("off")}};
@@ -24,7 +25,7 @@ QVariantMap valuesOf(const Preferences &p)
         values.insert(timeField(kind),
                       at.isValid() ? QVariant(at.toString(QStringLiteral("HH:mm"))) : QVariant());
     }
-    QStringList hidden = p.hiddenScreens;
+    QStringList hidden = p.hiddenScreens + laterScreens;
     hidden.sort();
     values.insert(QStringLiteral("hidden_screens"),
                   hidden.isEmpty() ? QVariant() : QVariant(hidden));
@@ -85,21 +86,19 @@ UnitSystem unitsOr(const Preferences &chosen, UnitSystem fallback)
 
 WriteResult save(LocalStore &store, const Preferences &chosen)
 {
-    QVariantMap values = valuesOf(chosen);
     const std::optional<Record> stored = store.record(kKind, kRecordId);
+    const bool exists = stored && !stored->deleted;
+    // Screens of a later version stay hidden there.
+    QStringList laterScreens;
+    for (const QString &screen :
+         exists ? stored->value(QStringLiteral("hidden_screens")).toStringList() : QStringList()) {
+        if (!hideableScreens().contains(screen))
+            laterScreens << screen;
+    }
+    QVariantMap values = valuesOf(chosen, laterScreens);
     // Only what changed, so that another device's choices of other fields
     // keep their stamps and merge.
-    if (stored && !stored->deleted) {
-        // Screens of a later version stay hidden there.
-        QStringList hidden = chosen.hiddenScreens;
-        for (const QString &screen :
-             stored->value(QStringLiteral("hidden_screens")).toStringList()) {
-            if (!hideableScreens().contains(screen))
-                hidden << screen;
-        }
-        hidden.sort();
-        values.insert(QStringLiteral("hidden_screens"),
-                      hidden.isEmpty() ? QVariant() : QVariant(hidden));
+    if (exists) {
         for (auto it = values.begin(); it != values.end();) {
             if (stored->value(it.key()) == it.value())
                 it = values.erase(it);
