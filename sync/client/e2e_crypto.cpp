@@ -14,6 +14,7 @@ namespace {
 constexpr char kContext[crypto_kdf_CONTEXTBYTES + 1] = "hale-e2e";
 constexpr quint64 kValueKeyId = 1;
 constexpr quint64 kElementKeyId = 2;
+constexpr quint64 kNonceKeyId = 3;
 // RFC 4648's base32 alphabet: no 0, 1 or 8 to mistake for O, I or B.
 constexpr char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const QString kSealedKey = QStringLiteral("e");
@@ -291,7 +292,8 @@ std::optional<SecretKey> fromRecoveryText(const QString &text)
 }
 
 ValueCipher::ValueCipher(const SecretKey &dataKey)
-    : m_valueKey(subkey(dataKey, kValueKeyId)), m_elementKey(subkey(dataKey, kElementKeyId))
+    : m_valueKey(subkey(dataKey, kValueKeyId)), m_elementKey(subkey(dataKey, kElementKeyId)),
+      m_nonceKey(subkey(dataKey, kNonceKeyId))
 {
 }
 
@@ -303,8 +305,18 @@ QJsonValue ValueCipher::seal(const Place &place, const QJsonValue &value) const
     QByteArray out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() +
                        crypto_aead_xchacha20poly1305_ietf_ABYTES,
                    Qt::Uninitialized);
+    // The nonce is a keyed hash of the place and the value (as in SIV), so
+    // the same cell sealed again (a push retried) is the same bytes, which
+    // the server's merge sees as the same write. Two different seals never
+    // share a nonce, and equal bytes reveal only that a cell was sent twice:
+    // its place holds its stamp.
     auto *nonce = reinterpret_cast<unsigned char *>(out.data());
-    randombytes_buf(nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    crypto_generichash_state hash;
+    crypto_generichash_init(&hash, bytesOf(m_nonceKey.bytes()), size_t(m_nonceKey.bytes().size()),
+                            crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
+    crypto_generichash_update(&hash, bytesOf(ad), quint64(ad.size()));
+    crypto_generichash_update(&hash, bytesOf(plain), quint64(plain.size()));
+    crypto_generichash_final(&hash, nonce, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES);
     unsigned long long length = 0;
     crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + crypto_aead_xchacha20poly1305_ietf_NPUBBYTES,
                                                &length, bytesOf(plain), quint64(plain.size()),

@@ -101,7 +101,8 @@ public:
     explicit ValueCipher(const SecretKey &dataKey);
 
     // {"e": "<base64url of nonce and ciphertext>"}: what the server stores
-    // (sync::isSealedValue tells it).
+    // (sync::isSealedValue tells it). The same value in the same place seals
+    // to the same bytes.
     QJsonValue seal(const Place &place, const QJsonValue &value) const;
     // The value, or null if `sealed` is not one, was altered, or belongs
     // elsewhere (another record, field, element or stamp).
@@ -114,6 +115,7 @@ public:
 private:
     SecretKey m_valueKey;
     SecretKey m_elementKey;
+    SecretKey m_nonceKey;
 };
 
 } // namespace hale::sync::e2e

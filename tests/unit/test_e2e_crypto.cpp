@@ -117,6 +117,13 @@ private slots:
             *parts[part] += QLatin1Char('x');
             QVERIFY2(!cipher.open(moved, sealed), qPrintable(QString::number(part)));
         }
+        // Sealed again in the same place (a retried push): the same bytes,
+        // so the server sees the same write; another value or stamp differs.
+        QCOMPARE(cipher.seal(m_place, 72.5), sealed);
+        QVERIFY(cipher.seal(m_place, 72.6) != sealed);
+        Place later = m_place;
+        later.stamp += QLatin1Char('1');
+        QVERIFY(cipher.seal(later, 72.5) != sealed);
         // Altered: refused.
         QString text = sealed.toObject().value(QStringLiteral("e")).toString();
         text[10] = text.at(10) == QLatin1Char('A') ? QLatin1Char('B') : QLatin1Char('A');
