@@ -406,10 +406,14 @@ void TodayPage::refresh()
         rows.isEmpty()
             ? tr("No metrics logged yet.")
             : QStringLiteral("<table cellspacing=6>%1</table>").arg(rows.join(QString())));
-    bool nothingYet = true;
-    for (const char *kind : {"metric", "meal", "exercise", "medication", "journal", "measurement"})
-        nothingYet = nothingYet && m_store->count(QLatin1String(kind)) == 0;
-    m_welcome->setVisible(nothingYet);
+    // Asked on each refresh until something is logged, then never again:
+    // the welcome is for a first start.
+    if (!m_welcomeDone) {
+        for (const char *kind :
+             {"metric", "meal", "exercise", "medication", "journal", "measurement"})
+            m_welcomeDone = m_welcomeDone || m_store->count(QLatin1String(kind)) > 0;
+    }
+    m_welcome->setVisible(!m_welcomeDone);
     m_doses->refresh();
     refreshWeight();
     refreshFood();

@@ -75,6 +75,7 @@ private:
     Card m_syncCard;
     QTimer *m_refreshTimer;
     QWidget *m_welcome;
+    bool m_welcomeDone = false; // something was logged: no welcome any more
 };
 
 } // namespace hale

@@ -13,6 +13,39 @@ using namespace hale::sync;
 
 namespace {
 const qint64 kNow = QDateTime::currentMSecsSinceEpoch();
+
+// `n` bytes of `fill` as base64url without padding, as wrapped keys carry them.
+QString bytes(int n, char fill)
+{
+    return QString::fromLatin1(QByteArray(n, fill).toBase64(QByteArray::Base64UrlEncoding |
+                                                            QByteArray::OmitTrailingEquals));
+}
+
+// Wrapped keys of the right shape (the server cannot tell them from real ones).
+QJsonObject passphraseKey()
+{
+    return {
+        {QStringLiteral("v"), 1},
+        {QStringLiteral("nonce"), bytes(24, 'n')},
+        {QStringLiteral("sealed"), bytes(48, 's')},
+        {QStringLiteral("kdf"), QJsonObject{{QStringLiteral("alg"), QStringLiteral("argon2id13")},
+                                            {QStringLiteral("ops"), 3},
+                                            {QStringLiteral("mem"), 268435456},
+                                            {QStringLiteral("salt"), bytes(16, 'x')}}}};
+}
+
+QJsonObject recoveryKey()
+{
+    return {{QStringLiteral("v"), 1},
+            {QStringLiteral("nonce"), bytes(24, 'm')},
+            {QStringLiteral("sealed"), bytes(48, 't')}};
+}
+
+QJsonObject accountKeys()
+{
+    return {{QStringLiteral("passphrase"), passphraseKey()},
+            {QStringLiteral("recovery"), recoveryKey()}};
+}
 } // namespace
 
 class TestServerApi : public QObject
@@ -341,24 +374,9 @@ private slots:
                                                  RawApi::device(QStringLiteral("Desk"))));
         const QString path = QString::fromLatin1(route::kAccountKeys);
         QCOMPARE(m_api->call("GET", path, QByteArray(), a).status, 404); // an account in clear
-        const auto bytes = [](int n, char fill) {
-            return QString::fromLatin1(QByteArray(n, fill).toBase64(
-                QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals));
-        };
-        const QJsonObject passphrase{
-            {QStringLiteral("v"), 1},
-            {QStringLiteral("nonce"), bytes(24, 'n')},
-            {QStringLiteral("sealed"), bytes(48, 's')},
-            {QStringLiteral("kdf"),
-             QJsonObject{{QStringLiteral("alg"), QStringLiteral("argon2id13")},
-                         {QStringLiteral("ops"), 3},
-                         {QStringLiteral("mem"), 268435456},
-                         {QStringLiteral("salt"), bytes(16, 'x')}}}};
-        const QJsonObject recovery{{QStringLiteral("v"), 1},
-                                   {QStringLiteral("nonce"), bytes(24, 'm')},
-                                   {QStringLiteral("sealed"), bytes(48, 't')}};
-        const QJsonObject keys{{QStringLiteral("passphrase"), passphrase},
-                               {QStringLiteral("recovery"), recovery}};
+        const QJsonObject passphrase = passphraseKey();
+        const QJsonObject recovery = recoveryKey();
+        const QJsonObject keys = accountKeys();
 
         // Malformed: refused with the field, nothing kept.
         QJsonObject cheap = passphrase;
@@ -431,23 +449,7 @@ private slots:
                 .toString(),
             QStringLiteral("weight"));
 
-        const auto bytes = [](int n) {
-            return QString::fromLatin1(QByteArray(n, 'k').toBase64(QByteArray::Base64UrlEncoding |
-                                                                   QByteArray::OmitTrailingEquals));
-        };
-        const QJsonObject keys{
-            {QStringLiteral("passphrase"),
-             QJsonObject{{QStringLiteral("v"), 1},
-                         {QStringLiteral("nonce"), bytes(24)},
-                         {QStringLiteral("sealed"), bytes(48)},
-                         {QStringLiteral("kdf"),
-                          QJsonObject{{QStringLiteral("alg"), QStringLiteral("argon2id13")},
-                                      {QStringLiteral("ops"), 3},
-                                      {QStringLiteral("mem"), 268435456},
-                                      {QStringLiteral("salt"), bytes(16)}}}}},
-            {QStringLiteral("recovery"), QJsonObject{{QStringLiteral("v"), 1},
-                                                     {QStringLiteral("nonce"), bytes(24)},
-                                                     {QStringLiteral("sealed"), bytes(48)}}}};
+        const QJsonObject keys = accountKeys();
         QCOMPARE(m_api
                      ->call("PUT", QString::fromLatin1(route::kAccountKeys),
                             QJsonObject{{QStringLiteral("keys"), keys}}, a)
