@@ -53,6 +53,11 @@ inline constexpr char kUnauthorized[] = "unauthorized";
 inline constexpr char kNotFound[] = "not_found";
 inline constexpr char kEmailTaken[] = "email_taken";
 inline constexpr char kCursorAhead[] = "cursor_ahead";
+// A value in clear for an end-to-end encrypted account: this device needs
+// the account's passphrase.
+inline constexpr char kEndToEndEncrypted[] = "end_to_end_encrypted";
+// Encryption switched on from a cursor other devices have written past.
+inline constexpr char kSyncFirst[] = "sync_first";
 inline constexpr char kUpgradeRequired[] = "upgrade_required";
 inline constexpr char kRateLimited[] = "rate_limited";
 inline constexpr char kUnavailable[] = "unavailable";

@@ -24,6 +24,9 @@ struct WireError
     QString message;
     QString record; // "<kind>/<id>" when one record is at fault
     QString field;
+    // A value in clear for an end-to-end encrypted account (SealedValues::
+    // Require): not the record's fault but the device's, which lacks the key.
+    bool sealingRequired = false;
     bool isError() const { return !message.isEmpty(); }
 };
 
@@ -100,11 +103,14 @@ QByteArray encodeSyncRequestJson(const SyncRequest &request);
 // writes its next batch before it knows the cursor that batch will go with.
 QByteArray encodeChangesJson(const QList<RecordState> &changes);
 QByteArray encodeSyncRequestJson(const SyncRequest &request, const QByteArray &encodedChanges);
-// Whether a request's values may be sealed: encrypted on the device, as
-// {"e": "<base64url>"}, which the server can neither read nor check. The
-// server takes them for an end-to-end encrypted account; the devices check
-// each value once they have opened it.
-enum class SealedValues { Refuse, Accept };
+// Whether a message's values may be sealed: encrypted on the device, as
+// {"e": "<base64url>"}, which the server can neither read nor check.
+enum class SealedValues {
+    Refuse,  // the server, for an account in clear: every value is checked
+    Require, // the server, for an end-to-end encrypted account: every value sealed
+    Accept,  // a device: sealed values pass here, to be opened and checked
+             // (checkRecordValues) by the device that holds the key
+};
 bool isSealedValue(const QJsonValue &value);
 
 std::optional<SyncRequest> decodeSyncRequest(const QByteArray &body, UnknownFields unknown,
@@ -126,7 +132,11 @@ std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFi
 // are: the app asks for the next page with them while this one is decoded.
 std::optional<SyncResponse>
 decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
-                   const std::function<void(const SyncResponse &head)> &headRead);
+                   const std::function<void(const SyncResponse &head)> &headRead,
+                   SealedValues sealed = SealedValues::Refuse);
+// The schema's checks of a record's values (types, ranges, lengths), as the
+// decoders make them: for a state whose sealed values a device has opened.
+bool checkRecordValues(const RecordState &state, WireError *error);
 std::optional<SyncResponse> decodeSyncResponse(const QJsonObject &json, UnknownFields unknown,
                                                WireError *error);
 

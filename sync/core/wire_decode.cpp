@@ -30,6 +30,17 @@ bool fail(WireError *error, const QString &message, const QString &record = {},
     return false;
 }
 
+// A value in clear for an account whose values are all sealed: the
+// device has not been given the account's key (see WireError).
+bool failUnsealed(WireError *error, const QString &record, const QString &field)
+{
+    fail(error, tr("This account is end-to-end encrypted: its values must be sealed."), record,
+         field);
+    if (error)
+        error->sealingRequired = true;
+    return false;
+}
+
 std::optional<HlcStamp> stampOf(const Object &cell)
 {
     return HlcStamp::fromUtf8(viewOf(member(cell, "t")));
@@ -151,7 +162,10 @@ bool readField(const KindSpec &kind, const QString &key, const dom::key_value_pa
     }
     const QJsonValue value = valueOf(member(cell, "v"));
     QString problem;
-    const bool opaque = sealed == SealedValues::Accept && isSealedValue(value);
+    const bool opaque = sealed != SealedValues::Refuse && isSealedValue(value);
+    if (checkValues && sealed == SealedValues::Require && !opaque) {
+        return failUnsealed(error, key, name);
+    }
     if (checkValues && field && !value.isNull() && !opaque &&
         !checkValue(*field, value, &problem)) {
         fail(error, field->name + QLatin1Char(' ') + problem, key, name);
@@ -200,14 +214,20 @@ bool readElements(const KindSpec &kind, const QString &key, const dom::key_value
             fail(error, tr("An element has no valid clock stamp."), key, name);
             return false;
         }
-        // A missing value is null, as for fields: every encoder then
-        // writes the state that was merged.
-        QJsonValue value = removed ? QJsonValue() : valueOf(member(cell, "v"));
-        QString problem;
+        QJsonValue value = valueOf(member(cell, "v"));
         // A sealed element is named by a keyed hash, its name sealed with
-        // its value: only the key's length can be checked.
-        const bool opaque = sealed == SealedValues::Accept && isSealedValue(value);
-        if (checkValues && field && !removed &&
+        // its value: only the key's length can be checked. A removed one
+        // keeps its sealed name (what else would tell a device which
+        // element went); a removed element in clear keeps no value.
+        const bool opaque =
+            (sealed != SealedValues::Refuse || !checkValues) && isSealedValue(value);
+        if (removed && !opaque)
+            value = QJsonValue();
+        QString problem;
+        if (checkValues && sealed == SealedValues::Require && !opaque) {
+            return failUnsealed(error, key, name);
+        }
+        if (checkValues && field && (!removed || opaque) &&
             !(opaque ? checkSealedElement(element, &problem)
                      : checkElement(*field, element, value, &problem))) {
             fail(error, field->name + QLatin1Char(' ') + problem, key, name);
@@ -379,7 +399,8 @@ namespace {
 // read.
 std::optional<SyncResponse>
 readSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
-                 const std::function<void(const SyncResponse &head)> &headRead = {})
+                 const std::function<void(const SyncResponse &head)> &headRead = {},
+                 SealedValues sealed = SealedValues::Refuse)
 {
     Document doc;
     if (!doc.parse(body, error))
@@ -399,8 +420,8 @@ readSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error
     }
     if (headRead)
         headRead(response);
-    if (!readAll(member(json, "merged"), unknown, &response.merged, error) ||
-        !readAll(member(json, "changes"), unknown, &response.changes, error))
+    if (!readAll(member(json, "merged"), unknown, &response.merged, error, sealed) ||
+        !readAll(member(json, "changes"), unknown, &response.changes, error, sealed))
         return std::nullopt;
     return response;
 }
@@ -414,9 +435,38 @@ std::optional<SyncResponse> decodeSyncResponse(const QByteArray &body, UnknownFi
 
 std::optional<SyncResponse>
 decodeSyncResponse(const QByteArray &body, UnknownFields unknown, WireError *error,
-                   const std::function<void(const SyncResponse &head)> &headRead)
+                   const std::function<void(const SyncResponse &head)> &headRead,
+                   SealedValues sealed)
 {
-    return readSyncResponse(body, unknown, error, headRead);
+    return readSyncResponse(body, unknown, error, headRead, sealed);
+}
+
+bool checkRecordValues(const RecordState &state, WireError *error)
+{
+    const KindSpec *kind = SchemaRegistry::instance().kind(state.kind);
+    if (!kind)
+        return fail(error, tr("Unknown kind of record \"%1\".").arg(state.kind.left(40)));
+    const QString key = recordKey(state);
+    QString problem;
+    for (auto it = state.fields.cbegin(); it != state.fields.cend(); ++it) {
+        const FieldSpec *field = kind->field(it.key());
+        if (field && field->isElementWise())
+            return fail(error, tr("The field holds elements, not a single value."), key, it.key());
+        if (field && !it->value.isNull() && !checkValue(*field, it->value, &problem))
+            return fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
+    }
+    for (auto it = state.elements.cbegin(); it != state.elements.cend(); ++it) {
+        const FieldSpec *field = kind->field(it.key());
+        if (!field)
+            continue; // a newer version's field: kept as it came
+        if (!field->isElementWise())
+            return fail(error, tr("The field holds a single value, not elements."), key, it.key());
+        for (auto m = it->cbegin(); m != it->cend(); ++m) {
+            if (!m->removed && !checkElement(*field, m.key(), m->value, &problem))
+                return fail(error, field->name + QLatin1Char(' ') + problem, key, it.key());
+        }
+    }
+    return true;
 }
 
 std::optional<RecordState> decodeRecord(const QByteArray &text, UnknownFields unknown,

@@ -415,10 +415,25 @@ HttpResponse Api::setAccountKeys(const HttpRequest &request)
     const QJsonValue keys = body->value(QStringLiteral("keys"));
     if (const QString problem = sync::checkAccountKeys(keys); !problem.isEmpty())
         return badRequest(problem, {{QStringLiteral("field"), QStringLiteral("keys")}});
-    if (!m_store->setAccountKeys(caller->userId,
-                                 QJsonDocument(keys.toObject()).toJson(QJsonDocument::Compact)))
+    const QJsonValue cursor = body->value(QStringLiteral("cursor"));
+    const double at = cursor.toDouble(-1);
+    if (!cursor.isUndefined() && (at < 0 || at > 9.0e15 || at != double(qint64(at))))
+        return badRequest(QStringLiteral("cursor must be a non-negative whole number."),
+                          {{QStringLiteral("field"), QStringLiteral("cursor")}});
+    switch (m_store->setAccountKeys(caller->userId,
+                                    QJsonDocument(keys.toObject()).toJson(QJsonDocument::Compact),
+                                    cursor.isUndefined() ? 0 : qint64(at))) {
+    case ServerStore::KeysOutcome::NoAccount:
         return HttpResponse::error(404, QLatin1String(code::kNotFound),
                                    QStringLiteral("No such account."));
+    case ServerStore::KeysOutcome::SyncFirst:
+        return HttpResponse::error(
+            409, QLatin1String(code::kSyncFirst),
+            QStringLiteral("Another device has synced changes this one has not seen yet: sync, "
+                           "then switch encryption on."));
+    case ServerStore::KeysOutcome::Set:
+        break;
+    }
     return HttpResponse::json(200, {{QStringLiteral("keys"), keys}});
 }
 
@@ -443,14 +458,13 @@ HttpResponse Api::sync(const HttpRequest &request)
     const auto caller = authenticate(request, &refusal, true);
     if (!caller)
         return refusal;
-    // Sealed values, unreadable here, are taken for an encrypted account;
-    // only a body that may hold one ({"e": ...}) asks the database which.
-    const bool sealed =
-        request.body.contains("\"e\"") && m_store->accountKeys(caller->userId).has_value();
+    // An end-to-end encrypted account's values are all sealed, unreadable
+    // here; any other account's are all in clear, and checked.
+    const bool encrypted = m_store->isEndToEnd(caller->userId);
     sync::WireError error;
-    const auto syncRequest =
-        sync::decodeSyncRequest(request.body, sync::UnknownFields::Refuse, &error,
-                                sealed ? sync::SealedValues::Accept : sync::SealedValues::Refuse);
+    const auto syncRequest = sync::decodeSyncRequest(
+        request.body, sync::UnknownFields::Refuse, &error,
+        encrypted ? sync::SealedValues::Require : sync::SealedValues::Refuse);
     // Counted, refused or not, once its cursor tells whether it continues a
     // transfer (a refused request never does).
     const QString device = caller->userId + QLatin1Char('/') + caller->deviceId;
@@ -458,6 +472,11 @@ HttpResponse Api::sync(const HttpRequest &request)
     if (auto limited =
             admit(caller->userId, m_transfers.continues(device, cursor, m_settings.nowMs())))
         return *limited;
+    if (!syncRequest && error.sealingRequired)
+        return HttpResponse::error(
+            409, QLatin1String(code::kEndToEndEncrypted),
+            QStringLiteral("This account is end-to-end encrypted: enter its passphrase on this "
+                           "device to sync."));
     if (!syncRequest)
         return badRequest(error.message, {{QStringLiteral("record"), error.record},
                                           {QStringLiteral("field"), error.field}});

@@ -522,13 +522,44 @@ std::optional<QByteArray> ServerStore::accountKeys(const QString &userId)
     return q.value(0).toString().toUtf8();
 }
 
-bool ServerStore::setAccountKeys(const QString &userId, const QByteArray &keys)
+bool ServerStore::isEndToEnd(const QString &userId)
 {
-    QSqlQuery q =
-        prepare(connection(), QStringLiteral("UPDATE users SET e2e_keys = ? WHERE id = ?"),
-                {QString::fromUtf8(keys), userId});
+    const auto encrypted = firstValue(prepare(
+        connection(), QStringLiteral("SELECT 1 FROM users WHERE id = ? AND e2e_keys IS NOT NULL"),
+        {userId}));
+    return encrypted.has_value();
+}
+
+ServerStore::KeysOutcome ServerStore::setAccountKeys(const QString &userId, const QByteArray &keys,
+                                                     qint64 cursor)
+{
+    // Under the user's row lock, as a sync is: no push lands between the
+    // check of the sequence and the erasure.
+    QSqlDatabase db = connection();
+    Transaction tx(*this, db);
+    const auto user = select(
+        db,
+        m_postgres
+            ? QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 1 ELSE 0 END "
+                             "FROM users WHERE id = ? FOR UPDATE")
+            : QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 1 ELSE 0 END "
+                             "FROM users WHERE id = ?"),
+        {userId});
+    if (user.isEmpty())
+        return KeysOutcome::NoAccount;
+    const bool switchingOn = user[0][1] == "1";
+    if (switchingOn) {
+        if (user[0][0].toLongLong() != cursor)
+            return KeysOutcome::SyncFirst;
+        QSqlQuery records =
+            prepare(db, QStringLiteral("DELETE FROM records WHERE user_id = ?"), {userId});
+        run(records);
+    }
+    QSqlQuery q = prepare(db, QStringLiteral("UPDATE users SET e2e_keys = ? WHERE id = ?"),
+                          {QString::fromUtf8(keys), userId});
     run(q);
-    return q.numRowsAffected() == 1;
+    tx.commit();
+    return KeysOutcome::Set;
 }
 
 bool ServerStore::renameDevice(const QString &userId, const QString &deviceId, const QString &name)

@@ -92,7 +92,14 @@ public:
     // An end-to-end encrypted account's wrapped keys (compact JSON), or
     // nothing for an account in clear.
     std::optional<QByteArray> accountKeys(const QString &userId);
-    bool setAccountKeys(const QString &userId, const QByteArray &keys);
+    bool isEndToEnd(const QString &userId);
+    enum class KeysOutcome { Set, NoAccount, SyncFirst };
+    // Keeps the wrapped keys. Switching encryption on (no keys before) also
+    // erases the account's records, all in clear, in the same transaction:
+    // the devices send everything again, sealed. Only from the account's
+    // latest change (`cursor`, the device's): otherwise another device wrote
+    // what the switching one has not seen, and would lose it (SyncFirst).
+    KeysOutcome setAccountKeys(const QString &userId, const QByteArray &keys, qint64 cursor);
     // Its refresh tokens die; its access tokens stop working at once.
     bool revokeDevice(const QString &userId, const QString &deviceId);
 

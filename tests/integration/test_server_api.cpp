@@ -419,8 +419,9 @@ private slots:
     }
 
     // Issue 19: values sealed on the device ({"e": ...}) are taken, and
-    // merged by their stamps, for an encrypted account only; the server
-    // cannot check them, and a clear account's values are checked as ever.
+    // merged by their stamps, for an encrypted account only, where every
+    // value must be sealed; the server cannot check them, and a clear
+    // account's values are checked as ever.
     void sealedValuesAreTakenForAnEncryptedAccountOnly()
     {
         const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
@@ -430,15 +431,20 @@ private slots:
         const HlcStamp stamp = stampAt(kNow, QStringLiteral("l"));
         const QJsonObject sealed{
             {QStringLiteral("e"), QStringLiteral("c2VhbGVkLXZhbHVlLW9mLTcyLjU")}};
+        const QJsonObject sealedName{
+            {QStringLiteral("e"), QStringLiteral("c2VhbGVkLW5hbWUtb2YtMDg6MDA")}};
+        const QString hashKey = QStringLiteral("Qm9vZmVkLWVsZW1lbnQta2V5");
         RecordState weight = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 0, stamp);
         weight.fields[QStringLiteral("weight")] = {sealed, stamp};
         RecordState pills;
         pills.kind = QStringLiteral("medication");
         pills.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         pills.fields[QStringLiteral("name")] = {sealed, stamp};
-        // A schedule's time, named by a keyed hash with the time sealed inside.
-        pills.elements[QStringLiteral("schedule")].insert(
-            QStringLiteral("Qm9vZmVkLWVsZW1lbnQta2V5"), {sealed, stamp, false});
+        // A schedule's time, named by a keyed hash with the time sealed
+        // inside; a removed one keeps its sealed name.
+        pills.elements[QStringLiteral("schedule")].insert(hashKey, {sealed, stamp, false});
+        pills.elements[QStringLiteral("schedule")].insert(QStringLiteral("UmVtb3ZlZC1lbGVtZW50"),
+                                                          {sealedName, stamp, true});
         pills.deleted = {false, stamp};
 
         const RawApi::Reply clear =
@@ -449,10 +455,9 @@ private slots:
                 .toString(),
             QStringLiteral("weight"));
 
-        const QJsonObject keys = accountKeys();
         QCOMPARE(m_api
                      ->call("PUT", QString::fromLatin1(route::kAccountKeys),
-                            QJsonObject{{QStringLiteral("keys"), keys}}, a)
+                            QJsonObject{{QStringLiteral("keys"), accountKeys()}}, a)
                      .status,
                  200);
         const RawApi::Reply taken =
@@ -468,20 +473,41 @@ private slots:
         QCOMPARE(pulled.size(), 2);
         for (const QJsonValue &record : pulled) {
             const QJsonObject o = record.toObject();
-            const bool isMetric = o.value(QStringLiteral("kind")).toString() == u"metric"_qs;
-            const QJsonObject cell =
-                isMetric ? o[QStringLiteral("fields")][QStringLiteral("weight")].toObject()
-                         : o[QStringLiteral("elements")][QStringLiteral("schedule")]
-                            [QStringLiteral("Qm9vZmVkLWVsZW1lbnQta2V5")]
-                                .toObject();
-            QCOMPARE(cell.value(QStringLiteral("v")).toObject(), sealed);
+            if (o.value(QStringLiteral("kind")).toString() == u"metric"_qs) {
+                QCOMPARE(o[QStringLiteral("fields")][QStringLiteral("weight")][QStringLiteral("v")]
+                             .toObject(),
+                         sealed);
+                continue;
+            }
+            const QJsonObject schedule =
+                o[QStringLiteral("elements")][QStringLiteral("schedule")].toObject();
+            QCOMPARE(schedule[hashKey][QStringLiteral("v")].toObject(), sealed);
+            const QJsonObject removed = schedule[u"UmVtb3ZlZC1lbGVtZW50"_qs].toObject();
+            QCOMPARE(removed.value(QStringLiteral("x")).toBool(), true);
+            QCOMPARE(removed.value(QStringLiteral("v")).toObject(), sealedName);
         }
-        // Values in clear are still checked, and an element's key still has
-        // its bounds.
-        RecordState heavy = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 9999, stamp);
-        QCOMPARE(
-            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {heavy}), a).status,
-            400);
+        // A value in clear is refused, record and all: this device lacks the
+        // key (409, not the record's fault), and nothing is kept.
+        for (const bool asElement : {false, true}) {
+            RecordState plain = pills;
+            plain.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
+            if (asElement)
+                plain.elements[QStringLiteral("schedule")].insert(QStringLiteral("08:00"),
+                                                                  {true, stamp, false});
+            else
+                plain.fields[QStringLiteral("notes")] = {QStringLiteral("with food"), stamp};
+            const RawApi::Reply refused =
+                m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {plain}), a);
+            QCOMPARE(refused.status, 409);
+            QCOMPARE(refused.body[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                     QLatin1String(errorcode::kEndToEndEncrypted));
+        }
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {}), b)
+                     .body.value(QStringLiteral("changes"))
+                     .toArray()
+                     .size(),
+                 0);
+        // An element's key still has its bounds.
         RecordState longKey = pills;
         longKey.id = QUuid::createUuid().toString(QUuid::WithoutBraces);
         longKey.elements[QStringLiteral("schedule")].clear();
@@ -490,6 +516,62 @@ private slots:
         QCOMPARE(
             m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(2, {longKey}), a).status,
             400);
+    }
+
+    // Issue 19: switching encryption on erases the account's records on the
+    // server, which are all in clear (the devices send them again, sealed),
+    // but only from the account's latest change: a device that has not seen
+    // another's latest writes is told to sync first, and nothing is erased.
+    // A new passphrase's keys (encryption already on) erase nothing.
+    void switchingEncryptionOnErasesTheClearCopyFromTheLatestChangeOnly()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        const QString b = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Desk")), false));
+        const QString path = QString::fromLatin1(route::kAccountKeys);
+        const auto onServer = [&] {
+            return m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {}), b)
+                .body.value(QStringLiteral("changes"))
+                .toArray()
+                .size();
+        };
+        QCOMPARE(pushOneMetric(*m_api, a, 71.5), 200);
+        QCOMPARE(pushOneMetric(*m_api, a, 72.5), 200); // the account's change 2
+        const auto switchOn = [&](qint64 cursor) {
+            return m_api->call(
+                "PUT", path,
+                QJsonObject{{QStringLiteral("keys"), accountKeys()},
+                            {QStringLiteral("cursor"), cursor}},
+                a);
+        };
+        const RawApi::Reply behind = switchOn(1);
+        QCOMPARE(behind.status, 409);
+        QCOMPARE(behind.body[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                 QLatin1String(errorcode::kSyncFirst));
+        QCOMPARE(m_api->call("GET", path, QByteArray(), a).status, 404);
+        QCOMPARE(onServer(), 2);
+        QCOMPARE(m_api
+                     ->call("PUT", path,
+                            QJsonObject{{QStringLiteral("keys"), accountKeys()},
+                                        {QStringLiteral("cursor"), -1}},
+                            a)
+                     .status,
+                 400);
+
+        QCOMPARE(switchOn(2).status, 200);
+        QCOMPARE(onServer(), 0);
+        // The records come back sealed; a new passphrase keeps them.
+        RecordState sealedWeight = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 0,
+                                          stampAt(kNow, QStringLiteral("l")));
+        sealedWeight.fields[QStringLiteral("weight")].value =
+            QJsonObject{{QStringLiteral("e"), QStringLiteral("c2VhbGVk")}};
+        QCOMPARE(
+            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {sealedWeight}), a)
+                .status,
+            200);
+        QCOMPARE(switchOn(0).status, 200);
+        QCOMPARE(onServer(), 1);
     }
 
     void oneUserNeverSeesAnothersRecordsOrDevices()
