@@ -47,33 +47,70 @@ int fail(const QString &text, int status = Failed)
     return status;
 }
 
-// The password for the account commands: never an argument (other users can
-// read the process list), but HALE_PASSWORD or the first line of stdin; at a
-// terminal, asked for without echo.
-QString readPassword()
+// Secrets for the account commands (password, passphrase): never an
+// argument (other users can read the process list), but an environment
+// variable or the next line of stdin; at a terminal, asked for without echo.
+QString readSecret(const char *variable, const char *prompt)
 {
-    if (qEnvironmentVariableIsSet("HALE_PASSWORD"))
-        return qEnvironmentVariable("HALE_PASSWORD");
+    if (qEnvironmentVariableIsSet(variable))
+        return qEnvironmentVariable(variable);
+    // One reader for every line: a second one would miss what the first
+    // buffered.
+    static QTextStream in(stdin);
 #if defined(Q_OS_UNIX)
     termios saved{};
     const bool terminal = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &saved) == 0;
     if (terminal) {
-        std::fprintf(stderr, "Password: ");
+        std::fprintf(stderr, "%s: ", prompt);
         std::fflush(stderr);
         termios quiet = saved;
         quiet.c_lflag &= ~tcflag_t(ECHO);
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
     }
+#else
+    Q_UNUSED(prompt);
 #endif
-    QTextStream in(stdin);
-    QString password = in.readLine();
+    QString secret = in.readLine();
 #if defined(Q_OS_UNIX)
     if (terminal) {
         tcsetattr(STDIN_FILENO, TCSAFLUSH, &saved);
         std::fprintf(stderr, "\n");
     }
 #endif
-    return password;
+    return secret;
+}
+
+QString readPassword()
+{
+    return readSecret("HALE_PASSWORD", "Password");
+}
+
+bool atTerminal()
+{
+#if defined(Q_OS_UNIX)
+    return isatty(STDIN_FILENO);
+#else
+    return false;
+#endif
+}
+
+// A new passphrase, asked twice at a terminal (a typo would lock the person
+// out of their own data); empty if the two differ.
+QString readNewPassphrase(const char *variable)
+{
+    const QString passphrase = readSecret(variable, "New passphrase");
+    if (qEnvironmentVariableIsSet(variable) || !atTerminal())
+        return passphrase;
+    return readSecret(variable, "The passphrase again") == passphrase ? passphrase : QString();
+}
+
+// The recovery key, once, where the person can copy it.
+void showRecoveryKey(const QString &text)
+{
+    say(QStringLiteral("recovery key: %1").arg(text));
+    warn(QStringLiteral("Write the recovery key down and keep it apart from this computer: with "
+                        "it, or the passphrase, a new device opens your data; without both, "
+                        "nobody can, Hale included."));
 }
 
 QString csvQuoted(QString value)
@@ -250,6 +287,7 @@ public:
         await(m_action);
         return *m_action;
     }
+    void resetAction() { m_action.reset(); }
 
     sync::SyncWorker worker;
 
@@ -297,6 +335,37 @@ private:
     Outcome m_action;
 };
 
+// hale account unlock|encrypt|passphrase|recovery-key: the signed-in
+// account's end-to-end encryption.
+int endToEnd(WorkerSession &session, const QString &what)
+{
+    sync::SyncWorker &worker = session.worker;
+    if (what == QLatin1String("unlock")) {
+        worker.unlock(readSecret("HALE_PASSPHRASE", "Passphrase or recovery key"));
+    } else if (what == QLatin1String("encrypt")) {
+        const QString passphrase = readNewPassphrase("HALE_PASSPHRASE");
+        if (passphrase.isEmpty())
+            return fail(QStringLiteral("no passphrase, or the two did not match"), Usage);
+        worker.switchOnEndToEnd(passphrase);
+    } else if (what == QLatin1String("passphrase")) {
+        const QString current = readSecret("HALE_PASSPHRASE", "Current passphrase");
+        const QString next = readNewPassphrase("HALE_NEW_PASSPHRASE");
+        if (next.isEmpty())
+            return fail(QStringLiteral("no new passphrase, or the two did not match"), Usage);
+        worker.changePassphrase(current, next);
+    } else {
+        worker.showRecoveryKey(readSecret("HALE_PASSPHRASE", "Passphrase"));
+    }
+    const auto [ok, message] = session.awaitAction();
+    if (!ok)
+        return fail(message);
+    if (!message.isEmpty())
+        say(message);
+    if (what == QLatin1String("passphrase") || what == QLatin1String("recovery-key"))
+        return Ok;
+    return session.awaitCycle(); // the account's data goes up sealed, or comes down
+}
+
 int account(const QCommandLineParser &parser, const QString &dataDir, const QStringList &args)
 {
     const QString what = args.value(0);
@@ -304,25 +373,57 @@ int account(const QCommandLineParser &parser, const QString &dataDir, const QStr
     session.worker.start(false); // no cycle of its own: it would race the account call
     if (!session.worker.isReady())
         return fail(session.worker.status().message);
+    QObject::connect(&session.worker, &sync::SyncWorker::recoveryKey, &session.worker,
+                     &showRecoveryKey);
     if (what == QLatin1String("signup") || what == QLatin1String("signin")) {
         const QString server = parser.value(QStringLiteral("server"));
         const QString email = parser.value(QStringLiteral("email"));
         if (server.isEmpty() || email.isEmpty())
             return fail(QStringLiteral("usage: hale account %1 --server URL --email EMAIL "
-                                       "(password from HALE_PASSWORD or stdin)")
+                                       "[--end-to-end] (password from HALE_PASSWORD, passphrase "
+                                       "from HALE_PASSPHRASE, or each from stdin)")
                             .arg(what),
                         Usage);
+        const bool signUp = what == QLatin1String("signup");
         const QString password = readPassword();
-        if (what == QLatin1String("signup"))
-            session.worker.signUp(server, email, password);
+        QString passphrase;
+        if (signUp && parser.isSet(QStringLiteral("end-to-end"))) {
+            passphrase = readNewPassphrase("HALE_PASSPHRASE");
+            if (passphrase.isEmpty())
+                return fail(QStringLiteral("--end-to-end needs a passphrase (the two typed did "
+                                           "not match, or none was given)"),
+                            Usage);
+        } else if (!signUp && qEnvironmentVariableIsSet("HALE_PASSPHRASE")) {
+            passphrase = qEnvironmentVariable("HALE_PASSPHRASE");
+        }
+        bool askedForPassphrase = false;
+        QObject::connect(&session.worker, &sync::SyncWorker::passphraseRequired, &session.worker,
+                         [&askedForPassphrase] { askedForPassphrase = true; });
+        if (signUp)
+            session.worker.signUp(server, email, password, passphrase);
         else
-            session.worker.signIn(server, email, password);
-        const auto [ok, message] = session.awaitAction();
+            session.worker.signIn(server, email, password, passphrase);
+        auto [ok, message] = session.awaitAction();
+        if (!ok && askedForPassphrase && passphrase.isEmpty()) {
+            // An end-to-end encrypted account: its passphrase, then again.
+            passphrase = readSecret("HALE_PASSPHRASE", "Passphrase or recovery key");
+            if (!passphrase.isEmpty()) {
+                session.resetAction();
+                session.worker.signIn(server, email, password, passphrase);
+                std::tie(ok, message) = session.awaitAction();
+            }
+        }
         if (!ok)
             return fail(message);
-        say(QStringLiteral("signed in as %1").arg(email));
+        say(QStringLiteral("signed in as %1%2")
+                .arg(email, session.worker.status().endToEnd
+                                ? QStringLiteral(" (end-to-end encrypted)")
+                                : QString()));
         return session.awaitCycle(); // signing in switches sync on and syncs
     }
+    if (what == QLatin1String("unlock") || what == QLatin1String("encrypt") ||
+        what == QLatin1String("passphrase") || what == QLatin1String("recovery-key"))
+        return endToEnd(session, what);
     if (what == QLatin1String("signout") || what == QLatin1String("delete")) {
         if (what == QLatin1String("signout"))
             session.worker.signOut();
@@ -335,7 +436,9 @@ int account(const QCommandLineParser &parser, const QString &dataDir, const QStr
                                              : QStringLiteral("account deleted"));
         return Ok;
     }
-    return fail(QStringLiteral("usage: hale account signup|signin|signout|delete"), Usage);
+    return fail(QStringLiteral("usage: hale account "
+                               "signup|signin|signout|delete|unlock|encrypt|passphrase|recovery-key"),
+                Usage);
 }
 
 int syncOnce(const QString &dataDir)

@@ -267,16 +267,22 @@ int main(int argc, char **argv)
                                            QStringLiteral("report: add the journal's notes."));
     const QCommandLineOption jsonOption(QStringLiteral("json"),
                                         QStringLiteral("list: print JSON instead of lines."));
+    const QCommandLineOption endToEndOption(
+        QStringLiteral("end-to-end"),
+        QStringLiteral("account signup: encrypt the account's data end to end (passphrase from "
+                       "HALE_PASSPHRASE or standard input)."));
     parser.addOptions({dataDirOption, demoOption, firstPaintOption, screenshotOption,
                        platformOption, serverOption, emailOption, jsonOption, hiddenOption,
-                       screenshotsOption, fromOption, toOption, journalOption});
+                       screenshotsOption, fromOption, toOption, journalOption, endToEndOption});
     parser.addPositionalArgument(
         QStringLiteral("command"),
         QStringLiteral(
-            "Without a window: account signup|signin|signout|delete, sync, add KIND "
-            "field=value..., list KIND, export FILE, import FILE..., report --from DATE --to DATE "
-            "FILE.pdf. The account "
-            "password comes from HALE_PASSWORD or standard input."),
+            "Without a window: account signup|signin|signout|delete, account "
+            "unlock|encrypt|passphrase|recovery-key, sync, add KIND field=value..., list KIND, "
+            "export FILE, import FILE..., report --from DATE --to DATE FILE.pdf. The account "
+            "password comes from HALE_PASSWORD, an end-to-end encrypted account's passphrase "
+            "from HALE_PASSPHRASE (a new one from HALE_NEW_PASSPHRASE), or else each from a line "
+            "of standard input."),
         QStringLiteral("[command ...]"));
     parser.process(*app);
 

@@ -69,12 +69,15 @@ struct OutboxEntry
 };
 
 // A queued change the server refused as invalid, kept aside with its reason
-// until the record is edited again.
+// until the record is edited again; or (`pulled`) a record pulled from an
+// end-to-end encrypted account that did not open or check, never applied,
+// until a later state of it does.
 struct RejectedChange
 {
     QString kind;
     QString recordId;
     QString reason;
+    bool pulled = false;
 };
 
 // A write of this device that lost to a concurrent write from another
@@ -176,6 +179,8 @@ public:
     // Keeps a change the server refused out of the pushes until the record
     // is written again.
     bool setAside(const OutboxEntry &entry, const QString &reason);
+    // Both kinds of RejectedChange: the server's refusals, then the pulled
+    // records that did not open.
     QList<RejectedChange> rejectedChanges() const;
     int rejectedChangeCount() const;
     // Queues every record of the given kinds (empty: all) and resets the
@@ -204,9 +209,12 @@ public:
     // `rows`, if given, holds rowOf() of each state (worked out elsewhere,
     // on another thread): written as it is for a record this device does
     // not hold yet, whose merge is the pulled state itself.
+    // `unreadable` (RejectedChange::pulled) are set aside in the same
+    // transaction; a record applied here leaves that list.
     RemoteApplyResult applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
                                   const QString &cursorKey = {},
-                                  const QList<QVariantList> &rows = {});
+                                  const QList<QVariantList> &rows = {},
+                                  const QList<RejectedChange> &unreadable = {});
     // The values a state's row is written with, apart from its times and id:
     // its deletion, its stamps and its columns. They depend on the state
     // alone, so any thread can work them out. Empty for a kind this version

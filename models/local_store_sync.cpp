@@ -147,7 +147,8 @@ bool LocalStore::setAside(const OutboxEntry &entry, const QString &reason)
 int LocalStore::rejectedChangeCount() const
 {
     QSqlQuery q(database());
-    if (!exec(q, QStringLiteral("SELECT count(*) FROM outbox WHERE rejected IS NOT NULL")) ||
+    if (!exec(q, QStringLiteral("SELECT (SELECT count(*) FROM outbox WHERE rejected IS NOT NULL) "
+                                "+ (SELECT count(*) FROM unreadable)")) ||
         !q.next())
         return 0;
     return q.value(0).toInt();
@@ -162,6 +163,11 @@ QList<RejectedChange> LocalStore::rejectedChanges() const
         return out;
     while (q.next())
         out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString()});
+    if (!exec(q, QStringLiteral("SELECT kind, record_id, reason FROM unreadable "
+                                "ORDER BY received_at, rowid")))
+        return out;
+    while (q.next())
+        out.append({q.value(0).toString(), q.value(1).toString(), q.value(2).toString(), true});
     return out;
 }
 
@@ -234,7 +240,8 @@ void LocalStore::noteHiddenEdit(const sync::RecordState &local, const sync::Reco
 }
 
 RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states, qint64 cursor,
-                                          const QString &cursorKey, const QList<QVariantList> &rows)
+                                          const QString &cursorKey, const QList<QVariantList> &rows,
+                                          const QList<RejectedChange> &unreadable)
 {
     RemoteApplyResult result;
     const auto fail = [&] {
@@ -248,6 +255,32 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
         return result;
     }
     const QString detectedAt = schema::formatDateTime(now());
+    for (const RejectedChange &r : unreadable) {
+        QSqlQuery &q = prepared(QStringLiteral(
+            "INSERT INTO unreadable (kind, record_id, reason, received_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(kind, record_id) DO UPDATE SET reason = excluded.reason, "
+            "received_at = excluded.received_at"));
+        for (const QString &v : {r.kind, r.recordId, r.reason, detectedAt})
+            q.addBindValue(v);
+        if (!execPrepared(q))
+            return fail();
+    }
+    // A record set aside before that opens now leaves the list (looked
+    // for only while the list has any).
+    QSqlQuery anyUnreadable(database());
+    if (!exec(anyUnreadable, QStringLiteral("SELECT EXISTS (SELECT 1 FROM unreadable)")) ||
+        !anyUnreadable.next())
+        return fail();
+    if (anyUnreadable.value(0).toBool()) {
+        for (const sync::RecordState &remote : states) {
+            QSqlQuery &q = prepared(
+                QStringLiteral("DELETE FROM unreadable WHERE kind = ? AND record_id = ?"));
+            q.addBindValue(remote.kind);
+            q.addBindValue(remote.id);
+            if (!execPrepared(q))
+                return fail();
+        }
+    }
     // What this device holds of these records, read per kind in one go.
     // With their rows worked out (pulled pages, mostly new to this device),
     // each record is inserted unless one with its id is held, and only then

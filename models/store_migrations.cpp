@@ -104,6 +104,15 @@ constexpr std::array kStep7 = {
     "ALTER TABLE preferences ADD COLUMN glucose_unit TEXT",
 };
 
+// Version 8: records pulled from an end-to-end encrypted account that did
+// not open (altered on the server, or failing the schema once opened): set
+// aside with the reason, never applied, until a later state of the record
+// opens.
+constexpr std::array kStep8 = {
+    "CREATE TABLE unreadable (kind TEXT NOT NULL, record_id TEXT NOT NULL, reason TEXT NOT "
+    "NULL, received_at TEXT NOT NULL, PRIMARY KEY (kind, record_id))",
+};
+
 template <std::size_t N>
 bool runAll(QSqlDatabase &db, const std::array<const char *, N> &statements)
 {
@@ -146,6 +155,8 @@ bool runMigrationStep(QSqlDatabase &db, int step)
         return runAll(db, kStep6);
     case 7:
         return runAll(db, kStep7);
+    case 8:
+        return runAll(db, kStep8);
     default:
         return false;
     }

@@ -9,7 +9,7 @@ class QSqlDatabase;
 namespace hale::store {
 
 // The schema version the newest step leaves (PRAGMA user_version).
-inline constexpr int kLatestSchemaVersion = 7;
+inline constexpr int kLatestSchemaVersion = 8;
 
 // Runs the DDL of one step (1..kLatestSchemaVersion); the caller holds the
 // transaction and bumps user_version. False if a statement failed.

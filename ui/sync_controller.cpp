@@ -34,6 +34,9 @@ SyncController::SyncController(LocalStore *store, const QString &dataDir,
     connect(m_worker, &sync::SyncWorker::accountActionFinished, this,
             &SyncController::accountActionFinished);
     connect(m_worker, &sync::SyncWorker::conflictsAdded, this, &SyncController::conflictsAdded);
+    connect(m_worker, &sync::SyncWorker::recoveryKey, this, &SyncController::recoveryKey);
+    connect(m_worker, &sync::SyncWorker::passphraseRequired, this,
+            &SyncController::passphraseRequired);
     // Records the worker merged in: the screens reload through their own
     // store's signal, which must not count as a local change to push.
     connect(m_worker, &sync::SyncWorker::recordsChanged, &m_remoteChanges, &ChangeThrottle::add);
@@ -122,14 +125,36 @@ void SyncController::syncNow()
     call(&sync::SyncWorker::syncNow);
 }
 
-void SyncController::signUp(const QString &serverUrl, const QString &email, const QString &password)
+void SyncController::signUp(const QString &serverUrl, const QString &email, const QString &password,
+                            const QString &passphrase)
 {
-    call(&sync::SyncWorker::signUp, serverUrl, email, password);
+    call(&sync::SyncWorker::signUp, serverUrl, email, password, passphrase);
 }
 
-void SyncController::signIn(const QString &serverUrl, const QString &email, const QString &password)
+void SyncController::signIn(const QString &serverUrl, const QString &email, const QString &password,
+                            const QString &passphrase)
 {
-    call(&sync::SyncWorker::signIn, serverUrl, email, password);
+    call(&sync::SyncWorker::signIn, serverUrl, email, password, passphrase);
+}
+
+void SyncController::unlock(const QString &passphraseOrRecovery)
+{
+    call(&sync::SyncWorker::unlock, passphraseOrRecovery);
+}
+
+void SyncController::switchOnEndToEnd(const QString &passphrase)
+{
+    call(&sync::SyncWorker::switchOnEndToEnd, passphrase);
+}
+
+void SyncController::changePassphrase(const QString &current, const QString &next)
+{
+    call(&sync::SyncWorker::changePassphrase, current, next);
+}
+
+void SyncController::showRecoveryKey(const QString &passphrase)
+{
+    call(&sync::SyncWorker::showRecoveryKey, passphrase);
 }
 
 void SyncController::signOut()

@@ -39,8 +39,15 @@ public:
 public slots:
     void setEnabled(bool enabled);
     void syncNow();
-    void signUp(const QString &serverUrl, const QString &email, const QString &password);
-    void signIn(const QString &serverUrl, const QString &email, const QString &password);
+    void signUp(const QString &serverUrl, const QString &email, const QString &password,
+                const QString &passphrase = {});
+    void signIn(const QString &serverUrl, const QString &email, const QString &password,
+                const QString &passphrase = {});
+    // End-to-end encryption (see SyncWorker).
+    void unlock(const QString &passphraseOrRecovery);
+    void switchOnEndToEnd(const QString &passphrase);
+    void changePassphrase(const QString &current, const QString &next);
+    void showRecoveryKey(const QString &passphrase);
     void signOut();
     void deleteAccount();
     void setKinds(const QStringList &kinds);
@@ -54,6 +61,8 @@ signals:
     void devicesChanged(const QList<hale::sync::DeviceDescription> &devices);
     void accountActionFinished(const QString &action, bool ok, const QString &message);
     void conflictsAdded(int count);
+    void recoveryKey(const QString &text);
+    void passphraseRequired();
 
 private:
     template <typename... Args> void call(void (sync::SyncWorker::*slot)(Args...), auto &&...args);

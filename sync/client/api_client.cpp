@@ -186,7 +186,7 @@ void ApiClient::sync(const SyncRequest &request, Callback<SyncResponse> done,
 void ApiClient::sync(const SyncRequest &request, const QByteArray &encodedChanges,
                      Callback<SyncResponse> done,
                      std::function<void(const SyncResponse &head)> onHead,
-                     std::function<void(const SyncResponse &answer)> onDecoded)
+                     std::function<void(SyncResponse &answer)> onDecoded)
 {
     sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request, encodedChanges), true,
             [this, done = std::move(done), onHead = std::move(onHead),
@@ -199,7 +199,8 @@ void ApiClient::sync(const SyncRequest &request, const QByteArray &encodedChange
                     *result = error;
                     WireError wire;
                     auto response =
-                        error.ok() ? decodeSyncResponse(body, UnknownFields::Keep, &wire, headRead)
+                        error.ok() ? decodeSyncResponse(body, UnknownFields::Keep, &wire, headRead,
+                                                        SealedValues::Accept)
                                    : std::nullopt;
                     if (error.ok() && !response)
                         *result = notTheProtocol();
@@ -283,6 +284,28 @@ void ApiClient::deleteKind(const QString &kind, Callback<int> done)
 void ApiClient::deleteAccount(Callback<bool> done)
 {
     send("DELETE", routePath(route::kAccount), {}, true, answered(std::move(done)));
+}
+
+void ApiClient::accountKeys(Callback<QJsonObject> done)
+{
+    send("GET", routePath(route::kAccountKeys), {}, true,
+         [done = std::move(done)](const QJsonObject &body, const ApiError &error) {
+             if (error.kind == ApiError::Kind::NotFound)
+                 return done(QJsonObject(), {}); // an account in clear
+             if (!error.ok())
+                 return done(std::nullopt, error);
+             const QJsonValue keys = body.value(QStringLiteral("keys"));
+             if (!checkAccountKeys(keys).isEmpty())
+                 return done(std::nullopt, notTheProtocol());
+             done(keys.toObject(), {});
+         });
+}
+
+void ApiClient::setAccountKeys(const QJsonObject &keys, qint64 cursor, Callback<bool> done)
+{
+    send("PUT", routePath(route::kAccountKeys),
+         {{QStringLiteral("keys"), keys}, {QStringLiteral("cursor"), cursor}}, true,
+         answered(std::move(done)));
 }
 
 } // namespace hale::sync

@@ -37,6 +37,16 @@ struct ApiError
     int retryAfterSeconds = 0;
 
     bool ok() const { return kind == Kind::None; }
+    // A failure that does not come from the server (the keychain, a wrong
+    // passphrase): one path then decides what the person sees.
+    static ApiError local(Kind kind, const QString &code, const QString &message)
+    {
+        ApiError e;
+        e.kind = kind;
+        e.code = code;
+        e.message = message;
+        return e;
+    }
 };
 
 // The app's client of hale-server's /api/v1: one method per endpoint, each
@@ -73,8 +83,10 @@ public:
     // `onHead` sees the answer's cursor and has_more (if they are valid)
     // before its records are decoded, on this client's thread; `onDecoded`
     // sees the whole answer right after it is decoded, on the thread that
-    // decoded it (work on it there is off this client's thread); `done` then
-    // runs on this client's thread, answers in the order they came.
+    // decoded it (work on it there is off this client's thread), and may
+    // change it; `done` then runs on this client's thread, answers in the
+    // order they came. Sealed values are taken as they come
+    // (SealedValues::Accept): the caller opens and checks them.
     void sync(const SyncRequest &request, Callback<SyncResponse> done,
               std::function<void(const SyncResponse &head)> onHead = {});
     // The same with the request's changes written already (encodeChangesJson;
@@ -82,12 +94,18 @@ public:
     void sync(const SyncRequest &request, const QByteArray &encodedChanges,
               Callback<SyncResponse> done,
               std::function<void(const SyncResponse &head)> onHead = {},
-              std::function<void(const SyncResponse &answer)> onDecoded = {});
+              std::function<void(SyncResponse &answer)> onDecoded = {});
     void devices(Callback<QList<DeviceDescription>> done);
     void renameDevice(const QString &deviceId, const QString &name, Callback<bool> done);
     void revokeDevice(const QString &deviceId, Callback<bool> done);
     void deleteKind(const QString &kind, Callback<int> done);
     void deleteAccount(Callback<bool> done);
+    // The account's wrapped keys (protocol.h, checkAccountKeys); an empty
+    // object for an account in clear.
+    void accountKeys(Callback<QJsonObject> done);
+    // Keeps them: switching encryption on from `cursor` (the last change
+    // this device has pulled), or a new passphrase's wrapping.
+    void setAccountKeys(const QJsonObject &keys, qint64 cursor, Callback<bool> done);
 
 signals:
     // The last request in flight was answered (its callback has run).

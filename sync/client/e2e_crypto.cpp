@@ -15,6 +15,7 @@ constexpr char kContext[crypto_kdf_CONTEXTBYTES + 1] = "hale-e2e";
 constexpr quint64 kValueKeyId = 1;
 constexpr quint64 kElementKeyId = 2;
 constexpr quint64 kNonceKeyId = 3;
+constexpr quint64 kRecoveryKeyId = 4;
 // RFC 4648's base32 alphabet: no 0, 1 or 8 to mistake for O, I or B.
 constexpr char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const QString kSealedKey = QStringLiteral("e");
@@ -289,6 +290,11 @@ std::optional<SecretKey> fromRecoveryText(const QString &text)
         }
     }
     return SecretKey::fromBytes(bytes);
+}
+
+SecretKey recoveryKeyOf(const SecretKey &dataKey)
+{
+    return subkey(dataKey, kRecoveryKeyId);
 }
 
 ValueCipher::ValueCipher(const SecretKey &dataKey)

@@ -82,6 +82,10 @@ std::optional<SecretKey> unwrap(const WrappedKey &wrapped, const SecretKey &wrap
 // dashes, and takes 0, 1 and 8 for O, I and B.
 QString recoveryText(const SecretKey &key);
 std::optional<SecretKey> fromRecoveryText(const QString &text);
+// The account's recovery key, derived from its data key (one way): whoever
+// has unlocked the data key can be shown it again, and it cannot be changed
+// without changing the data key.
+SecretKey recoveryKeyOf(const SecretKey &dataKey);
 
 // Where a value belongs; all of it is bound to the sealed value.
 struct Place

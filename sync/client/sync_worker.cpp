@@ -1,6 +1,7 @@
 #include "sync/client/sync_worker.h"
 
 #include "models/local_store.h"
+#include "sync/client/e2e_records.h"
 #include "sync/client/token_store.h"
 
 #include <QElapsedTimer>
@@ -15,23 +16,6 @@
 Q_LOGGING_CATEGORY(lcSync, "hale.sync", QtInfoMsg) // debug: where cycles spend their time
 
 namespace hale::sync {
-
-namespace {
-
-// The failures that do not come from the server: they reuse ApiError so
-// that one path decides what the user sees.
-ApiError localFailure(ApiError::Kind kind, const QString &code, const QString &message)
-{
-    ApiError e;
-    e.kind = kind;
-    e.code = code;
-    e.message = message;
-    return e;
-}
-
-const QString kKeychainFailure = QStringLiteral("keychain");
-
-} // namespace
 
 // A push batch read from the outbox, its changes written as the request will
 // carry them.
@@ -198,6 +182,7 @@ void SyncWorker::start(bool firstCycle)
     m_status.serverHost = QUrl(m_store->setting(settings::kServer)).host();
     m_status.pending = pendingCount();
     m_status.rejected = m_store->rejectedChangeCount();
+    m_status.endToEnd = m_store->setting(settings::kEndToEnd) == QLatin1String("1");
     m_status.lastSynced =
         QDateTime::fromString(m_store->setting(settings::kLastSynced), Qt::ISODateWithMs);
     if (isEnabled()) {
@@ -411,13 +396,14 @@ void SyncWorker::beginCycle()
     m_status.retryAfterSeconds = 0;
     m_status.pending = pendingCount();
     publish();
-    withAccess([this] { exchange(); }, [this](const ApiError &e) { handleFailure(e); });
+    withAccess([this] { withCipher([this] { exchange(); }); },
+               [this](const ApiError &e) { handleFailure(e); });
 }
 
 void SyncWorker::withAccess(std::function<void()> next, std::function<void(const ApiError &)> fail)
 {
     if (!ensureApi()) {
-        return fail(localFailure(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
+        return fail(ApiError::local(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
                                  tr("Sign in to sync.")));
     }
     if (m_hasAccess)
@@ -440,9 +426,9 @@ void SyncWorker::withAccess(std::function<void()> next, std::function<void(const
     const QString account = m_store->deviceId();
     m_tokens->read(account, [this, account, finish](const TokenStore::Result &stored) {
         if (!stored.ok())
-            return finish(localFailure(ApiError::Kind::Server, kKeychainFailure, stored.error));
+            return finish(ApiError::local(ApiError::Kind::Server, kKeychainFailure, stored.error));
         if (!stored.token) {
-            return finish(localFailure(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
+            return finish(ApiError::local(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
                                        tr("Sign in to sync.")));
         }
         m_api->refresh(*stored.token, [this, account, finish](std::optional<AuthTokens> tokens,
@@ -453,7 +439,7 @@ void SyncWorker::withAccess(std::function<void()> next, std::function<void(const
             m_tokens->write(account, tokens->refreshToken,
                             [this, finish](const TokenStore::Result &written) {
                                 if (!written.ok()) {
-                                    return finish(localFailure(ApiError::Kind::Server,
+                                    return finish(ApiError::local(ApiError::Kind::Server,
                                                                kKeychainFailure, written.error));
                                 }
                                 m_hasAccess = true;
@@ -502,6 +488,7 @@ void SyncWorker::exchange()
 SyncWorker::Batch SyncWorker::readBatch(int size, const QStringList &kinds, int skip) const
 {
     const QList<LocalStore::PendingState> queued = m_store->pendingStates(size, kinds, skip);
+    const QString userId = m_store->setting(settings::kUserId);
     Batch batch;
     batch.full = queued.size() == size;
     QList<RecordState> changes;
@@ -511,7 +498,8 @@ SyncWorker::Batch SyncWorker::readBatch(int size, const QStringList &kinds, int 
             batch.gone.append(pending.entry);
             continue;
         }
-        changes.append(*pending.state);
+        changes.append(m_cipher ? e2e::sealRecord(*m_cipher, userId, *pending.state)
+                                : *pending.state);
         batch.inFlight.append(pending.entry);
     }
     batch.changes = encodeChangesJson(changes);
@@ -559,23 +547,52 @@ void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFl
     // its states are stored as, worked out on the decoder's thread); read
     // when the whole answer is handled (later, on this thread).
     auto prefetched = std::make_shared<bool>(false);
-    auto rows = std::make_shared<QList<QVariantList>>();
+    auto opened = std::make_shared<Opened>();
     m_api->sync(
         request, changes,
-        [this, sent, prefetched, rows](const std::optional<SyncResponse> &response,
-                                       const ApiError &error) {
-            onReply(sent, response, error, *prefetched, *rows);
+        [this, sent, prefetched, opened](const std::optional<SyncResponse> &response,
+                                         const ApiError &error) {
+            onReply(sent, response, error, *prefetched, *opened);
         },
         [this, sent, prefetched](const SyncResponse &head) {
             *prefetched = prefetchNext(sent, head);
         },
-        [rows](const SyncResponse &answer) {
-            rows->reserve(answer.merged.size() + answer.changes.size());
-            for (const auto *states : {&answer.merged, &answer.changes}) {
-                for (const RecordState &state : *states)
-                    rows->append(LocalStore::rowOf(state));
-            }
+        [opened, cipher = m_cipher,
+         userId = m_store->setting(settings::kUserId)](SyncResponse &answer) {
+            openAnswer(answer, cipher.get(), userId, opened.get());
         });
+}
+
+// On the decoder's thread: an encrypted account's values opened and
+// checked (a record that fails is taken out of the answer and set aside),
+// then the rows the states are stored as.
+void SyncWorker::openAnswer(SyncResponse &answer, const e2e::ValueCipher *cipher,
+                            const QString &userId, Opened *opened)
+{
+    for (auto *states : {&answer.merged, &answer.changes}) {
+        if (!cipher) {
+            // Sealed elsewhere, and this device has no key: the page waits
+            // until the passphrase is entered.
+            opened->keyNeeded = opened->keyNeeded ||
+                                std::any_of(states->cbegin(), states->cend(), e2e::hasSealedValues);
+            continue;
+        }
+        QList<RecordState> readable;
+        readable.reserve(states->size());
+        for (RecordState &state : *states) {
+            QString why;
+            if (e2e::openRecord(*cipher, userId, state, &why))
+                readable.append(std::move(state));
+            else
+                opened->unreadable.append({state.kind, state.id, why, true});
+        }
+        *states = std::move(readable);
+    }
+    opened->rows.reserve(answer.merged.size() + answer.changes.size());
+    for (const auto *states : {&answer.merged, &answer.changes}) {
+        for (const RecordState &state : *states)
+            opened->rows.append(LocalStore::rowOf(state));
+    }
 }
 
 // A page of a pull with more behind it: the next one is asked for as soon as
@@ -602,7 +619,7 @@ bool SyncWorker::prefetchNext(const Sent &sent, const SyncResponse &head)
 }
 
 void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &response,
-                         const ApiError &error, bool prefetched, const QList<QVariantList> &rows)
+                         const ApiError &error, bool prefetched, const Opened &opened)
 {
     if (!m_cycle || sent.cycle != m_cycleSerial || !acknowledgeAnswered())
         return;
@@ -639,6 +656,9 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
             QMetaObject::invokeMethod(this, &SyncWorker::exchange, Qt::QueuedConnection);
             return;
         }
+        if (error.kind == ApiError::Kind::Conflict &&
+            error.code == QLatin1String(errorcode::kEndToEndEncrypted))
+            return needPassphrase(); // switched on elsewhere: nothing goes in clear
         // A record the server names, or a body too large: find the
         // change at fault. Any other 400 is about the request itself and
         // no reason to blame the records in it.
@@ -647,17 +667,19 @@ void SyncWorker::onReply(const Sent &sent, const std::optional<SyncResponse> &re
             return setAsideRefused(sent.inFlight, error);
         return handleFailure(error);
     }
-    storeAnswer(sent, *response, prefetched, rows);
+    if (opened.keyNeeded)
+        return needPassphrase();
+    storeAnswer(sent, *response, prefetched, opened);
 }
 
 void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched,
-                             const QList<QVariantList> &rows)
+                             const Opened &opened)
 {
     const qint64 storingFromNs = m_cycle->clock.nsecsElapsed();
     QList<RecordState> incoming = page.merged;
     incoming += page.changes;
-    const RemoteApplyResult applied =
-        m_store->applyRemote(incoming, page.cursor, page.cursorKey, rows);
+    const RemoteApplyResult applied = m_store->applyRemote(incoming, page.cursor, page.cursorKey,
+                                                           opened.rows, opened.unreadable);
     m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - storingFromNs;
     if (!applied.ok())
         return endCycle(SyncState::Error, applied.message);
@@ -813,8 +835,10 @@ void SyncWorker::dropSession(const QString &message)
     const QString why = message.isEmpty() ? tr("Sign in to sync.") : message;
     if (!m_store->setting(settings::kUserId).isEmpty()) {
         // The session is over (signed out or revoked elsewhere): forget the
-        // token; every local record stays.
+        // token, and the account's key (a revoked device may be a stolen
+        // one); every local record stays.
         m_tokens->remove(m_store->deviceId(), [](const TokenStore::Result &) {});
+        forgetDataKey();
     }
     endCycle(SyncState::SignInNeeded, why);
 }
@@ -860,18 +884,20 @@ void SyncWorker::publish()
 
 // --- Account and devices ---------------------------------------------------
 
-void SyncWorker::signUp(const QString &serverUrl, const QString &email, const QString &password)
+void SyncWorker::signUp(const QString &serverUrl, const QString &email, const QString &password,
+                        const QString &passphrase)
 {
-    authenticate(true, serverUrl, email, password);
+    authenticate(true, serverUrl, email, password, passphrase);
 }
 
-void SyncWorker::signIn(const QString &serverUrl, const QString &email, const QString &password)
+void SyncWorker::signIn(const QString &serverUrl, const QString &email, const QString &password,
+                        const QString &passphrase)
 {
-    authenticate(false, serverUrl, email, password);
+    authenticate(false, serverUrl, email, password, passphrase);
 }
 
 void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QString &email,
-                              const QString &password)
+                              const QString &password, const QString &passphrase)
 {
     const QString action = signUp ? QStringLiteral("signup") : QStringLiteral("signin");
     if (!m_store)
@@ -890,26 +916,49 @@ void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QStri
     device.id = m_store->deviceId();
     device.name = m_options.deviceName;
     device.platform = QSysInfo::prettyProductName();
-    auto done = [this, client, action, email](std::optional<AuthTokens> tokens,
-                                              const ApiError &error) {
+    auto done = [this, client, action, email, signUp,
+                 passphrase](std::optional<AuthTokens> tokens, const ApiError &error) {
         if (!tokens) {
             client->deleteLater();
             return emit accountActionFinished(action, false, error.message);
         }
-        m_tokens->write(m_store->deviceId(), tokens->refreshToken,
-                        [this, client, action, email, tokens](const TokenStore::Result &written) {
-                            if (!written.ok()) {
-                                m_status.state = SyncState::Error;
-                                m_status.message = written.error;
-                                publish();
-                                client->deleteLater();
-                                return emit accountActionFinished(action, false, written.error);
-                            }
-                            m_store->setSetting(settings::kServer, client->baseUrl().toString());
-                            adoptApi(client);
-                            adoptSession(*tokens, email);
-                            emit accountActionFinished(action, true, {});
-                        });
+        const auto failed = [this, client, action](const QString &why) {
+            m_status.state = SyncState::Error;
+            m_status.message = why;
+            publish();
+            client->deleteLater();
+            emit accountActionFinished(action, false, why);
+        };
+        // The account's keys first: without the right passphrase, nothing
+        // of the session is kept.
+        keysOfNewSession(client, signUp, passphrase, [=, this](const auto &dataKey,
+                                                               const QString &refused) {
+            if (!refused.isEmpty()) {
+                client->deleteLater();
+                return emit accountActionFinished(action, false, refused);
+            }
+            m_tokens->write(m_store->deviceId(), tokens->refreshToken,
+                            [=, this](const TokenStore::Result &written) {
+                                if (!written.ok())
+                                    return failed(written.error);
+                                const auto adopt = [=, this] {
+                                    m_store->setSetting(settings::kServer,
+                                                        client->baseUrl().toString());
+                                    adoptApi(client);
+                                    adoptSession(*tokens, email);
+                                    emit accountActionFinished(action, true, {});
+                                };
+                                if (!dataKey) {
+                                    forgetDataKey();
+                                    return adopt();
+                                }
+                                adoptDataKey(*dataKey, [=](const QString &error) {
+                                    if (!error.isEmpty())
+                                        return failed(error);
+                                    adopt();
+                                });
+                            });
+        });
     };
     if (signUp)
         client->signUp(email, password, device, std::move(done));
@@ -940,6 +989,7 @@ void SyncWorker::signOut()
         m_hasAccess = false;
         m_store->setSetting(settings::kAccount, {});
         m_status.account.clear();
+        forgetDataKey();
         setEnabled(false);
         m_tokens->remove(m_store->deviceId(), [this](const TokenStore::Result &removed) {
             emit accountActionFinished(QStringLiteral("signout"), removed.ok(), removed.error);
@@ -966,7 +1016,7 @@ void SyncWorker::accountAction(const QString &action, std::function<void(const R
         emit accountActionFinished(action, error.ok(), error.ok() ? message : error.message);
     };
     if (!m_store)
-        return report(localFailure(ApiError::Kind::Server, {}, m_status.message), {});
+        return report(ApiError::local(ApiError::Kind::Server, {}, m_status.message), {});
     withAccess([call = std::move(call), report] { call(report); },
                [report](const ApiError &error) { report(error, {}); });
 }
@@ -982,6 +1032,7 @@ void SyncWorker::deleteAccount()
                 m_store->setSetting(settings::kAccount, {});
                 m_status.account.clear();
                 m_hasAccess = false;
+                forgetDataKey();
                 setEnabled(false);
                 m_tokens->remove(m_store->deviceId(), [](const TokenStore::Result &) {});
             }

@@ -2,6 +2,7 @@
 
 #include "sync/client/api_client.h"
 #include "sync/client/backoff.h"
+#include "sync/client/e2e_crypto.h"
 #include "sync/client/event_channel.h"
 
 #include <QDateTime>
@@ -14,9 +15,11 @@
 
 class QNetworkAccessManager;
 
+
 namespace hale {
 class LocalStore;
 struct OutboxEntry;
+struct RejectedChange;
 } // namespace hale
 
 namespace hale::sync {
@@ -53,6 +56,12 @@ struct SyncStatus
     // liveMessage says why the stream is not open, if it was tried.
     bool live = false;
     QString liveMessage;
+    // The account is end-to-end encrypted (values are sealed on this
+    // device; the server cannot read them).
+    bool endToEnd = false;
+    // It is, and this device lacks its key: nothing syncs until the
+    // passphrase (or the recovery key) is entered (SyncWorker::unlock).
+    bool passphraseNeeded = false;
 };
 
 // The keys of the device settings the worker keeps in the local database.
@@ -66,6 +75,8 @@ inline const QString kKinds = QStringLiteral("sync.kinds");
 // The kinds switched off, so that a kind a later version adds syncs.
 inline const QString kKindsOff = QStringLiteral("sync.kinds_off");
 inline const QString kLastSynced = QStringLiteral("sync.last_synced");
+// "1" while the account is end-to-end encrypted (its key is in the keychain).
+inline const QString kEndToEnd = QStringLiteral("sync.end_to_end");
 } // namespace settings
 
 // The kinds this device syncs: every kind but those switched off.
@@ -139,9 +150,24 @@ public slots:
     // The app is quitting: push what waits, then say finishedPending()
     // (at once if nothing waits or sync is off). The caller bounds the wait.
     void finishPending();
-    // Pass an empty password never: the account calls refuse it.
-    void signUp(const QString &serverUrl, const QString &email, const QString &password);
-    void signIn(const QString &serverUrl, const QString &email, const QString &password);
+    // Pass an empty password never: the account calls refuse it. A
+    // passphrase makes the new account end-to-end encrypted (the recovery
+    // key is given once, by recoveryKey()); signing in to an encrypted
+    // account needs its passphrase or recovery key, and without the right
+    // one nothing is kept.
+    void signUp(const QString &serverUrl, const QString &email, const QString &password,
+                const QString &passphrase = {});
+    void signIn(const QString &serverUrl, const QString &email, const QString &password,
+                const QString &passphrase = {});
+    // End-to-end encryption of the signed-in account (actions "unlock",
+    // "encrypt", "passphrase", "recovery-key"): the key of an account
+    // encrypted elsewhere, from its passphrase or recovery key; switching it
+    // on (the server's clear copy is replaced by a sealed one through sync);
+    // a new passphrase (the data key stays); the recovery key shown again.
+    void unlock(const QString &passphraseOrRecovery);
+    void switchOnEndToEnd(const QString &passphrase);
+    void changePassphrase(const QString &current, const QString &next);
+    void showRecoveryKey(const QString &passphrase);
     void signOut();
     void deleteAccount();
     // Which kinds leave the device; the others stay local only.
@@ -162,14 +188,43 @@ signals:
     // Pulled changes were written to these kinds: screens reload them.
     void recordsChanged(const QString &kind);
     void conflictsAdded(int count);
+    // The account's recovery key, to write down: after signing up or
+    // switching encryption on, and when asked for (showRecoveryKey).
+    void recoveryKey(const QString &text);
+    // Signing in was refused for want of a passphrase: the account is end-
+    // to-end encrypted (the sign-in may be tried again with one).
+    void passphraseRequired();
     void finishedPending();
 
 private:
     struct Cycle;
+    // ApiError::code of a failure of the keychain.
+    inline static const QString kKeychainFailure = QStringLiteral("keychain");
     // Reports an account action's outcome: the error, or success with a message.
     using Report = std::function<void(const ApiError &error, const QString &message)>;
     void authenticate(bool signUp, const QString &serverUrl, const QString &email,
-                      const QString &password);
+                      const QString &password, const QString &passphrase);
+    // End-to-end encryption (sync_worker_e2e.cpp). The keys of a session
+    // just opened through `client`: made for a new account, or unlocked for
+    // an encrypted one; `next` gets the data key (null: the account is in
+    // clear) or why not.
+    void keysOfNewSession(ApiClient *client, bool signUp, const QString &passphrase,
+                          std::function<void(const std::optional<e2e::SecretKey> &dataKey,
+                                             const QString &error)>
+                              next);
+    // Keeps the data key in the keychain and seals with it from now on.
+    void adoptDataKey(const e2e::SecretKey &dataKey, std::function<void(const QString &error)> done);
+    void forgetDataKey();
+    QString dataKeyEntry() const;
+    // Runs `next` once the cipher is ready if the account is encrypted (from
+    // the keychain); the cycle ends asking for the passphrase otherwise.
+    void withCipher(std::function<void()> next);
+    void needPassphrase();
+    // The wrapped keys, unlocked with `passphrase`: `next` gets them and the
+    // data key, or the action ends with why not.
+    void unlockedKeys(const Report &report, const QString &passphrase,
+                      std::function<void(const QJsonObject &wrapped, const e2e::SecretKey &dataKey)>
+                          next);
     void adoptSession(const AuthTokens &tokens, const QString &email);
     void accountAction(const QString &action, std::function<void(const Report &)> call,
                        bool renewed = false);
@@ -200,12 +255,22 @@ private:
     void send(const SyncRequest &pull); // pushes nothing
     bool prefetchNext(const Sent &sent, const SyncResponse &head);
     void readNextBatch(const QStringList &kinds, int skip);
+    // What the decoder's thread made of an answer besides decoding it.
+    struct Opened
+    {
+        // LocalStore::rowOf of the page's merged states, then of its
+        // changes (or empty: worked out while storing).
+        QList<QVariantList> rows;
+        // Records whose sealed values did not open or check: set aside.
+        QList<RejectedChange> unreadable;
+        bool keyNeeded = false; // sealed values, and no key to open them
+    };
+    static void openAnswer(SyncResponse &answer, const e2e::ValueCipher *cipher,
+                           const QString &userId, Opened *opened);
     void onReply(const Sent &sent, const std::optional<SyncResponse> &response,
-                 const ApiError &error, bool prefetched, const QList<QVariantList> &rows);
-    // `rows`: LocalStore::rowOf of the page's merged states, then of its
-    // changes (or empty: worked out while storing).
+                 const ApiError &error, bool prefetched, const Opened &opened);
     void storeAnswer(const Sent &sent, const SyncResponse &page, bool prefetched,
-                     const QList<QVariantList> &rows);
+                     const Opened &opened);
     // Removes the entries the server took from the outbox: how many, or -1
     // (the cycle has ended) if the local database could not be written.
     int acknowledge(const Sent &sent, const QStringList &applied);
@@ -231,6 +296,10 @@ private:
     QString m_dataDir;
     Options m_options;
     std::unique_ptr<LocalStore> m_store;
+    // Seals pushed values and opens pulled ones while the account is end-to-
+    // end encrypted; shared with the decoder's thread, which opens a page's
+    // values there.
+    std::shared_ptr<const e2e::ValueCipher> m_cipher;
     QNetworkAccessManager *m_network = nullptr;
     ApiClient *m_api = nullptr;
     TokenStore *m_tokens = nullptr;

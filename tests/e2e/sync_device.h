@@ -100,20 +100,35 @@ public:
                          &SyncWorker::scheduleSoon);
     }
 
-    // Signs up or in and waits for the first cycle that follows.
-    bool join(const QString &server, const QString &email, bool signUp)
+    // Signs up or in and waits for the first cycle that follows. A
+    // passphrase makes a new account end-to-end encrypted, or opens one.
+    bool join(const QString &server, const QString &email, bool signUp,
+              const QString &passphrase = {})
     {
         QSignalSpy action(worker.get(), &SyncWorker::accountActionFinished);
         QSignalSpy cycle(worker.get(), &SyncWorker::cycleFinished);
         if (signUp)
-            worker->signUp(server, email, QStringLiteral("correct horse battery"));
+            worker->signUp(server, email, QStringLiteral("correct horse battery"), passphrase);
         else
-            worker->signIn(server, email, QStringLiteral("correct horse battery"));
+            worker->signIn(server, email, QStringLiteral("correct horse battery"), passphrase);
         if (!action.wait(kWaitMs) || !action.first().at(1).toBool()) {
             qWarning() << "sign in failed:" << (action.isEmpty() ? QVariantList() : action.first());
             return false;
         }
         return cycle.wait(kWaitMs) && cycle.first().at(0).toBool();
+    }
+
+    // An account action (`call` starts it): whether it succeeded, and its
+    // message.
+    bool act(const std::function<void()> &call, QString *message = nullptr)
+    {
+        QSignalSpy action(worker.get(), &SyncWorker::accountActionFinished);
+        call();
+        if (action.isEmpty() && !action.wait(kWaitMs))
+            return false;
+        if (message)
+            *message = action.first().at(2).toString();
+        return action.first().at(1).toBool();
     }
 
     // One whole cycle; true if it synced everything.

@@ -83,8 +83,13 @@ private slots:
         QVERIFY(waitUntil([&] { return a.status.live && b.status.live; }));
 
         // One stream on each instance: B's is opened again until nginx puts
-        // it on the instance A's is not on.
+        // it on the instance A's is not on. nginx takes turns, and a wake
+        // makes two requests (a sync, the stream), so every other try makes
+        // one more first (the device list) to shift the turn.
         for (int i = 0; i < 20 && !(streamsOn(*m_one) == 1 && streamsOn(*m_two) == 1); ++i) {
+            if (i % 2 == 1) {
+                QVERIFY(b.act([&] { b.worker->refreshDevices(); }));
+            }
             b.worker->machineWoke();
             QVERIFY(waitUntil([&] { return b.status.live; }));
             QTest::qWait(100);
