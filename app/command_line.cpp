@@ -436,9 +436,10 @@ int account(const QCommandLineParser &parser, const QString &dataDir, const QStr
                                              : QStringLiteral("account deleted"));
         return Ok;
     }
-    return fail(QStringLiteral("usage: hale account "
-                               "signup|signin|signout|delete|unlock|encrypt|passphrase|recovery-key"),
-                Usage);
+    return fail(
+        QStringLiteral("usage: hale account "
+                       "signup|signin|signout|delete|unlock|encrypt|passphrase|recovery-key"),
+        Usage);
 }
 
 int syncOnce(const QString &dataDir)

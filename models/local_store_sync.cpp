@@ -273,8 +273,8 @@ RemoteApplyResult LocalStore::applyRemote(const QList<sync::RecordState> &states
         return fail();
     if (anyUnreadable.value(0).toBool()) {
         for (const sync::RecordState &remote : states) {
-            QSqlQuery &q = prepared(
-                QStringLiteral("DELETE FROM unreadable WHERE kind = ? AND record_id = ?"));
+            QSqlQuery &q =
+                prepared(QStringLiteral("DELETE FROM unreadable WHERE kind = ? AND record_id = ?"));
             q.addBindValue(remote.kind);
             q.addBindValue(remote.id);
             if (!execPrepared(q))

@@ -188,64 +188,63 @@ void ApiClient::sync(const SyncRequest &request, const QByteArray &encodedChange
                      std::function<void(const SyncResponse &head)> onHead,
                      std::function<void(SyncResponse &answer)> onDecoded)
 {
-    sendRaw("POST", routePath(route::kSync), encodeSyncRequestJson(request, encodedChanges), true,
-            [this, done = std::move(done), onHead = std::move(onHead),
-             onDecoded = std::move(onDecoded)](const QByteArray &body, const ApiError &error) {
-                // The whole answer, fields this version does not know kept
-                // (never dropped). `headRead` sees its cursor and has_more as
-                // soon as they are read, before its records are.
-                const auto decode = [body, error, onDecoded](ApiError *result,
-                                                             const auto &headRead) {
-                    *result = error;
-                    WireError wire;
-                    auto response =
-                        error.ok() ? decodeSyncResponse(body, UnknownFields::Keep, &wire, headRead,
-                                                        SealedValues::Accept)
-                                   : std::nullopt;
-                    if (error.ok() && !response)
-                        *result = notTheProtocol();
-                    if (response && onDecoded)
-                        onDecoded(*response);
-                    return response;
-                };
-                // A page of records (several milliseconds for a thousand) is
-                // parsed and decoded on the decoder's thread while this one
-                // stores the page before; its head comes back first, so that
-                // the next page can be asked for. Answers reach `done` in the
-                // order they came.
-                constexpr qsizetype kDecodeHereBelow = 64 * 1024;
-                if (m_decoding == 0 && (!error.ok() || body.size() < kDecodeHereBelow)) {
-                    ApiError result;
-                    const auto response = decode(&result, [&onHead](const SyncResponse &head) {
-                        if (onHead)
-                            onHead(head);
-                    });
-                    return done(response, result);
-                }
-                ++m_decoding;
-                ++m_inFlight;
-                m_decoder.start([this, decode, done, onHead] {
-                    ApiError result;
-                    auto response = decode(&result, [this, &onHead](const SyncResponse &head) {
-                        if (onHead) {
-                            QMetaObject::invokeMethod(
-                                this, [onHead, head] { onHead(head); }, Qt::QueuedConnection);
-                        }
-                    });
-                    QMetaObject::invokeMethod(
-                        this,
-                        [this, response = std::move(response), result, done]() mutable {
-                            --m_decoding;
-                            done(response, result);
-                            // Its thousand records are freed on the decoder's
-                            // thread, not this one.
-                            m_decoder.start([freed = std::move(response)] {});
-                            if (--m_inFlight == 0)
-                                emit idle();
-                        },
-                        Qt::QueuedConnection);
+    sendRaw(
+        "POST", routePath(route::kSync), encodeSyncRequestJson(request, encodedChanges), true,
+        [this, done = std::move(done), onHead = std::move(onHead),
+         onDecoded = std::move(onDecoded)](const QByteArray &body, const ApiError &error) {
+            // The whole answer, fields this version does not know kept
+            // (never dropped). `headRead` sees its cursor and has_more as
+            // soon as they are read, before its records are.
+            const auto decode = [body, error, onDecoded](ApiError *result, const auto &headRead) {
+                *result = error;
+                WireError wire;
+                auto response = error.ok() ? decodeSyncResponse(body, UnknownFields::Keep, &wire,
+                                                                headRead, SealedValues::Accept)
+                                           : std::nullopt;
+                if (error.ok() && !response)
+                    *result = notTheProtocol();
+                if (response && onDecoded)
+                    onDecoded(*response);
+                return response;
+            };
+            // A page of records (several milliseconds for a thousand) is
+            // parsed and decoded on the decoder's thread while this one
+            // stores the page before; its head comes back first, so that
+            // the next page can be asked for. Answers reach `done` in the
+            // order they came.
+            constexpr qsizetype kDecodeHereBelow = 64 * 1024;
+            if (m_decoding == 0 && (!error.ok() || body.size() < kDecodeHereBelow)) {
+                ApiError result;
+                const auto response = decode(&result, [&onHead](const SyncResponse &head) {
+                    if (onHead)
+                        onHead(head);
                 });
+                return done(response, result);
+            }
+            ++m_decoding;
+            ++m_inFlight;
+            m_decoder.start([this, decode, done, onHead] {
+                ApiError result;
+                auto response = decode(&result, [this, &onHead](const SyncResponse &head) {
+                    if (onHead) {
+                        QMetaObject::invokeMethod(
+                            this, [onHead, head] { onHead(head); }, Qt::QueuedConnection);
+                    }
+                });
+                QMetaObject::invokeMethod(
+                    this,
+                    [this, response = std::move(response), result, done]() mutable {
+                        --m_decoding;
+                        done(response, result);
+                        // Its thousand records are freed on the decoder's
+                        // thread, not this one.
+                        m_decoder.start([freed = std::move(response)] {});
+                        if (--m_inFlight == 0)
+                            emit idle();
+                    },
+                    Qt::QueuedConnection);
             });
+        });
 }
 
 void ApiClient::devices(Callback<QList<DeviceDescription>> done)

@@ -32,24 +32,23 @@ RecordState sealRecord(const ValueCipher &cipher, const QString &userId, const R
         for (auto m = field->cbegin(); m != field->cend(); ++m) {
             const QString key = cipher.elementKey(state.kind, field.key(), m.key());
             const QJsonArray named{m.key(), m->removed ? QJsonValue() : m->value};
-            keyed.insert(key, {cipher.seal(placeOf(userId, state, field.key(), key, m->stamp), named),
-                               m->stamp, m->removed});
+            keyed.insert(key,
+                         {cipher.seal(placeOf(userId, state, field.key(), key, m->stamp), named),
+                          m->stamp, m->removed});
         }
         *field = std::move(keyed);
     }
     return out;
 }
 
-bool openRecord(const ValueCipher &cipher, const QString &userId, RecordState &state,
-                QString *why)
+bool openRecord(const ValueCipher &cipher, const QString &userId, RecordState &state, QString *why)
 {
     const auto refuse = [&](const QString &field, const QString &reason) {
         *why = tr("%1 (field %2)").arg(reason, field);
         return false;
     };
     for (auto it = state.fields.begin(); it != state.fields.end(); ++it) {
-        const auto opened =
-            cipher.open(placeOf(userId, state, it.key(), {}, it->stamp), it->value);
+        const auto opened = cipher.open(placeOf(userId, state, it.key(), {}, it->stamp), it->value);
         if (!opened)
             return refuse(it.key(), tr("A value does not open with this account's key: it was "
                                        "altered or moved on the server."));

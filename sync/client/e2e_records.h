@@ -19,8 +19,7 @@ RecordState sealRecord(const ValueCipher &cipher, const QString &userId, const R
 // if any value is not sealed, does not open in its place (altered, or moved
 // from another user, record, field, element or stamp), or once opened fails
 // the schema's checks; `state` is then not to be used.
-bool openRecord(const ValueCipher &cipher, const QString &userId, RecordState &state,
-                QString *why);
+bool openRecord(const ValueCipher &cipher, const QString &userId, RecordState &state, QString *why);
 
 // Whether any value of `state` is sealed.
 bool hasSealedValues(const RecordState &state);

@@ -404,7 +404,7 @@ void SyncWorker::withAccess(std::function<void()> next, std::function<void(const
 {
     if (!ensureApi()) {
         return fail(ApiError::local(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
-                                 tr("Sign in to sync.")));
+                                    tr("Sign in to sync.")));
     }
     if (m_hasAccess)
         return next();
@@ -428,8 +428,8 @@ void SyncWorker::withAccess(std::function<void()> next, std::function<void(const
         if (!stored.ok())
             return finish(ApiError::local(ApiError::Kind::Server, kKeychainFailure, stored.error));
         if (!stored.token) {
-            return finish(ApiError::local(ApiError::Kind::Unauthorized, QStringLiteral("no_session"),
-                                       tr("Sign in to sync.")));
+            return finish(ApiError::local(ApiError::Kind::Unauthorized,
+                                          QStringLiteral("no_session"), tr("Sign in to sync.")));
         }
         m_api->refresh(*stored.token, [this, account, finish](std::optional<AuthTokens> tokens,
                                                               const ApiError &error) {
@@ -440,7 +440,7 @@ void SyncWorker::withAccess(std::function<void()> next, std::function<void(const
                             [this, finish](const TokenStore::Result &written) {
                                 if (!written.ok()) {
                                     return finish(ApiError::local(ApiError::Kind::Server,
-                                                               kKeychainFailure, written.error));
+                                                                  kKeychainFailure, written.error));
                                 }
                                 m_hasAccess = true;
                                 finish({});
@@ -557,10 +557,8 @@ void SyncWorker::send(const SyncRequest &request, const QList<OutboxEntry> &inFl
         [this, sent, prefetched](const SyncResponse &head) {
             *prefetched = prefetchNext(sent, head);
         },
-        [opened, cipher = m_cipher,
-         userId = m_store->setting(settings::kUserId)](SyncResponse &answer) {
-            openAnswer(answer, cipher.get(), userId, opened.get());
-        });
+        [opened, cipher = m_cipher, userId = m_store->setting(settings::kUserId)](
+            SyncResponse &answer) { openAnswer(answer, cipher.get(), userId, opened.get()); });
 }
 
 // On the decoder's thread: an encrypted account's values opened and
@@ -678,8 +676,8 @@ void SyncWorker::storeAnswer(const Sent &sent, const SyncResponse &page, bool pr
     const qint64 storingFromNs = m_cycle->clock.nsecsElapsed();
     QList<RecordState> incoming = page.merged;
     incoming += page.changes;
-    const RemoteApplyResult applied = m_store->applyRemote(incoming, page.cursor, page.cursorKey,
-                                                           opened.rows, opened.unreadable);
+    const RemoteApplyResult applied =
+        m_store->applyRemote(incoming, page.cursor, page.cursorKey, opened.rows, opened.unreadable);
     m_cycle->applyNs += m_cycle->clock.nsecsElapsed() - storingFromNs;
     if (!applied.ok())
         return endCycle(SyncState::Error, applied.message);
@@ -916,8 +914,8 @@ void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QStri
     device.id = m_store->deviceId();
     device.name = m_options.deviceName;
     device.platform = QSysInfo::prettyProductName();
-    auto done = [this, client, action, email, signUp,
-                 passphrase](std::optional<AuthTokens> tokens, const ApiError &error) {
+    auto done = [this, client, action, email, signUp, passphrase](std::optional<AuthTokens> tokens,
+                                                                  const ApiError &error) {
         if (!tokens) {
             client->deleteLater();
             return emit accountActionFinished(action, false, error.message);
@@ -931,34 +929,34 @@ void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QStri
         };
         // The account's keys first: without the right passphrase, nothing
         // of the session is kept.
-        keysOfNewSession(client, signUp, passphrase, [=, this](const auto &dataKey,
-                                                               const QString &refused) {
-            if (!refused.isEmpty()) {
-                client->deleteLater();
-                return emit accountActionFinished(action, false, refused);
-            }
-            m_tokens->write(m_store->deviceId(), tokens->refreshToken,
-                            [=, this](const TokenStore::Result &written) {
-                                if (!written.ok())
-                                    return failed(written.error);
-                                const auto adopt = [=, this] {
-                                    m_store->setSetting(settings::kServer,
-                                                        client->baseUrl().toString());
-                                    adoptApi(client);
-                                    adoptSession(*tokens, email);
-                                    emit accountActionFinished(action, true, {});
-                                };
-                                if (!dataKey) {
-                                    forgetDataKey();
-                                    return adopt();
-                                }
-                                adoptDataKey(*dataKey, [=](const QString &error) {
-                                    if (!error.isEmpty())
-                                        return failed(error);
-                                    adopt();
+        keysOfNewSession(
+            client, signUp, passphrase, [=, this](const auto &dataKey, const QString &refused) {
+                if (!refused.isEmpty()) {
+                    client->deleteLater();
+                    return emit accountActionFinished(action, false, refused);
+                }
+                m_tokens->write(m_store->deviceId(), tokens->refreshToken,
+                                [=, this](const TokenStore::Result &written) {
+                                    if (!written.ok())
+                                        return failed(written.error);
+                                    const auto adopt = [=, this] {
+                                        m_store->setSetting(settings::kServer,
+                                                            client->baseUrl().toString());
+                                        adoptApi(client);
+                                        adoptSession(*tokens, email);
+                                        emit accountActionFinished(action, true, {});
+                                    };
+                                    if (!dataKey) {
+                                        forgetDataKey();
+                                        return adopt();
+                                    }
+                                    adoptDataKey(*dataKey, [=](const QString &error) {
+                                        if (!error.isEmpty())
+                                            return failed(error);
+                                        adopt();
+                                    });
                                 });
-                            });
-        });
+            });
     };
     if (signUp)
         client->signUp(email, password, device, std::move(done));

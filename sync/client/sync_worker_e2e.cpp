@@ -55,22 +55,22 @@ void SyncWorker::keysOfNewSession(
             });
         return;
     }
-    client->accountKeys(
-        [this, refuse, passphrase, next](std::optional<QJsonObject> wrapped, const ApiError &error) {
-            if (!wrapped)
-                return refuse(error.message);
-            if (wrapped->isEmpty())
-                return next(std::nullopt, {}); // an account in clear
-            if (passphrase.isEmpty()) {
-                emit passphraseRequired();
-                return refuse(tr("This account is end-to-end encrypted: enter its passphrase "
-                                 "(or its recovery key) to sign in."));
-            }
-            const auto dataKey = e2e::unlock(*wrapped, passphrase);
-            if (!dataKey)
-                return refuse(wrongPassphrase());
-            next(dataKey, {});
-        });
+    client->accountKeys([this, refuse, passphrase, next](std::optional<QJsonObject> wrapped,
+                                                         const ApiError &error) {
+        if (!wrapped)
+            return refuse(error.message);
+        if (wrapped->isEmpty())
+            return next(std::nullopt, {}); // an account in clear
+        if (passphrase.isEmpty()) {
+            emit passphraseRequired();
+            return refuse(tr("This account is end-to-end encrypted: enter its passphrase "
+                             "(or its recovery key) to sign in."));
+        }
+        const auto dataKey = e2e::unlock(*wrapped, passphrase);
+        if (!dataKey)
+            return refuse(wrongPassphrase());
+        next(dataKey, {});
+    });
 }
 
 void SyncWorker::adoptDataKey(const e2e::SecretKey &dataKey,
@@ -103,11 +103,12 @@ void SyncWorker::withCipher(std::function<void()> next)
         if (!m_cycle)
             return;
         if (!stored.ok())
-            return handleFailure(ApiError::local(ApiError::Kind::Server, kKeychainFailure,
-                                                 stored.error));
-        const auto dataKey = stored.token ? e2e::SecretKey::fromBytes(QByteArray::fromBase64(
-                                                stored.token->toLatin1()))
-                                          : std::nullopt;
+            return handleFailure(
+                ApiError::local(ApiError::Kind::Server, kKeychainFailure, stored.error));
+        const auto dataKey =
+            stored.token
+                ? e2e::SecretKey::fromBytes(QByteArray::fromBase64(stored.token->toLatin1()))
+                : std::nullopt;
         if (!dataKey)
             return needPassphrase();
         m_cipher = std::make_shared<const e2e::ValueCipher>(*dataKey);
@@ -130,17 +131,17 @@ void SyncWorker::unlockedKeys(
     const Report &report, const QString &passphrase,
     std::function<void(const QJsonObject &wrapped, const e2e::SecretKey &dataKey)> next)
 {
-    m_api->accountKeys([report, passphrase, next](std::optional<QJsonObject> wrapped,
-                                                  const ApiError &error) {
-        if (!wrapped)
-            return report(error, {});
-        if (wrapped->isEmpty())
-            return report(refusal(tr("This account is not end-to-end encrypted.")), {});
-        const auto dataKey = e2e::unlock(*wrapped, passphrase);
-        if (!dataKey)
-            return report(refusal(wrongPassphrase()), {});
-        next(*wrapped, *dataKey);
-    });
+    m_api->accountKeys(
+        [report, passphrase, next](std::optional<QJsonObject> wrapped, const ApiError &error) {
+            if (!wrapped)
+                return report(error, {});
+            if (wrapped->isEmpty())
+                return report(refusal(tr("This account is not end-to-end encrypted.")), {});
+            const auto dataKey = e2e::unlock(*wrapped, passphrase);
+            if (!dataKey)
+                return report(refusal(wrongPassphrase()), {});
+            next(*wrapped, *dataKey);
+        });
 }
 
 void SyncWorker::unlock(const QString &passphraseOrRecovery)
@@ -170,56 +171,56 @@ void SyncWorker::switchOnEndToEnd(const QString &passphrase)
                "this device's."));
     }
     accountAction(QStringLiteral("encrypt"), [this, passphrase](const Report &report) {
-        m_api->accountKeys([this, report, passphrase](std::optional<QJsonObject> wrapped,
-                                                      const ApiError &error) {
-            if (!wrapped)
-                return report(error, {});
-            if (!wrapped->isEmpty())
-                return report(refusal(tr("This account is end-to-end encrypted already.")), {});
-            const auto keys = e2e::newAccountKeys(passphrase);
-            if (!keys)
-                return report(refusal(tr("The passphrase could not be made into a key: not "
-                                         "enough memory.")),
-                              {});
-            // From the last change this device has pulled: the server
-            // refuses if another device has written since (sync first).
-            m_api->setAccountKeys(
-                keys->wrapped, m_store->syncCursor(),
-                [this, report, keys](std::optional<bool>, const ApiError &error) {
-                    if (!error.ok())
-                        return report(error, {});
-                    emit recoveryKey(e2e::recoveryTextOf(keys->dataKey));
-                    // Everything goes up again, sealed, and comes down from
-                    // the start.
-                    resetCursor();
-                    adoptDataKey(keys->dataKey, [this, report](const QString &keychain) {
-                        report(keychain.isEmpty() ? ApiError{}
-                                                  : ApiError::local(ApiError::Kind::Server,
-                                                                    kKeychainFailure, keychain),
-                               {});
-                        syncNow();
+        m_api->accountKeys(
+            [this, report, passphrase](std::optional<QJsonObject> wrapped, const ApiError &error) {
+                if (!wrapped)
+                    return report(error, {});
+                if (!wrapped->isEmpty())
+                    return report(refusal(tr("This account is end-to-end encrypted already.")), {});
+                const auto keys = e2e::newAccountKeys(passphrase);
+                if (!keys)
+                    return report(refusal(tr("The passphrase could not be made into a key: not "
+                                             "enough memory.")),
+                                  {});
+                // From the last change this device has pulled: the server
+                // refuses if another device has written since (sync first).
+                m_api->setAccountKeys(
+                    keys->wrapped, m_store->syncCursor(),
+                    [this, report, keys](std::optional<bool>, const ApiError &error) {
+                        if (!error.ok())
+                            return report(error, {});
+                        emit recoveryKey(e2e::recoveryTextOf(keys->dataKey));
+                        // Everything goes up again, sealed, and comes down from
+                        // the start.
+                        resetCursor();
+                        adoptDataKey(keys->dataKey, [this, report](const QString &keychain) {
+                            report(keychain.isEmpty() ? ApiError{}
+                                                      : ApiError::local(ApiError::Kind::Server,
+                                                                        kKeychainFailure, keychain),
+                                   {});
+                            syncNow();
+                        });
                     });
-                });
-        });
+            });
     });
 }
 
 void SyncWorker::changePassphrase(const QString &current, const QString &next)
 {
     accountAction(QStringLiteral("passphrase"), [this, current, next](const Report &report) {
-        unlockedKeys(report, current,
-                     [this, report, next](const QJsonObject &wrapped,
-                                          const e2e::SecretKey &dataKey) {
-                         const auto keys = e2e::rewrapped(wrapped, dataKey, next);
-                         if (!keys)
-                             return report(refusal(tr("The passphrase could not be made into a "
-                                                      "key: not enough memory.")),
-                                           {});
-                         m_api->setAccountKeys(*keys, m_store->syncCursor(),
-                                               [report](std::optional<bool>, const ApiError &e) {
-                                                   report(e, tr("The passphrase was changed."));
-                                               });
-                     });
+        unlockedKeys(
+            report, current,
+            [this, report, next](const QJsonObject &wrapped, const e2e::SecretKey &dataKey) {
+                const auto keys = e2e::rewrapped(wrapped, dataKey, next);
+                if (!keys)
+                    return report(refusal(tr("The passphrase could not be made into a "
+                                             "key: not enough memory.")),
+                                  {});
+                m_api->setAccountKeys(*keys, m_store->syncCursor(),
+                                      [report](std::optional<bool>, const ApiError &e) {
+                                          report(e, tr("The passphrase was changed."));
+                                      });
+            });
     });
 }
 

@@ -551,6 +551,7 @@ ServerStore::KeysOutcome ServerStore::setAccountKeys(const QString &userId, cons
     if (switchingOn) {
         if (user[0][0].toLongLong() != cursor)
             return KeysOutcome::SyncFirst;
+        beginErasure(db);
         QSqlQuery records =
             prepare(db, QStringLiteral("DELETE FROM records WHERE user_id = ?"), {userId});
         run(records);
@@ -559,7 +560,34 @@ ServerStore::KeysOutcome ServerStore::setAccountKeys(const QString &userId, cons
                           {QString::fromUtf8(keys), userId});
     run(q);
     tx.commit();
+    if (switchingOn)
+        endErasure(db);
     return KeysOutcome::Set;
+}
+
+// Erased health data must not linger in the database's files: SQLite keeps
+// deleted rows in free pages, and old page images in the write-ahead log,
+// until they happen to be reused. For an erasure (an account, a kind, the
+// clear copy of an account switched to end-to-end encryption) deleted
+// content is overwritten with zeros, and the log is emptied once it is
+// committed. (PostgreSQL keeps dead rows until vacuum; see docs/security.md.)
+void ServerStore::beginErasure(const QSqlDatabase &db)
+{
+    if (m_postgres)
+        return;
+    QSqlQuery q(db);
+    run(q, QStringLiteral("PRAGMA secure_delete=ON"));
+}
+
+void ServerStore::endErasure(const QSqlDatabase &db)
+{
+    if (m_postgres)
+        return;
+    QSqlQuery q(db);
+    run(q, QStringLiteral("PRAGMA secure_delete=OFF"));
+    // Best effort: a reader still on an older snapshot keeps the log for
+    // now, and the next erasure (or the automatic checkpoint) empties it.
+    q.exec(QStringLiteral("PRAGMA wal_checkpoint(TRUNCATE)"));
 }
 
 bool ServerStore::renameDevice(const QString &userId, const QString &deviceId, const QString &name)
@@ -1012,22 +1040,28 @@ bool ServerStore::deleteUser(const QString &userId)
                 {userId}));
     if (!exists)
         return false;
+    beginErasure(db);
     QSqlQuery records =
         prepare(db, QStringLiteral("DELETE FROM records WHERE user_id = ?"), {userId});
     run(records);
     QSqlQuery user = prepare(db, QStringLiteral("DELETE FROM users WHERE id = ?"), {userId});
     run(user);
     tx.commit();
+    endErasure(db);
     return true;
 }
 
 int ServerStore::deleteKind(const QString &userId, const QString &kind)
 {
-    QSqlQuery q =
-        prepare(connection(), QStringLiteral("DELETE FROM records WHERE user_id = ? AND kind = ?"),
-                {userId, kind});
+    QSqlDatabase db = connection();
+    beginErasure(db);
+    QSqlQuery q = prepare(db, QStringLiteral("DELETE FROM records WHERE user_id = ? AND kind = ?"),
+                          {userId, kind});
     run(q);
-    return q.numRowsAffected();
+    const int erased = q.numRowsAffected();
+    q.finish();
+    endErasure(db);
+    return erased;
 }
 
 } // namespace hale::server

@@ -148,6 +148,8 @@ private:
     // round trip through libpq (see postgres_bulk.h), on SQLite a statement
     // prepared once per connection through its C API (see sqlite_bulk.h).
     // Throws DatabaseUnavailable.
+    void beginErasure(const QSqlDatabase &db);
+    void endErasure(const QSqlDatabase &db);
     using Rows = QList<QList<QByteArray>>;
     Rows select(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
     // The sync path's bulk statements, each shaped for the database in use.

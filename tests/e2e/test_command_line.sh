@@ -80,6 +80,34 @@ check "signout" test "$(status "$hale" --data-dir a account signout)" = 0
 check "after signout, sync is off (exit 4)" test "$(status "$hale" --data-dir a sync)" = 4
 check "entries stay after signout" test "$("$hale" --data-dir a list metric | wc -l)" = 2
 
+# An end-to-end encrypted account: the passphrase from HALE_PASSPHRASE, or
+# the next line of stdin; a wrong one, or none, keeps nothing (exit 1).
+export HALE_PASSWORD="correct horse battery"
+sealed=(--server "$url" --email sealed@example.org)
+check "signup --end-to-end" test "$(HALE_PASSPHRASE="tide pools at noon" status "$hale" --data-dir s account signup "${sealed[@]}" --end-to-end)" = 0
+check "shows the recovery key" grep -Eq '^recovery key: [A-Z2-7]{4}(-[A-Z2-7]{4}){12}$' out.txt
+recovery=$(sed -n 's/^recovery key: //p' out.txt)
+check "and says the account is encrypted" grep -q "end-to-end encrypted" out.txt
+"$hale" --data-dir s add journal entry_date=2026-11-20 mood=4 "text=Sealed words" > /dev/null
+check "sync" test "$(status "$hale" --data-dir s sync)" = 0
+check "--end-to-end without a passphrase is a usage error" test "$(status "$hale" --data-dir t account signup --server "$url" --email other@example.org --end-to-end < /dev/null)" = 2
+check "signin without the passphrase is refused (exit 1)" test "$(status "$hale" --data-dir t account signin "${sealed[@]}" < /dev/null)" = 1
+check "saying why" grep -q "passphrase" err.txt
+check "a wrong passphrase is refused (exit 1)" test "$(echo "wrong words" | status "$hale" --data-dir t account signin "${sealed[@]}")" = 1
+check "saying so" grep -q "not this account's" err.txt
+check "and nothing is kept: sync is off (exit 4)" test "$(status "$hale" --data-dir t sync)" = 4
+check "the passphrase from stdin opens it" test "$(echo "tide pools at noon" | status "$hale" --data-dir t account signin "${sealed[@]}")" = 0
+check "with the entry" grep -q "Sealed words" <("$hale" --data-dir t list journal)
+check "the recovery key opens it too" test "$(HALE_PASSPHRASE="$recovery" status "$hale" --data-dir u account signin "${sealed[@]}")" = 0
+check "recovery-key shows the same key" test "$(HALE_PASSPHRASE="tide pools at noon" status "$hale" --data-dir s account recovery-key)" = 0
+check "the same" grep -q "$recovery" out.txt
+check "a new passphrase" test "$(HALE_PASSPHRASE="tide pools at noon" HALE_NEW_PASSPHRASE="low tide" status "$hale" --data-dir s account passphrase)" = 0
+check "the old one opens no more" test "$(HALE_PASSPHRASE="tide pools at noon" status "$hale" --data-dir v account signin "${sealed[@]}")" = 1
+check "the new one does" test "$(HALE_PASSPHRASE="low tide" status "$hale" --data-dir v account signin "${sealed[@]}")" = 0
+check "the server's files hold no entry text" test "$(grep -rl "Sealed words" server | wc -l)" = 0
+check "but the search finds what is there" test "$(grep -rl "sealed@example.org" server | wc -l)" -gt 0
+unset HALE_PASSWORD
+
 # The app killed in the middle of a sync (after its session refresh, which
 # comes first): the next sync finishes the job, nothing lost or doubled.
 export HALE_PASSWORD="correct horse battery"

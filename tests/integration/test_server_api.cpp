@@ -539,11 +539,10 @@ private slots:
         QCOMPARE(pushOneMetric(*m_api, a, 71.5), 200);
         QCOMPARE(pushOneMetric(*m_api, a, 72.5), 200); // the account's change 2
         const auto switchOn = [&](qint64 cursor) {
-            return m_api->call(
-                "PUT", path,
-                QJsonObject{{QStringLiteral("keys"), accountKeys()},
-                            {QStringLiteral("cursor"), cursor}},
-                a);
+            return m_api->call("PUT", path,
+                               QJsonObject{{QStringLiteral("keys"), accountKeys()},
+                                           {QStringLiteral("cursor"), cursor}},
+                               a);
         };
         const RawApi::Reply behind = switchOn(1);
         QCOMPARE(behind.status, 409);
@@ -566,10 +565,9 @@ private slots:
                                           stampAt(kNow, QStringLiteral("l")));
         sealedWeight.fields[QStringLiteral("weight")].value =
             QJsonObject{{QStringLiteral("e"), QStringLiteral("c2VhbGVk")}};
-        QCOMPARE(
-            m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {sealedWeight}), a)
-                .status,
-            200);
+        QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {sealedWeight}), a)
+                     .status,
+                 200);
         QCOMPARE(switchOn(0).status, 200);
         QCOMPARE(onServer(), 1);
     }

@@ -42,9 +42,9 @@ private:
         SyncResponse response;
         response.changes = {sealed};
         WireError error;
-        const auto pulled = decodeSyncResponse(
-            encodeSyncResponseJson(response, {}), UnknownFields::Keep, &error, {},
-            SealedValues::Accept);
+        const auto pulled =
+            decodeSyncResponse(encodeSyncResponseJson(response, {}), UnknownFields::Keep, &error,
+                               {}, SealedValues::Accept);
         if (!pulled || pulled->changes.size() != 1)
             qFatal("not decoded: %s", qPrintable(error.message));
         return pulled->changes.first();
