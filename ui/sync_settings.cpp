@@ -1,6 +1,7 @@
 #include "ui/sync_settings.h"
 
 #include "sync/core/schema.h"
+#include "ui/encryption_dialogs.h"
 #include "ui/palette_icons.h"
 #include "ui/sync_controller.h"
 
@@ -62,10 +63,16 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     m_password->setEchoMode(QLineEdit::Password);
     m_password->setAccessibleName(tr("Password"));
     m_password->setPlaceholderText(tr("at least 8 characters"));
+    m_endToEnd = new QCheckBox(tr("En&crypt my data end to end"), this);
+    m_endToEnd->setToolTip(tr("For a new account: your entries are encrypted on your devices "
+                              "with a passphrase only you know, and the server cannot read "
+                              "them. Forget the passphrase and lose the recovery key, and "
+                              "nobody can open them."));
     auto *form = new QFormLayout;
     form->addRow(tr("Se&rver:"), m_server);
     form->addRow(tr("&Email:"), m_email);
     form->addRow(tr("&Password:"), m_password);
+    form->addRow(QString(), m_endToEnd);
 
     m_signUp = new QPushButton(tr("Create &account"), this);
     m_signIn = new QPushButton(tr("Sign &in"), this);
@@ -88,6 +95,18 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     auto *progressRow = new QHBoxLayout;
     progressRow->addWidget(m_progress, 1);
     progressRow->addWidget(m_syncNow);
+    // The signed-in account's end-to-end encryption.
+    m_encryption = new QLabel(this);
+    m_encryption->setWordWrap(true);
+    m_encryption->setAccessibleName(tr("End-to-end encryption"));
+    m_encrypt = new QPushButton(tr("Encr&ypt End to End…"), this);
+    m_unlock = new QPushButton(tr("Enter Passp&hrase…"), this);
+    m_changePassphrase = new QPushButton(tr("Chan&ge Passphrase…"), this);
+    m_showRecoveryKey = new QPushButton(tr("Show Recovery &Key…"), this);
+    auto *encryptionRow = new QHBoxLayout;
+    encryptionRow->addWidget(m_encryption, 1);
+    for (QPushButton *button : {m_encrypt, m_unlock, m_changePassphrase, m_showRecoveryKey})
+        encryptionRow->addWidget(button);
     m_feedback = new QLabel(this);
     m_feedback->setWordWrap(true);
     m_feedback->hide(); // until there is something to say
@@ -112,6 +131,7 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     layout->addLayout(form);
     layout->addLayout(buttons);
     layout->addWidget(m_account);
+    layout->addLayout(encryptionRow);
     layout->addLayout(progressRow);
     layout->addWidget(m_feedback);
     layout->addLayout(kindsRow);
@@ -125,6 +145,15 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     connect(m_delete, &QPushButton::clicked, this, &SyncSettings::deleteAccount);
     connect(m_sync, &SyncController::statusChanged, this, &SyncSettings::setStatus);
     connect(m_sync, &SyncController::accountActionFinished, this, &SyncSettings::actionFinished);
+    connect(m_encrypt, &QPushButton::clicked, this, &SyncSettings::switchOnEndToEnd);
+    connect(m_unlock, &QPushButton::clicked, this, &SyncSettings::unlock);
+    connect(m_changePassphrase, &QPushButton::clicked, this, &SyncSettings::changePassphrase);
+    connect(m_showRecoveryKey, &QPushButton::clicked, this, &SyncSettings::showRecoveryKey);
+    connect(m_sync, &SyncController::passphraseRequired, this, [this] { m_askPassphrase = true; });
+    connect(m_sync, &SyncController::recoveryKey, this, [this](const QString &key) {
+        RecoveryKeyDialog dialog(key, this);
+        dialog.exec();
+    });
     setStatus(sync->status());
 }
 
@@ -144,6 +173,20 @@ void SyncSettings::setStatus(const sync::SyncStatus &status)
     m_password->setEnabled(!session);
     m_signUp->setEnabled(!session);
     m_signIn->setEnabled(!session);
+    m_endToEnd->setVisible(!session);
+    m_encryption->setVisible(session);
+    m_encrypt->setVisible(session && !status.endToEnd);
+    m_unlock->setVisible(session && status.passphraseNeeded);
+    const bool unlocked = session && status.endToEnd && !status.passphraseNeeded;
+    m_changePassphrase->setVisible(unlocked);
+    m_showRecoveryKey->setVisible(unlocked);
+    if (status.passphraseNeeded)
+        m_encryption->setText(tr("End-to-end encrypted: enter the passphrase to sync on this "
+                                 "computer."));
+    else if (status.endToEnd)
+        m_encryption->setText(tr("End-to-end encrypted: the server cannot read your entries."));
+    else
+        m_encryption->setText(tr("Not end-to-end encrypted: the server can read your entries."));
     if (!m_signedIn)
         m_account->setText(tr("Not signed in."));
     else if (status.state == sync::SyncState::SignInNeeded)
@@ -188,12 +231,89 @@ void SyncSettings::authenticate(bool signUp)
         m_feedback->setText(problem);
         return;
     }
+    QString passphrase;
+    if (signUp && m_endToEnd->isChecked()) {
+        PassphraseDialog choose(
+            PassphraseDialog::Mode::Choose, tr("Choose a Passphrase"),
+            tr("Your entries will be encrypted on your devices with this passphrase before they "
+               "leave them. Nobody can reset it: you will get a recovery key to keep safe."),
+            this);
+        if (choose.exec() != QDialog::Accepted)
+            return;
+        passphrase = choose.chosen();
+    }
     m_feedback->setText(signUp ? tr("Creating the account…") : tr("Signing in…"));
-    m_password->clear(); // kept nowhere, not even in this field
+    m_password->clear(); // not kept in this field
+    // Kept only until signing in ends: an encrypted account asks for its
+    // passphrase, and signs in again with both.
+    m_pending = {server, email, password};
+    m_askPassphrase = false;
     if (signUp)
-        m_sync->signUp(server, email, password);
+        m_sync->signUp(server, email, password, passphrase);
     else
         m_sync->signIn(server, email, password);
+}
+
+void SyncSettings::askPassphraseAndSignIn()
+{
+    PassphraseDialog enter(PassphraseDialog::Mode::Enter, tr("End-to-End Encrypted Account"),
+                           tr("This account's entries are end-to-end encrypted. Enter its "
+                              "passphrase, or its recovery key, to open them on this computer."),
+                           this);
+    const auto [server, email, password] = std::exchange(m_pending, {});
+    if (enter.exec() != QDialog::Accepted)
+        return;
+    m_feedback->setText(tr("Signing in…"));
+    m_feedback->show();
+    m_sync->signIn(server, email, password, enter.current());
+}
+
+void SyncSettings::switchOnEndToEnd()
+{
+    PassphraseDialog choose(
+        PassphraseDialog::Mode::Choose, tr("Encrypt End to End"),
+        tr("Your entries will be encrypted on this computer before they leave it, and the "
+           "server's copy replaced by an encrypted one. Your other devices will ask for the "
+           "passphrase. Nobody can reset it: you will get a recovery key to keep safe."),
+        this);
+    if (choose.exec() != QDialog::Accepted)
+        return;
+    showFeedback(tr("Encrypting… this takes a moment."));
+    m_sync->switchOnEndToEnd(choose.chosen());
+}
+
+void SyncSettings::unlock()
+{
+    PassphraseDialog enter(PassphraseDialog::Mode::Enter, tr("Enter Passphrase"),
+                           tr("This account was encrypted end to end on another device. Enter "
+                              "its passphrase, or its recovery key, to sync here."),
+                           this);
+    if (enter.exec() == QDialog::Accepted)
+        m_sync->unlock(enter.current());
+}
+
+void SyncSettings::changePassphrase()
+{
+    PassphraseDialog change(PassphraseDialog::Mode::Change, tr("Change Passphrase"),
+                            tr("Your devices signed in stay signed in; a new device will need "
+                               "the new passphrase. The recovery key stays the same."),
+                            this);
+    if (change.exec() == QDialog::Accepted)
+        m_sync->changePassphrase(change.current(), change.chosen());
+}
+
+void SyncSettings::showRecoveryKey()
+{
+    PassphraseDialog enter(PassphraseDialog::Mode::Enter, tr("Show Recovery Key"),
+                           tr("Enter the passphrase to see the recovery key."), this);
+    if (enter.exec() == QDialog::Accepted)
+        m_sync->showRecoveryKey(enter.current());
+}
+
+void SyncSettings::showFeedback(const QString &text)
+{
+    m_feedback->setText(text);
+    m_feedback->setVisible(!text.isEmpty());
 }
 
 bool SyncSettings::confirm(const QString &title, const QString &text)
@@ -250,21 +370,29 @@ void SyncSettings::actionFinished(const QString &action, bool ok, const QString 
     if (action == QLatin1String("devices"))
         return; // the devices page shows its own
     QString text;
-    if (action == QLatin1String("signup") || action == QLatin1String("signin"))
+    if (action == QLatin1String("signin") && !ok && std::exchange(m_askPassphrase, false)) {
+        showFeedback({});
+        return askPassphraseAndSignIn();
+    }
+    if (action == QLatin1String("signup") || action == QLatin1String("signin")) {
+        m_pending = {};
         // Success shows in the account line above; only a failure is news.
         text = ok ? QString() : tr("Not signed in: %1").arg(message);
-    else if (action == QLatin1String("signout"))
+    } else if (action == QLatin1String("signout"))
         text = ok ? tr("Signed out. Your entries stay on this computer.") : message;
     else if (action == QLatin1String("delete-account"))
         text = ok ? tr("The account and its server copy are erased.") : message;
     else if (action == QLatin1String("erase"))
         text = ok ? message : tr("Not erased: %1").arg(message);
+    else if (action == QLatin1String("encrypt"))
+        text = ok ? tr("Encrypted end to end: your entries are going up again, sealed.")
+                  : tr("Not encrypted: %1").arg(message);
+    else if (action == QLatin1String("passphrase") || action == QLatin1String("unlock"))
+        text = ok ? message : tr("Passphrase: %1").arg(message);
     else if (!ok)
         text = message;
-    if (!text.isEmpty() || action == QLatin1String("signup") || action == QLatin1String("signin")) {
-        m_feedback->setText(text);
-        m_feedback->setVisible(!text.isEmpty());
-    }
+    if (!text.isEmpty() || action == QLatin1String("signup") || action == QLatin1String("signin"))
+        showFeedback(text);
 }
 
 } // namespace hale

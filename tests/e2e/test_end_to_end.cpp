@@ -89,9 +89,10 @@ private:
                                                            r.errors.first().message));
             return r.id;
         };
-        ok(d.store.create(kMetric, {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
-                                    {QStringLiteral("weight"), 73.25},
-                                    {QStringLiteral("notes"), u"knee sore after the hike"_qs}}));
+        ok(d.store.create(kMetric,
+                          {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
+                           {QStringLiteral("weight"), 73.25},
+                           {QStringLiteral("notes"), u"knee sore after the hike"_qs}}));
         const QString pills =
             ok(d.store.create(kMedication, {{QStringLiteral("name"), u"Levothyroxine"_qs},
                                             {QStringLiteral("dose"), 50},
@@ -102,18 +103,18 @@ private:
                                              QStringList{u"dizziness"_qs, u"tremor"_qs}}}));
         ok(d.store.update(kMedication, pills,
                           {{QStringLiteral("side_effects"), QStringList{u"tremor"_qs}}}));
-        ok(d.store.create(kJournal, {{QStringLiteral("entry_date"), QDate::currentDate()},
-                                     {QStringLiteral("mood"), 4},
-                                     {QStringLiteral("text"), u"Walked by the river with Mona"_qs}}));
+        ok(d.store.create(kJournal,
+                          {{QStringLiteral("entry_date"), QDate::currentDate()},
+                           {QStringLiteral("mood"), 4},
+                           {QStringLiteral("text"), u"Walked by the river with Mona"_qs}}));
         ok(d.store.create(QStringLiteral("meal"),
                           {{QStringLiteral("eaten_at"), QDateTime::currentDateTimeUtc()},
                            {QStringLiteral("meal_type"), QStringLiteral("lunch")},
                            {QStringLiteral("description"), u"Quinoa salad"_qs}}));
-        const QString measure = ok(
-            d.store.create(QStringLiteral("measure"),
-                           {{QStringLiteral("created_on"), QDate::currentDate()},
-                            {QStringLiteral("name"), u"Peak flow"_qs},
-                            {QStringLiteral("unit"), u"L/min"_qs}}));
+        const QString measure = ok(d.store.create(
+            QStringLiteral("measure"), {{QStringLiteral("created_on"), QDate::currentDate()},
+                                        {QStringLiteral("name"), u"Peak flow"_qs},
+                                        {QStringLiteral("unit"), u"L/min"_qs}}));
         ok(d.store.create(QStringLiteral("measurement"),
                           {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
                            {QStringLiteral("measure_id"), measure},
@@ -139,8 +140,7 @@ private:
     // as a change the devices pull (a newer sequence number).
     QJsonObject storedState(const QString &id) const
     {
-        const QString sql =
-            QStringLiteral("SELECT state FROM records WHERE id = '%1'").arg(id);
+        const QString sql = QStringLiteral("SELECT state FROM records WHERE id = '%1'").arg(id);
         std::optional<QVariant> value;
         if (onPostgres()) {
             value = m_server->postgresValue(sql);
@@ -160,8 +160,7 @@ private:
     bool rewrite(const QString &id, const QJsonObject &state)
     {
         const QString text = QString::fromUtf8(QJsonDocument(state).toJson(QJsonDocument::Compact));
-        return m_server->runSql(
-                   QStringLiteral("UPDATE users SET change_seq = change_seq + 1")) &&
+        return m_server->runSql(QStringLiteral("UPDATE users SET change_seq = change_seq + 1")) &&
                m_server->runSql(QStringLiteral("UPDATE records SET state = '%1', seq = (SELECT "
                                                "max(change_seq) FROM users) WHERE id = '%2'")
                                     .arg(text, id));
@@ -236,8 +235,9 @@ private slots:
         QVERIFY(b.store.records(kMetric).isEmpty());
         TokenStore keychain;
         QVERIFY(!awaitKeychain([&](auto done) { keychain.read(b.id(), done); }).token);
-        QVERIFY(
-            !awaitKeychain([&](auto done) { keychain.read(b.id() + u"/data-key"_qs, done); }).token);
+        QVERIFY(!awaitKeychain([&](auto done) {
+                     keychain.read(b.id() + u"/data-key"_qs, done);
+                 }).token);
 
         QVERIFY(b.join(url(), m_email, false, recoveryKey.toLower()));
         QCOMPARE(contents(b), contents(a));
@@ -258,9 +258,10 @@ private slots:
         QVERIFY(a.join(url(), m_email, true, kPassphrase));
         QStringList ids;
         for (double weight : {70.5, 80.5, 90.5})
-            ids << a.store.create(kMetric, {{QStringLiteral("recorded_at"),
-                                             QDateTime::currentDateTimeUtc()},
-                                            {QStringLiteral("weight"), weight}})
+            ids << a.store
+                       .create(kMetric,
+                               {{QStringLiteral("recorded_at"), QDateTime::currentDateTimeUtc()},
+                                {QStringLiteral("weight"), weight}})
                        .id;
         QVERIFY(a.sync());
         QVERIFY(b.join(url(), m_email, false, kPassphrase));
@@ -337,11 +338,11 @@ private slots:
                         .ok());
             QTest::qWait(5); // B's writes are the later ones
             QVERIFY(b.store.update(kMedication, id, {{u"dose"_qs, 1000}}).ok());
-            QVERIFY(b.store
-                        .update(kMedication, id,
-                                {{u"schedule"_qs,
-                                  QStringList{u"08:00"_qs, u"20:00"_qs, u"22:00"_qs}}})
-                        .ok());
+            QVERIFY(
+                b.store
+                    .update(kMedication, id,
+                            {{u"schedule"_qs, QStringList{u"08:00"_qs, u"20:00"_qs, u"22:00"_qs}}})
+                    .ok());
             QVERIFY(b.store.update(kMedication, id, {{u"end_date"_qs, QDate(2026, 12, 31)}}).ok());
             QVERIFY(a.sync());
             QVERIFY(b.sync());
@@ -376,9 +377,10 @@ private slots:
         QVERIFY(!secretsOnServer().isEmpty()); // in clear, as asked
 
         // B writes what A has not seen: A may not switch yet.
-        const QString bNote = b.store.create(kJournal, {{u"entry_date"_qs, QDate::currentDate()},
-                                                        {u"mood"_qs, 3},
-                                                        {u"text"_qs, u"before the switch"_qs}})
+        const QString bNote = b.store
+                                  .create(kJournal, {{u"entry_date"_qs, QDate::currentDate()},
+                                                     {u"mood"_qs, 3},
+                                                     {u"text"_qs, u"before the switch"_qs}})
                                   .id;
         QVERIFY(b.sync());
         QString message;
@@ -423,13 +425,11 @@ private slots:
         QVERIFY(!a.act([&] { a.worker->changePassphrase(u"guess"_qs, u"new words"_qs); }));
         QVERIFY(a.act([&] { a.worker->changePassphrase(kPassphrase, u"new words"_qs); }));
         Device b(QStringLiteral("desktop")), c(QStringLiteral("phone"));
-        QVERIFY(!b.act([&] {
-            b.worker->signIn(url(), m_email, u"correct horse battery"_qs, kPassphrase);
-        }));
+        QVERIFY(!b.act(
+            [&] { b.worker->signIn(url(), m_email, u"correct horse battery"_qs, kPassphrase); }));
         QVERIFY(c.join(url(), m_email, false, u"new words"_qs));
         QCOMPARE(contents(c), contents(a));
-        QVERIFY(a.store.update(kMetric, a.store.records(kMetric).first().id,
-                               {{u"weight"_qs, 74.0}})
+        QVERIFY(a.store.update(kMetric, a.store.records(kMetric).first().id, {{u"weight"_qs, 74.0}})
                     .ok());
         QVERIFY(a.sync());
         QVERIFY(c.sync());

@@ -7,6 +7,7 @@
 #include "models/local_store.h"
 #include "ui/conflicts_page.h"
 #include "ui/devices_page.h"
+#include "ui/encryption_dialogs.h"
 #include "ui/main_window.h"
 #include "ui/sync_banner.h"
 #include "ui/sync_controller.h"
@@ -40,6 +41,13 @@ SyncStatus statusOf(SyncState state, int pending = 0, const QString &message = {
     s.message = message;
     s.account = QStringLiteral("me@example.org");
     return s;
+}
+
+// Presses a button as assistive technology does.
+bool press(QWidget *root, const QString &name)
+{
+    return test::doAccessibleAction(test::accessibleByName(root, name),
+                                    QAccessibleActionInterface::pressAction());
 }
 
 QVariantMap metric(double weight)
@@ -369,6 +377,122 @@ private slots:
         QCOMPARE(controller.syncedKinds(), others);
         QTRY_COMPARE_WITH_TIMEOUT(settings->feedback()->text(),
                                   QStringLiteral("0 records erased from the server."), 30'000);
+    }
+
+    // Issue 19, by keyboard and the accessibility tree: an account made end-
+    // to-end encrypted from Settings (the passphrase typed twice, the
+    // recovery key shown), then opened on a second computer, whose sign-in
+    // asks for the passphrase; the recovery key shown again is the same.
+    void anEncryptedAccountIsMadeAndOpenedThroughTheDialogs()
+    {
+        test::ServerProcess server;
+        QVERIFY2(server.started(), qPrintable(server.stderrText()));
+        const QString passphrase = QStringLiteral("a quiet harbour at dusk");
+        QString recoveryKey;
+        const auto readRecoveryKey = [&recoveryKey] {
+            test::onNextDialog<RecoveryKeyDialog>([&recoveryKey](RecoveryKeyDialog *dialog) {
+                recoveryKey =
+                    test::byAccessibleName<QLineEdit>(dialog, QStringLiteral("Recovery key"))
+                        ->text();
+                QTest::keyClick(dialog, Qt::Key_Escape);
+            });
+        };
+        const auto fill = [](QWidget *root, const QString &name, const QString &text) {
+            QLineEdit *field = test::byAccessibleName<QLineEdit>(root, name);
+            QVERIFY2(field, qPrintable(name));
+            field->setFocus();
+            QTest::keyClicks(field, text);
+        };
+        QString metricId;
+        {
+            QTemporaryDir dir;
+            LocalStore store;
+            QVERIFY(store.open(dir.path()).ok());
+            metricId = store.create(kMetric, metric(73.5)).id;
+            sync::SyncWorker::Options options;
+            options.debounceMs = 100;
+            SyncController controller(&store, dir.path(), options);
+            SyncSettings settings(&controller);
+            settings.show();
+            settings.activateWindow();
+            QVERIFY(QTest::qWaitForWindowActive(&settings));
+            fill(&settings, QStringLiteral("Server address"), server.baseUrl());
+            fill(&settings, QStringLiteral("Email"), QStringLiteral("sealed@example.org"));
+            fill(&settings, QStringLiteral("Password"), QStringLiteral("correct horse battery"));
+            QAbstractButton *encrypt =
+                test::buttonByText(&settings, QStringLiteral("Encrypt my data end to end"));
+            QVERIFY(encrypt && encrypt->isVisible());
+            QVERIFY(test::doAccessibleAction(
+                test::accessibleByName(&settings, QStringLiteral("Encrypt my data end to end")),
+                QAccessibleActionInterface::toggleAction()));
+            QVERIFY(encrypt->isChecked());
+            test::onNextDialog<PassphraseDialog>([&](PassphraseDialog *dialog) {
+                fill(dialog, QStringLiteral("New passphrase"), QStringLiteral("too short"));
+                fill(dialog, QStringLiteral("New passphrase again"), QStringLiteral("too short"));
+                QVERIFY(test::byAccessibleName<QLabel>(dialog, QStringLiteral("Passphrase problem"))
+                            ->text()
+                            .startsWith(QStringLiteral("A passphrase needs at least 10")));
+                test::byAccessibleName<QLineEdit>(dialog, QStringLiteral("New passphrase"))
+                    ->clear();
+                test::byAccessibleName<QLineEdit>(dialog, QStringLiteral("New passphrase again"))
+                    ->clear();
+                fill(dialog, QStringLiteral("New passphrase"), passphrase);
+                fill(dialog, QStringLiteral("New passphrase again"), passphrase);
+                readRecoveryKey();
+                QTest::keyClick(dialog, Qt::Key_Return);
+            });
+            QVERIFY(press(&settings, QStringLiteral("Create account")));
+            QTRY_VERIFY_WITH_TIMEOUT(!recoveryKey.isEmpty(), 30'000);
+            QTRY_COMPARE_WITH_TIMEOUT(controller.status().state, SyncState::Synced, 30'000);
+            QCOMPARE(controller.status().pushed, 1);
+            QCOMPARE(
+                test::byAccessibleName<QLabel>(&settings, QStringLiteral("End-to-end encryption"))
+                    ->text(),
+                QStringLiteral("End-to-end encrypted: the server cannot read your entries."));
+            QVERIFY(
+                !test::buttonByText(&settings, QStringLiteral("Encrypt End to End…"))->isVisible());
+            QVERIFY(
+                test::buttonByText(&settings, QStringLiteral("Change Passphrase…"))->isVisible());
+            const QStringList clashes = test::altLetterClashes(&settings);
+            QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(QStringLiteral("; "))));
+        }
+        QVERIFY(recoveryKey.size() == 64);
+
+        // A second computer: Sign in asks for the passphrase.
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        SyncController controller(&store, dir.path(), {});
+        SyncSettings settings(&controller);
+        settings.show();
+        settings.activateWindow();
+        QVERIFY(QTest::qWaitForWindowActive(&settings));
+        fill(&settings, QStringLiteral("Server address"), server.baseUrl());
+        fill(&settings, QStringLiteral("Email"), QStringLiteral("sealed@example.org"));
+        fill(&settings, QStringLiteral("Password"), QStringLiteral("correct horse battery"));
+        bool asked = false;
+        test::onNextDialog<PassphraseDialog>([&](PassphraseDialog *dialog) {
+            asked = true;
+            QVERIFY(!test::byAccessibleName<QLineEdit>(dialog, QStringLiteral("New passphrase")));
+            fill(dialog, QStringLiteral("Passphrase or recovery key"), passphrase);
+            QTest::keyClick(dialog, Qt::Key_Return);
+        });
+        QVERIFY(press(&settings, QStringLiteral("Sign in")));
+        QTRY_VERIFY_WITH_TIMEOUT(asked, 30'000);
+        QTRY_COMPARE_WITH_TIMEOUT(controller.status().state, SyncState::Synced, 30'000);
+        QVERIFY(controller.status().endToEnd);
+        QCOMPARE(store.record(kMetric, metricId)->value(QStringLiteral("weight")).toDouble(), 73.5);
+        QVERIFY(settings.feedback()->text().isEmpty());
+
+        const QString shownFirst = std::exchange(recoveryKey, {});
+        test::onNextDialog<PassphraseDialog>([&](PassphraseDialog *dialog) {
+            fill(dialog, QStringLiteral("Passphrase or recovery key"), passphrase);
+            readRecoveryKey();
+            QTest::keyClick(dialog, Qt::Key_Return);
+        });
+        QVERIFY(press(&settings, QStringLiteral("Show Recovery Key…")));
+        QTRY_VERIFY_WITH_TIMEOUT(!recoveryKey.isEmpty(), 30'000);
+        QCOMPARE(recoveryKey, shownFirst);
     }
 };
 
