@@ -1,6 +1,7 @@
 // Sync end to end on loopback, through the real worker and hale-server (see
 // tests/bench/run-sync-benchmarks.sh, which runs it under a keychain):
 //   HALE_SERVER_BINARY=hale-server QT_QPA_PLATFORM=offscreen bench_sync [--records N]
+//   [--end-to-end]
 // Device A pushes N demo records; device B, with its main window open,
 // signs in and pulls them all through its sync thread while the UI thread's
 // longest event-loop stall is measured; then one edit from A reaches B, and
@@ -86,9 +87,14 @@ int main(int argc, char **argv)
         QStringLiteral("random-ids"),
         QStringLiteral("Give the records random (version 4) ids, as earlier versions of Hale "
                        "did (default: time-ordered, as the app makes them now)."));
+    const QCommandLineOption endToEndOption(
+        QStringLiteral("end-to-end"),
+        QStringLiteral("Make the account end-to-end encrypted: A seals every value, B opens and "
+                       "checks each (the passphrase's Argon2id is in the sign-up and sign-in)."));
     parser.addOption(recordsOption);
     parser.addOption(liftOption);
     parser.addOption(randomIdsOption);
+    parser.addOption(endToEndOption);
     parser.addHelpOption();
     parser.process(app);
     const int records = parser.value(recordsOption).toInt();
@@ -104,6 +110,9 @@ int main(int argc, char **argv)
         return 1;
     }
     const QString email = QStringLiteral("bench@example.org");
+    const QString passphrase =
+        parser.isSet(endToEndOption) ? QStringLiteral("a quiet harbour at dusk") : QString();
+    std::printf("end-to-end encryption: %s\n", passphrase.isEmpty() ? "off" : "on");
 
     // Device A: N records, then sign up, which switches sync on: every
     // record is queued and pushed. The clock runs from the sign-up (the
@@ -124,7 +133,7 @@ int main(int argc, char **argv)
     QSignalSpy aCycle(&a, &sync::SyncWorker::cycleFinished);
     QElapsedTimer clock;
     clock.start();
-    a.signUp(server.baseUrl(), email, kPassword);
+    a.signUp(server.baseUrl(), email, kPassword, passphrase);
     if (!waitFor(aAction) || !aAction.first().at(1).toBool()) {
         std::fprintf(stderr, "sign up failed\n");
         return 1;
@@ -154,7 +163,7 @@ int main(int argc, char **argv)
     probe.start();
     QSignalSpy bAction(&controller, &SyncController::accountActionFinished);
     clock.restart();
-    controller.signIn(server.baseUrl(), email, kPassword);
+    controller.signIn(server.baseUrl(), email, kPassword, passphrase);
     if (!waitFor(bAction) || !bAction.first().at(1).toBool()) {
         std::fprintf(stderr, "sign in failed\n");
         return 1;
