@@ -49,9 +49,10 @@ ConflictsPage::ConflictsPage(LocalStore *store, QWidget *parent) : QWidget(paren
     m_restore->setToolTip(tr("Writes your value again, as a new edit that syncs."));
     m_dismiss = new QPushButton(tr("&Dismiss"), this);
     m_dismiss->setToolTip(tr("Keeps their value and removes this entry from the list."));
-    auto *refusedLabel = new QLabel(tr("Changes the server refused"), this);
-    m_refused =
-        makeTable({tr("Kind"), tr("Entry"), tr("Reason")}, tr("Changes the server refused"), this);
+    // Changes the server refused, and (an end-to-end encrypted account's)
+    // pulled changes this device did not open or accept.
+    auto *refusedLabel = new QLabel(tr("Changes set aside"), this);
+    m_refused = makeTable({tr("Kind"), tr("Entry"), tr("Reason")}, tr("Changes set aside"), this);
     refusedLabel->setBuddy(m_refused);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_restore);
@@ -122,8 +123,10 @@ void ConflictsPage::reload()
     for (int row = 0; row < refused.size(); ++row) {
         const RejectedChange &r = refused.at(row);
         const KindSpec *kind = SchemaRegistry::instance().kind(r.kind);
+        const QString reason = r.pulled ? tr("From the server, not applied here: %1").arg(r.reason)
+                                        : tr("Refused by the server: %1").arg(r.reason);
         const QStringList cells{kind ? kind->displaySingular() : r.kind,
-                                entryTitle(r.kind, r.recordId), r.reason};
+                                entryTitle(r.kind, r.recordId), reason};
         for (int column = 0; column < cells.size(); ++column)
             m_refused->setItem(row, column, new QTableWidgetItem(cells.at(column)));
     }

@@ -8,9 +8,14 @@ namespace hale::sync {
 
 namespace {
 
+// "refresh-token/<device id>"; an account "<device id>/<secret>" names
+// another secret of the device (the end-to-end data key), "<secret>/<device id>".
 QString keyFor(const QString &account)
 {
-    return QStringLiteral("refresh-token/") + account;
+    const qsizetype slash = account.indexOf(QLatin1Char('/'));
+    if (slash < 0)
+        return QStringLiteral("refresh-token/") + account;
+    return account.mid(slash + 1) + QLatin1Char('/') + account.left(slash);
 }
 
 // QtKeychain runs its jobs one after another through a process-wide executor

@@ -29,7 +29,9 @@ public:
     explicit TokenStore(QObject *parent = nullptr);
 
     // `account` names the entry; one per device (data folder), so that
-    // several installations on one machine keep their own sessions.
+    // several installations on one machine keep their own sessions. Another
+    // secret of the device is "<device id>/<secret>" (the end-to-end data
+    // key: "<device id>/data-key", kept as "data-key/<device id>").
     // Virtual so that tests can stand in a keychain that fails.
     virtual void read(const QString &account, Callback done);
     virtual void write(const QString &account, const QString &token, Callback done);

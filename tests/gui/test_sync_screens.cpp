@@ -249,6 +249,42 @@ private slots:
         QCOMPARE(table->rowCount(), 0);
     }
 
+    // Changes set aside are listed with where they were refused: by the
+    // server, or here (a pulled record of an encrypted account that did not
+    // open); the latter leaves the list when a later state of it is applied.
+    void theConflictsPageListsChangesSetAside()
+    {
+        QTemporaryDir dir;
+        LocalStore store;
+        QVERIFY(store.open(dir.path()).ok());
+        const QString refused = store.create(kMetric, metric(70)).id;
+        QVERIFY(store.setAside(store.pendingChanges().first(), QStringLiteral("weight too high")));
+        const QString unread = QStringLiteral("01a23e59-c405-7638-91f0-2c15816867ed");
+        QVERIFY(store.applyRemote({}, 1, {}, {}, {{kMetric, unread, u"altered"_qs, true}}).ok());
+
+        ConflictsPage page(&store);
+        page.show();
+        auto *table = qobject_cast<QTableWidget *>(
+            test::accessibleByName(&page, QStringLiteral("Changes set aside"), QAccessible::Table)
+                ->object());
+        QVERIFY(table);
+        QCOMPARE(table->rowCount(), 2);
+        QCOMPARE(table->item(0, 2)->text(),
+                 QStringLiteral("Refused by the server: weight too high"));
+        QCOMPARE(table->item(1, 2)->text(),
+                 QStringLiteral("From the server, not applied here: altered"));
+        QCOMPARE(store.rejectedChangeCount(), 2);
+        Q_UNUSED(refused);
+
+        sync::RecordState later;
+        later.kind = kMetric;
+        later.id = unread;
+        later.fields[QStringLiteral("weight")] = {71.0, {1'790'000'000'000, 0, u"other"_qs}, {}};
+        later.deleted = {false, {1'790'000'000'000, 0, u"other"_qs}};
+        QVERIFY(store.applyRemote({later}, 2).ok());
+        QCOMPARE(store.rejectedChangeCount(), 1);
+    }
+
     void aDeletionThatHidMyEditIsUndoneFromTheConflictsPage()
     {
         QTemporaryDir dir;
