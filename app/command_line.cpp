@@ -98,7 +98,7 @@ bool atTerminal()
 // out of their own data); empty if the two differ.
 QString readNewPassphrase(const char *variable)
 {
-    const QString passphrase = readSecret(variable, "New passphrase");
+    QString passphrase = readSecret(variable, "New passphrase");
     if (qEnvironmentVariableIsSet(variable) || !atTerminal())
         return passphrase;
     return readSecret(variable, "The passphrase again") == passphrase ? passphrase : QString();

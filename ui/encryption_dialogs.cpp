@@ -43,7 +43,7 @@ PassphraseDialog::PassphraseDialog(Mode mode, const QString &title, const QStrin
     }
     if (mode != Mode::Enter) {
         m_new = secretField(tr("New passphrase"), this);
-        m_new->setPlaceholderText(tr("at least %n characters", "", kMinimumLength));
+        m_new->setPlaceholderText(tr("at least %1 characters").arg(kMinimumLength));
         m_repeat = secretField(tr("New passphrase again"), this);
         form->addRow(tr("&New passphrase:"), m_new);
         form->addRow(tr("&Again:"), m_repeat);
@@ -81,9 +81,9 @@ void PassphraseDialog::check()
         problem = m_mode == Mode::Enter ? tr("Enter the passphrase or the recovery key.")
                                         : tr("Enter the current passphrase.");
     else if (m_new && m_new->text().size() < kMinimumLength)
-        problem = tr("A passphrase needs at least %n characters: a few words are easy to "
-                     "remember and hard to guess.",
-                     "", kMinimumLength);
+        problem = tr("A passphrase needs at least %1 characters: a few words are easy to "
+                     "remember and hard to guess.")
+                      .arg(kMinimumLength);
     else if (m_repeat && m_repeat->text() != m_new->text())
         problem = tr("The two passphrases differ.");
     m_problem->setText(problem);

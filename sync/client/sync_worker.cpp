@@ -914,8 +914,8 @@ void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QStri
     device.id = m_store->deviceId();
     device.name = m_options.deviceName;
     device.platform = QSysInfo::prettyProductName();
-    auto done = [this, client, action, email, signUp, passphrase](std::optional<AuthTokens> tokens,
-                                                                  const ApiError &error) {
+    auto done = [this, client, action, email, signUp,
+                 passphrase](const std::optional<AuthTokens> &tokens, const ApiError &error) {
         if (!tokens) {
             client->deleteLater();
             return emit accountActionFinished(action, false, error.message);

@@ -207,24 +207,23 @@ private:
     // just opened through `client`: made for a new account, or unlocked for
     // an encrypted one; `next` gets the data key (null: the account is in
     // clear) or why not.
-    void keysOfNewSession(
-        ApiClient *client, bool signUp, const QString &passphrase,
-        std::function<void(const std::optional<e2e::SecretKey> &dataKey, const QString &error)>
-            next);
+    void keysOfNewSession(ApiClient *client, bool signUp, const QString &passphrase,
+                          const std::function<void(const std::optional<e2e::SecretKey> &dataKey,
+                                                   const QString &error)> &next);
     // Keeps the data key in the keychain and seals with it from now on.
     void adoptDataKey(const e2e::SecretKey &dataKey,
-                      std::function<void(const QString &error)> done);
+                      const std::function<void(const QString &error)> &done);
     void forgetDataKey();
     QString dataKeyEntry() const;
     // Runs `next` once the cipher is ready if the account is encrypted (from
     // the keychain); the cycle ends asking for the passphrase otherwise.
-    void withCipher(std::function<void()> next);
+    void withCipher(const std::function<void()> &next);
     void needPassphrase();
     // The wrapped keys, unlocked with `passphrase`: `next` gets them and the
     // data key, or the action ends with why not.
     void unlockedKeys(
         const Report &report, const QString &passphrase,
-        std::function<void(const QJsonObject &wrapped, const e2e::SecretKey &dataKey)> next);
+        const std::function<void(const QJsonObject &wrapped, const e2e::SecretKey &dataKey)> &next);
     void adoptSession(const AuthTokens &tokens, const QString &email);
     void accountAction(const QString &action, std::function<void(const Report &)> call,
                        bool renewed = false);

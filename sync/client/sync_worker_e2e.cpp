@@ -30,7 +30,8 @@ QString SyncWorker::dataKeyEntry() const
 
 void SyncWorker::keysOfNewSession(
     ApiClient *client, bool signUp, const QString &passphrase,
-    std::function<void(const std::optional<e2e::SecretKey> &dataKey, const QString &error)> next)
+    const std::function<void(const std::optional<e2e::SecretKey> &dataKey, const QString &error)>
+        &next)
 {
     // A session refused here is ended on the server too, as best it can be.
     const auto refuse = [client, next](const QString &why) {
@@ -74,7 +75,7 @@ void SyncWorker::keysOfNewSession(
 }
 
 void SyncWorker::adoptDataKey(const e2e::SecretKey &dataKey,
-                              std::function<void(const QString &error)> done)
+                              const std::function<void(const QString &error)> &done)
 {
     // Sealing starts at once; the keychain keeps the key for the next start.
     m_cipher = std::make_shared<const e2e::ValueCipher>(dataKey);
@@ -95,7 +96,7 @@ void SyncWorker::forgetDataKey()
     m_tokens->remove(dataKeyEntry(), [](const TokenStore::Result &) {});
 }
 
-void SyncWorker::withCipher(std::function<void()> next)
+void SyncWorker::withCipher(const std::function<void()> &next)
 {
     if (m_cipher || m_store->setting(settings::kEndToEnd) != QLatin1String("1"))
         return next();
@@ -129,7 +130,7 @@ void SyncWorker::needPassphrase()
 
 void SyncWorker::unlockedKeys(
     const Report &report, const QString &passphrase,
-    std::function<void(const QJsonObject &wrapped, const e2e::SecretKey &dataKey)> next)
+    const std::function<void(const QJsonObject &wrapped, const e2e::SecretKey &dataKey)> &next)
 {
     m_api->accountKeys(
         [report, passphrase, next](std::optional<QJsonObject> wrapped, const ApiError &error) {
