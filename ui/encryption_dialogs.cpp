@@ -1,13 +1,21 @@
 #include "ui/encryption_dialogs.h"
 
+#include "models/owner_only.h"
+#include "ui/file_dialogs.h"
+
 #include <QClipboard>
 #include <QDialogButtonBox>
+#include <QDir>
 #include <QFontDatabase>
 #include <QFormLayout>
 #include <QGuiApplication>
 #include <QLabel>
 #include <QLineEdit>
+#include <QPainter>
+#include <QPrintDialog>
+#include <QPrinter>
 #include <QPushButton>
+#include <QSaveFile>
 #include <QVBoxLayout>
 
 namespace hale {
@@ -90,13 +98,14 @@ void PassphraseDialog::check()
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty());
 }
 
-RecoveryKeyDialog::RecoveryKeyDialog(const QString &key, QWidget *parent) : QDialog(parent)
+RecoveryKeyDialog::RecoveryKeyDialog(const QString &key, const QString &account, QWidget *parent)
+    : QDialog(parent), m_key(key), m_account(account)
 {
     setWindowTitle(tr("Recovery Key"));
     auto *intro = new QLabel(
-        tr("Write this recovery key down, or print it, and keep it apart from this computer. "
-           "With it, or with your passphrase, a new device opens your data. Without both, "
-           "nobody can: not the server, not Hale."),
+        tr("Write this recovery key down, save or print it, and keep it apart from this "
+           "computer. With it, or with your passphrase, a new device opens your data. Without "
+           "both, nobody can: not the server, not Hale."),
         this);
     intro->setWordWrap(true);
     auto *field = new QLineEdit(key, this);
@@ -104,15 +113,67 @@ RecoveryKeyDialog::RecoveryKeyDialog(const QString &key, QWidget *parent) : QDia
     field->setAccessibleName(tr("Recovery key"));
     field->setFont(QFontDatabase::systemFont(QFontDatabase::FixedFont));
     field->setMinimumWidth(field->fontMetrics().horizontalAdvance(key) + 24);
+    m_outcome = new QLabel(this);
+    m_outcome->setAccessibleName(tr("Recovery key saved"));
+    m_outcome->hide();
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *copy = buttons->addButton(tr("&Copy"), QDialogButtonBox::ActionRole);
+    QPushButton *save = buttons->addButton(tr("&Save…"), QDialogButtonBox::ActionRole);
+    QPushButton *print = buttons->addButton(tr("&Print…"), QDialogButtonBox::ActionRole);
     connect(copy, &QPushButton::clicked, this,
             [key] { QGuiApplication::clipboard()->setText(key); });
+    connect(save, &QPushButton::clicked, this, &RecoveryKeyDialog::save);
+    connect(print, &QPushButton::clicked, this, &RecoveryKeyDialog::print);
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addWidget(field);
+    layout->addWidget(m_outcome);
     layout->addWidget(buttons);
+}
+
+QString RecoveryKeyDialog::sheet() const
+{
+    return tr("Hale recovery key for %1\n\n%2\n\nWith this key, or the passphrase, a new device "
+              "opens this account's end-to-end encrypted data. Keep it apart from your "
+              "computers.\n")
+        .arg(m_account, m_key);
+}
+
+void RecoveryKeyDialog::save()
+{
+    const QString path = files::saveFileName(
+        this, tr("Save Recovery Key"),
+        QDir::home().filePath(QStringLiteral("hale-recovery-key.txt")), tr("Text (*.txt)"));
+    if (path.isEmpty())
+        return;
+    // Owner only from the first byte, as the backups are.
+    QSaveFile file(path);
+    const QByteArray text = sheet().toUtf8();
+    const bool saved = file.open(QIODevice::WriteOnly) && owner_only::restrictOpenFile(file) &&
+                       file.write(text) == text.size() && file.commit();
+    m_outcome->setText(saved ? tr("Saved to %1.").arg(QDir::toNativeSeparators(path))
+                             : tr("Not saved: %1").arg(file.errorString()));
+    m_outcome->show();
+}
+
+void RecoveryKeyDialog::print()
+{
+    QPrinter printer;
+    QPrintDialog dialog(&printer, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    QPainter painter;
+    if (!painter.begin(&printer)) {
+        m_outcome->setText(tr("The printer could not be used."));
+        m_outcome->show();
+        return;
+    }
+    QFont font = QFontDatabase::systemFont(QFontDatabase::FixedFont);
+    font.setPointSize(12);
+    painter.setFont(font);
+    painter.drawText(painter.viewport().adjusted(40, 40, -40, -40), Qt::TextWordWrap, sheet());
+    painter.end();
 }
 
 } // namespace hale

@@ -39,14 +39,24 @@ private:
     QDialogButtonBox *m_buttons;
 };
 
-// The recovery key, to write down or copy: the way into the account's data
-// if the passphrase is forgotten.
+// The recovery key, to write down, copy, save or print: the way into the
+// account's data if the passphrase is forgotten.
 class RecoveryKeyDialog : public QDialog
 {
     Q_OBJECT
 
 public:
-    explicit RecoveryKeyDialog(const QString &key, QWidget *parent = nullptr);
+    RecoveryKeyDialog(const QString &key, const QString &account, QWidget *parent = nullptr);
+
+private:
+    // The key with what it is for, as saved or printed.
+    QString sheet() const;
+    void save();
+    void print();
+
+    QString m_key;
+    QString m_account;
+    QLabel *m_outcome;
 };
 
 } // namespace hale

@@ -151,7 +151,7 @@ SyncSettings::SyncSettings(SyncController *sync, QWidget *parent)
     connect(m_showRecoveryKey, &QPushButton::clicked, this, &SyncSettings::showRecoveryKey);
     connect(m_sync, &SyncController::passphraseRequired, this, [this] { m_askPassphrase = true; });
     connect(m_sync, &SyncController::recoveryKey, this, [this](const QString &key) {
-        RecoveryKeyDialog dialog(key, this);
+        RecoveryKeyDialog dialog(key, m_email->text().trimmed(), this);
         dialog.exec();
     });
     setStatus(sync->status());

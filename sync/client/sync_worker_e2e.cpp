@@ -45,12 +45,12 @@ void SyncWorker::keysOfNewSession(
         if (!keys)
             return refuse(tr("The passphrase could not be made into a key: not enough memory."));
         client->setAccountKeys(
-            keys->wrapped, 0, [this, keys, next](std::optional<bool>, const ApiError &error) {
+            keys->wrapped, 0,
+            [this, keys, next, refuse](std::optional<bool>, const ApiError &error) {
                 if (!error.ok())
-                    return next(std::nullopt,
-                                tr("The account was made, but the server did not keep its "
-                                   "keys: %1")
-                                    .arg(error.message));
+                    return refuse(tr("The account was made, but the server did not keep its "
+                                     "keys: %1")
+                                      .arg(error.message));
                 emit recoveryKey(e2e::recoveryTextOf(keys->dataKey));
                 next(keys->dataKey, {});
             });

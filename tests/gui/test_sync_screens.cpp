@@ -8,6 +8,7 @@
 #include "ui/conflicts_page.h"
 #include "ui/devices_page.h"
 #include "ui/encryption_dialogs.h"
+#include "ui/file_dialogs.h"
 #include "ui/main_window.h"
 #include "ui/sync_banner.h"
 #include "ui/sync_controller.h"
@@ -24,6 +25,7 @@
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QTranslator>
+#include <sys/stat.h>
 
 using namespace hale;
 using sync::SyncState;
@@ -413,6 +415,34 @@ private slots:
         QCOMPARE(controller.syncedKinds(), others);
         QTRY_COMPARE_WITH_TIMEOUT(settings->feedback()->text(),
                                   QStringLiteral("0 records erased from the server."), 30'000);
+    }
+
+    // The recovery key saved to a file: the key and what it opens, and the
+    // file the owner's alone whatever the umask.
+    void theRecoveryKeyIsSavedForTheOwnerOnly()
+    {
+        QTemporaryDir dir;
+        const QString path = dir.filePath(QStringLiteral("key.txt"));
+        const QString key = QStringLiteral("TB6M-4CBI-K22G-UNH6-YVV7-IRVY-CTNH-G2MT-NVPG-D7HT-"
+                                           "TJEB-JTML-FP2A");
+        RecoveryKeyDialog dialog(key, QStringLiteral("me@example.org"));
+        dialog.show();
+        const mode_t before = umask(022);
+        files::setNextFileName(path);
+        QVERIFY(press(&dialog, QStringLiteral("Save…")));
+        QTRY_VERIFY(QFile::exists(path));
+        umask(before);
+        QFile saved(path);
+        QVERIFY(saved.open(QIODevice::ReadOnly));
+        const QString text = QString::fromUtf8(saved.readAll());
+        QVERIFY(text.contains(key));
+        QVERIFY(text.contains(QStringLiteral("me@example.org")));
+        QCOMPARE(saved.permissions() & (QFileDevice::ReadGroup | QFileDevice::ReadOther |
+                                        QFileDevice::WriteGroup | QFileDevice::WriteOther),
+                 QFileDevice::Permissions());
+        QTRY_VERIFY(test::byAccessibleName<QLabel>(&dialog, QStringLiteral("Recovery key saved"))
+                        ->text()
+                        .startsWith(QStringLiteral("Saved to ")));
     }
 
     // Issue 19, by keyboard and the accessibility tree: an account made end-
