@@ -1,5 +1,7 @@
 #include "sync/client/api_client.h"
 
+#include "sync/core/schema.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
@@ -300,11 +302,20 @@ void ApiClient::accountKeys(Callback<QJsonObject> done)
          });
 }
 
-void ApiClient::setAccountKeys(const QJsonObject &keys, qint64 cursor, Callback<bool> done)
+void ApiClient::setAccountKeys(const QJsonObject &keys, const QJsonObject &previous, qint64 cursor,
+                               Callback<bool> done)
 {
-    send("PUT", routePath(route::kAccountKeys),
-         {{QStringLiteral("keys"), keys}, {QStringLiteral("cursor"), cursor}}, true,
-         answered(std::move(done)));
+    // The kinds this version knows: switching on erases only an account
+    // whose records are all of them.
+    QJsonArray kinds;
+    for (const KindSpec &kind : SchemaRegistry::instance().kinds())
+        kinds.append(kind.name);
+    QJsonObject body{{QStringLiteral("keys"), keys},
+                     {QStringLiteral("cursor"), cursor},
+                     {QStringLiteral("kinds"), kinds}};
+    if (!previous.isEmpty())
+        body.insert(QStringLiteral("previous"), previous);
+    send("PUT", routePath(route::kAccountKeys), body, true, answered(std::move(done)));
 }
 
 } // namespace hale::sync

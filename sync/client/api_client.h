@@ -103,9 +103,10 @@ public:
     // The account's wrapped keys (protocol.h, checkAccountKeys); an empty
     // object for an account in clear.
     void accountKeys(Callback<QJsonObject> done);
-    // Keeps them: switching encryption on from `cursor` (the last change
-    // this device has pulled), or a new passphrase's wrapping.
-    void setAccountKeys(const QJsonObject &keys, qint64 cursor, Callback<bool> done);
+    // Keeps them in place of `previous` (the keys read; empty to switch
+    // encryption on, from `cursor`, the last change this device has pulled).
+    void setAccountKeys(const QJsonObject &keys, const QJsonObject &previous, qint64 cursor,
+                        Callback<bool> done);
 
 signals:
     // The last request in flight was answered (its callback has run).

@@ -16,6 +16,8 @@ constexpr quint64 kValueKeyId = 1;
 constexpr quint64 kElementKeyId = 2;
 constexpr quint64 kNonceKeyId = 3;
 constexpr quint64 kRecoveryKeyId = 4;
+// Sealed values are padded to whole blocks of this many bytes.
+constexpr qsizetype kPadBlock = 16;
 // RFC 4648's base32 alphabet: no 0, 1 or 8 to mistake for O, I or B.
 constexpr char kBase32[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 const QString kSealedKey = QStringLiteral("e");
@@ -39,7 +41,9 @@ SecretKey subkey(const SecretKey &dataKey, quint64 id)
     crypto_kdf_derive_from_key(
         reinterpret_cast<unsigned char *>(out.data()), size_t(out.size()), id, kContext,
         reinterpret_cast<const unsigned char *>(dataKey.bytes().constData()));
-    return *SecretKey::fromBytes(out);
+    SecretKey key = *SecretKey::fromBytes(out);
+    sodium_memzero(out.data(), size_t(out.size()));
+    return key;
 }
 
 // Every part of a place, each ended by a zero byte (none can hold one: they
@@ -49,7 +53,7 @@ QByteArray associatedData(const Place &place)
     QByteArray ad("hale-e2e-v1");
     ad.append('\0');
     for (const QString *part : {&place.userId, &place.kind, &place.recordId, &place.field,
-                                &place.element, &place.stamp}) {
+                                &place.element, &place.stamp, &place.base}) {
         ad.append(part->toUtf8());
         ad.append('\0');
     }
@@ -128,6 +132,9 @@ std::optional<SecretKey> SecretKey::fromBytes(const QByteArray &bytes)
 
 bool SecretKey::operator==(const SecretKey &other) const
 {
+    // A moved-from key is empty: equal only to another empty one.
+    if (m_bytes.size() != kSize || other.m_bytes.size() != kSize)
+        return m_bytes.size() == other.m_bytes.size();
     return sodium_memcmp(m_bytes.constData(), other.m_bytes.constData(), kSize) == 0;
 }
 
@@ -305,8 +312,17 @@ ValueCipher::ValueCipher(const SecretKey &dataKey)
 
 QJsonValue ValueCipher::seal(const Place &place, const QJsonValue &value) const
 {
-    // The value inside an array: JSON text of any value, null included.
-    const QByteArray plain = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    // The value inside an array: JSON text of any value, null included,
+    // padded to a whole number of blocks (ISO/IEC 7816-4, sodium_pad) so that
+    // the length does not tell short values apart: "taken" from "skipped",
+    // true from false, 9 from 10.
+    QByteArray plain = QJsonDocument(QJsonArray{value}).toJson(QJsonDocument::Compact);
+    const qsizetype unpadded = plain.size();
+    plain.resize((unpadded / kPadBlock + 1) * kPadBlock);
+    size_t padded = 0;
+    sodium_pad(&padded, reinterpret_cast<unsigned char *>(plain.data()), size_t(unpadded),
+               size_t(kPadBlock), size_t(plain.size()));
+    plain.resize(qsizetype(padded));
     const QByteArray ad = associatedData(place);
     QByteArray out(crypto_aead_xchacha20poly1305_ietf_NPUBBYTES + plain.size() +
                        crypto_aead_xchacha20poly1305_ietf_ABYTES,
@@ -350,6 +366,11 @@ std::optional<QJsonValue> ValueCipher::open(const Place &place, const QJsonValue
             quint64(bytes->size()) - crypto_aead_xchacha20poly1305_ietf_NPUBBYTES, bytesOf(ad),
             quint64(ad.size()), nonce, bytesOf(m_valueKey.bytes())) != 0)
         return std::nullopt;
+    size_t unpadded = 0;
+    if (sodium_unpad(&unpadded, reinterpret_cast<const unsigned char *>(plain.constData()),
+                     size_t(plain.size()), size_t(kPadBlock)) != 0)
+        return std::nullopt;
+    plain.truncate(qsizetype(unpadded));
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson(plain, &error);
     if (error.error != QJsonParseError::NoError || !document.isArray() ||

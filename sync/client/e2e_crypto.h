@@ -96,6 +96,7 @@ struct Place
     QString field;
     QString element; // a set element's key (elementKey); empty for a field
     QString stamp;   // the value's HLC stamp, as on the wire
+    QString base;    // a field's base stamp (what its write replaced), if any
 };
 
 // Seals and opens the values of one account.

@@ -15,9 +15,15 @@ QString tr(const char *text)
 }
 
 Place placeOf(const QString &userId, const RecordState &state, const QString &field,
-              const QString &element, const HlcStamp &stamp)
+              const QString &element, const HlcStamp &stamp, const HlcStamp &base = {})
 {
-    return {userId, state.kind, state.id, field, element, stamp.toString()};
+    return {userId,
+            state.kind,
+            state.id,
+            field,
+            element,
+            stamp.toString(),
+            base.isNull() ? QString() : base.toString()};
 }
 
 } // namespace
@@ -26,7 +32,8 @@ RecordState sealRecord(const ValueCipher &cipher, const QString &userId, const R
 {
     RecordState out = state;
     for (auto it = out.fields.begin(); it != out.fields.end(); ++it)
-        it->value = cipher.seal(placeOf(userId, state, it.key(), {}, it->stamp), it->value);
+        it->value =
+            cipher.seal(placeOf(userId, state, it.key(), {}, it->stamp, it->base), it->value);
     for (auto field = out.elements.begin(); field != out.elements.end(); ++field) {
         QMap<QString, Element> keyed;
         for (auto m = field->cbegin(); m != field->cend(); ++m) {
@@ -44,11 +51,16 @@ RecordState sealRecord(const ValueCipher &cipher, const QString &userId, const R
 bool openRecord(const ValueCipher &cipher, const QString &userId, RecordState &state, QString *why)
 {
     const auto refuse = [&](const QString &field, const QString &reason) {
-        *why = tr("%1 (field %2)").arg(reason, field);
+        *why = field.isEmpty() ? reason : tr("%1 (field %2)").arg(reason, field);
         return false;
     };
+    // A record made by a device has values; an empty one would be the
+    // server's invention.
+    if (state.fields.isEmpty() && state.elements.isEmpty())
+        return refuse(QString(), tr("The record has no values."));
     for (auto it = state.fields.begin(); it != state.fields.end(); ++it) {
-        const auto opened = cipher.open(placeOf(userId, state, it.key(), {}, it->stamp), it->value);
+        const auto opened =
+            cipher.open(placeOf(userId, state, it.key(), {}, it->stamp, it->base), it->value);
         if (!opened)
             return refuse(it.key(), tr("A value does not open with this account's key: it was "
                                        "altered or moved on the server."));
@@ -62,8 +74,11 @@ bool openRecord(const ValueCipher &cipher, const QString &userId, RecordState &s
             const QJsonArray pair = opened ? opened->toArray() : QJsonArray();
             const QString name = pair.size() == 2 ? pair.at(0).toString() : QString();
             // The key must be the name's: otherwise elements could be made
-            // to meet (or part) that the devices never named alike.
-            if (name.isEmpty() || cipher.elementKey(state.kind, field.key(), name) != m.key())
+            // to meet (or part) that the devices never named alike. And the
+            // sealed pair says whether it was removed (its value null): the
+            // flag the server passes on in clear must agree.
+            if (name.isEmpty() || cipher.elementKey(state.kind, field.key(), name) != m.key() ||
+                m->removed != pair.at(1).isNull())
                 return refuse(field.key(), tr("An element does not open with this account's key: "
                                               "it was altered or moved on the server."));
             named.insert(name, {m->removed ? QJsonValue() : pair.at(1), m->stamp, m->removed});

@@ -744,11 +744,13 @@ bool SyncWorker::acknowledgeAnswered()
     return acknowledge(sent, applied) >= 0;
 }
 
-void SyncWorker::resetCursor(const QStringList &kinds)
+bool SyncWorker::resetCursor(const QStringList &kinds)
 {
     ++m_cursorGeneration;
-    if (!m_store->requeueAll(kinds))
-        qCWarning(lcSync) << "the records could not be queued again";
+    if (m_store->requeueAll(kinds))
+        return true;
+    qCWarning(lcSync) << "the records could not be queued again";
+    return false;
 }
 
 void SyncWorker::finishSynced()
@@ -935,27 +937,31 @@ void SyncWorker::authenticate(bool signUp, const QString &serverUrl, const QStri
                     client->deleteLater();
                     return emit accountActionFinished(action, false, refused);
                 }
-                m_tokens->write(m_store->deviceId(), tokens->refreshToken,
-                                [=, this](const TokenStore::Result &written) {
-                                    if (!written.ok())
-                                        return failed(written.error);
-                                    const auto adopt = [=, this] {
+                // The key (if any), then the session: each kept only if
+                // the keychain took what came before it.
+                const auto keepSession = [=, this] {
+                    m_tokens->write(m_store->deviceId(), tokens->refreshToken,
+                                    [=, this](const TokenStore::Result &written) {
+                                        if (!written.ok()) {
+                                            forgetDataKey();
+                                            return failed(written.error);
+                                        }
                                         m_store->setSetting(settings::kServer,
                                                             client->baseUrl().toString());
                                         adoptApi(client);
                                         adoptSession(*tokens, email);
                                         emit accountActionFinished(action, true, {});
-                                    };
-                                    if (!dataKey) {
-                                        forgetDataKey();
-                                        return adopt();
-                                    }
-                                    adoptDataKey(*dataKey, [=](const QString &error) {
-                                        if (!error.isEmpty())
-                                            return failed(error);
-                                        adopt();
                                     });
-                                });
+                };
+                if (!dataKey) {
+                    forgetDataKey();
+                    return keepSession();
+                }
+                adoptDataKey(*dataKey, [=](const QString &error) {
+                    if (!error.isEmpty())
+                        return failed(error);
+                    keepSession();
+                });
             });
     };
     if (signUp)

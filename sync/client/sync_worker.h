@@ -283,7 +283,8 @@ private:
     void publish();
     QStringList syncedKinds() const;
     // Queues every record of `kinds` (empty: all) and pulls from the start.
-    void resetCursor(const QStringList &kinds = {});
+    // False if the records could not be queued (the database failed).
+    bool resetCursor(const QStringList &kinds = {});
     bool ensureApi();
     // The event stream: opened after a successful cycle, reopened after a
     // backoff when it ends, closed when sync stops.

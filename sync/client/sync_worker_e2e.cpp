@@ -45,12 +45,18 @@ void SyncWorker::keysOfNewSession(
         if (!keys)
             return refuse(tr("The passphrase could not be made into a key: not enough memory."));
         client->setAccountKeys(
-            keys->wrapped, 0,
-            [this, keys, next, refuse](std::optional<bool>, const ApiError &error) {
-                if (!error.ok())
-                    return refuse(tr("The account was made, but the server did not keep its "
-                                     "keys: %1")
-                                      .arg(error.message));
+            keys->wrapped, {}, 0,
+            [this, client, keys, next](std::optional<bool>, const ApiError &error) {
+                if (!error.ok()) {
+                    // An account meant to be encrypted is not left in clear.
+                    const QString why = tr("The account could not be made end-to-end "
+                                           "encrypted, and was not kept: %1")
+                                            .arg(error.message);
+                    client->deleteAccount([next, why](std::optional<bool>, const ApiError &) {
+                        next(std::nullopt, why);
+                    });
+                    return;
+                }
                 emit recoveryKey(e2e::recoveryTextOf(keys->dataKey));
                 next(keys->dataKey, {});
             });
@@ -60,8 +66,14 @@ void SyncWorker::keysOfNewSession(
                                                          const ApiError &error) {
         if (!wrapped)
             return refuse(error.message);
+        // In clear, says the server. With a passphrase given, the person
+        // knows better: sending their entries in clear on the server's word
+        // would be a downgrade.
+        if (wrapped->isEmpty() && !passphrase.isEmpty())
+            return refuse(tr("The server says this account is not end-to-end encrypted, but a "
+                             "passphrase was given: nothing was sent."));
         if (wrapped->isEmpty())
-            return next(std::nullopt, {}); // an account in clear
+            return next(std::nullopt, {});
         if (passphrase.isEmpty()) {
             emit passphraseRequired();
             return refuse(tr("This account is end-to-end encrypted: enter its passphrase "
@@ -77,14 +89,19 @@ void SyncWorker::keysOfNewSession(
 void SyncWorker::adoptDataKey(const e2e::SecretKey &dataKey,
                               const std::function<void(const QString &error)> &done)
 {
-    // Sealing starts at once; the keychain keeps the key for the next start.
-    m_cipher = std::make_shared<const e2e::ValueCipher>(dataKey);
-    m_store->setSetting(settings::kEndToEnd, QStringLiteral("1"));
-    m_status.endToEnd = true;
-    m_status.passphraseNeeded = false;
-    publish();
+    // Into the keychain first: a device whose keychain refuses the key is
+    // left as it was.
     m_tokens->write(dataKeyEntry(), QString::fromLatin1(dataKey.bytes().toBase64()),
-                    [done](const TokenStore::Result &written) { done(written.error); });
+                    [this, dataKey, done](const TokenStore::Result &written) {
+                        if (!written.ok())
+                            return done(written.error);
+                        m_cipher = std::make_shared<const e2e::ValueCipher>(dataKey);
+                        m_store->setSetting(settings::kEndToEnd, QStringLiteral("1"));
+                        m_status.endToEnd = true;
+                        m_status.passphraseNeeded = false;
+                        publish();
+                        done({});
+                    });
 }
 
 void SyncWorker::forgetDataKey()
@@ -93,7 +110,11 @@ void SyncWorker::forgetDataKey()
     m_store->setSetting(settings::kEndToEnd, {});
     m_status.endToEnd = false;
     m_status.passphraseNeeded = false;
-    m_tokens->remove(dataKeyEntry(), [](const TokenStore::Result &) {});
+    m_tokens->remove(dataKeyEntry(), [](const TokenStore::Result &removed) {
+        if (!removed.ok())
+            qWarning("hale.sync: the account's key could not be removed from the keychain: %s",
+                     qPrintable(removed.error));
+    });
 }
 
 void SyncWorker::withCipher(const std::function<void()> &next)
@@ -185,15 +206,17 @@ void SyncWorker::switchOnEndToEnd(const QString &passphrase)
                                   {});
                 // From the last change this device has pulled: the server
                 // refuses if another device has written since (sync first).
+                // Everything is queued to go up again (sealed) before the
+                // server erases its copy, so nothing waits on a later step.
+                const qint64 cursor = m_store->syncCursor();
+                if (!resetCursor())
+                    return report(refusal(tr("The local database could not be written.")), {});
                 m_api->setAccountKeys(
-                    keys->wrapped, m_store->syncCursor(),
+                    keys->wrapped, {}, cursor,
                     [this, report, keys](std::optional<bool>, const ApiError &error) {
                         if (!error.ok())
                             return report(error, {});
                         emit recoveryKey(e2e::recoveryTextOf(keys->dataKey));
-                        // Everything goes up again, sealed, and comes down from
-                        // the start.
-                        resetCursor();
                         adoptDataKey(keys->dataKey, [this, report](const QString &keychain) {
                             report(keychain.isEmpty() ? ApiError{}
                                                       : ApiError::local(ApiError::Kind::Server,
@@ -217,7 +240,7 @@ void SyncWorker::changePassphrase(const QString &current, const QString &next)
                     return report(refusal(tr("The passphrase could not be made into a "
                                              "key: not enough memory.")),
                                   {});
-                m_api->setAccountKeys(*keys, m_store->syncCursor(),
+                m_api->setAccountKeys(*keys, wrapped, m_store->syncCursor(),
                                       [report](std::optional<bool>, const ApiError &e) {
                                           report(e, tr("The passphrase was changed."));
                                       });

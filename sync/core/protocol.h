@@ -56,8 +56,12 @@ inline constexpr char kCursorAhead[] = "cursor_ahead";
 // A value in clear for an end-to-end encrypted account: this device needs
 // the account's passphrase.
 inline constexpr char kEndToEndEncrypted[] = "end_to_end_encrypted";
-// Encryption switched on from a cursor other devices have written past.
+// Encryption switched on from a cursor other devices have written past, or
+// by a device that does not know every kind the account holds.
 inline constexpr char kSyncFirst[] = "sync_first";
+// The account's keys are not the ones the device read (another device
+// switched encryption on, or changed the passphrase, meanwhile).
+inline constexpr char kKeysChanged[] = "keys_changed";
 inline constexpr char kUpgradeRequired[] = "upgrade_required";
 inline constexpr char kRateLimited[] = "rate_limited";
 inline constexpr char kUnavailable[] = "unavailable";

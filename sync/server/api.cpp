@@ -420,17 +420,42 @@ HttpResponse Api::setAccountKeys(const HttpRequest &request)
     if (!cursor.isUndefined() && (at < 0 || at > 9.0e15 || at != double(qint64(at))))
         return badRequest(QStringLiteral("cursor must be a non-negative whole number."),
                           {{QStringLiteral("field"), QStringLiteral("cursor")}});
-    switch (m_store->setAccountKeys(caller->userId,
-                                    QJsonDocument(keys.toObject()).toJson(QJsonDocument::Compact),
-                                    cursor.isUndefined() ? 0 : qint64(at))) {
+    const QJsonValue previous = body->value(QStringLiteral("previous"));
+    if (!previous.isUndefined() && !previous.isObject())
+        return badRequest(QStringLiteral("previous must be the keys this device read."),
+                          {{QStringLiteral("field"), QStringLiteral("previous")}});
+    ServerStore::KeysChange change;
+    change.keys = QJsonDocument(keys.toObject()).toJson(QJsonDocument::Compact);
+    if (previous.isObject())
+        change.previous = QJsonDocument(previous.toObject()).toJson(QJsonDocument::Compact);
+    change.cursor = cursor.isUndefined() ? 0 : qint64(at);
+    const QJsonValue kinds = body->value(QStringLiteral("kinds"));
+    const QJsonArray listed = kinds.toArray();
+    for (const auto &kind : listed)
+        change.kinds << kind.toString();
+    if (kinds.isUndefined()) {
+        for (const KindSpec &kind : SchemaRegistry::instance().kinds())
+            change.kinds << kind.name;
+    }
+    switch (m_store->setAccountKeys(caller->userId, change)) {
     case ServerStore::KeysOutcome::NoAccount:
         return HttpResponse::error(404, QLatin1String(code::kNotFound),
                                    QStringLiteral("No such account."));
+    case ServerStore::KeysOutcome::KeysChanged:
+        return HttpResponse::error(
+            409, QLatin1String(code::kKeysChanged),
+            QStringLiteral("The account's keys changed meanwhile (on another device): read them "
+                           "again."));
     case ServerStore::KeysOutcome::SyncFirst:
         return HttpResponse::error(
             409, QLatin1String(code::kSyncFirst),
             QStringLiteral("Another device has synced changes this one has not seen yet: sync, "
                            "then switch encryption on."));
+    case ServerStore::KeysOutcome::UnknownKinds:
+        return HttpResponse::error(
+            409, QLatin1String(code::kSyncFirst),
+            QStringLiteral("The account holds kinds of entries this version of Hale does not "
+                           "know: update Hale on this device, then switch encryption on."));
     case ServerStore::KeysOutcome::Set:
         break;
     }
@@ -472,11 +497,14 @@ HttpResponse Api::sync(const HttpRequest &request)
     if (auto limited =
             admit(caller->userId, m_transfers.continues(device, cursor, m_settings.nowMs())))
         return *limited;
-    if (!syncRequest && error.sealingRequired)
+    const auto needsKey = [] {
         return HttpResponse::error(
             409, QLatin1String(code::kEndToEndEncrypted),
             QStringLiteral("This account is end-to-end encrypted: enter its passphrase on this "
                            "device to sync."));
+    };
+    if (!syncRequest && error.sealingRequired)
+        return needsKey();
     if (!syncRequest)
         return badRequest(error.message, {{QStringLiteral("record"), error.record},
                                           {QStringLiteral("field"), error.field}});
@@ -491,7 +519,8 @@ HttpResponse Api::sync(const HttpRequest &request)
     sync::SyncResponse response;
     QList<QByteArray> changes;
     qint64 changedTo = 0;
-    switch (m_store->sync(caller->userId, *syncRequest, &response, &changes, &changedTo)) {
+    switch (
+        m_store->sync(caller->userId, *syncRequest, encrypted, &response, &changes, &changedTo)) {
     case ServerStore::SyncOutcome::NoAccount:
         return unauthorized(QStringLiteral("This account no longer exists."));
     case ServerStore::SyncOutcome::CursorAhead:
@@ -500,6 +529,8 @@ HttpResponse Api::sync(const HttpRequest &request)
             QStringLiteral("The server has fewer changes than this device has seen (it was "
                            "restored from a backup): send everything again and pull from 0."),
             {{QStringLiteral("cursor"), syncRequest->cursor}});
+    case ServerStore::SyncOutcome::EncryptionChanged:
+        return needsKey();
     case ServerStore::SyncOutcome::Ok:
         break;
     }

@@ -530,34 +530,46 @@ bool ServerStore::isEndToEnd(const QString &userId)
     return encrypted.has_value();
 }
 
-ServerStore::KeysOutcome ServerStore::setAccountKeys(const QString &userId, const QByteArray &keys,
-                                                     qint64 cursor)
+ServerStore::KeysOutcome ServerStore::setAccountKeys(const QString &userId,
+                                                     const KeysChange &change)
 {
     // Under the user's row lock, as a sync is: no push lands between the
-    // check of the sequence and the erasure.
+    // checks and the erasure.
     QSqlDatabase db = connection();
     Transaction tx(*this, db);
-    const auto user = select(
-        db,
-        m_postgres
-            ? QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 1 ELSE 0 END "
-                             "FROM users WHERE id = ? FOR UPDATE")
-            : QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 1 ELSE 0 END "
-                             "FROM users WHERE id = ?"),
-        {userId});
+    const auto user = select(db,
+                             m_postgres ? QStringLiteral("SELECT change_seq, e2e_keys FROM users "
+                                                         "WHERE id = ? FOR UPDATE")
+                                        : QStringLiteral("SELECT change_seq, e2e_keys FROM users "
+                                                         "WHERE id = ?"),
+                             {userId});
     if (user.isEmpty())
         return KeysOutcome::NoAccount;
-    const bool switchingOn = user[0][1] == "1";
+    // The keys replaced must be the ones the device read (none, to switch
+    // on): two devices switching on at once, or a passphrase changed on
+    // two, would otherwise leave the account's data under two keys.
+    const QByteArray stored = user[0][1];
+    const bool switchingOn = stored.isNull() || stored.isEmpty();
+    if (switchingOn ? change.previous.has_value() : change.previous != stored)
+        return KeysOutcome::KeysChanged;
     if (switchingOn) {
-        if (user[0][0].toLongLong() != cursor)
+        if (user[0][0].toLongLong() != change.cursor)
             return KeysOutcome::SyncFirst;
+        // Records of a kind the device does not know would be erased and
+        // never sent again.
+        const Rows kinds = select(
+            db, QStringLiteral("SELECT DISTINCT kind FROM records WHERE user_id = ?"), {userId});
+        for (const auto &row : kinds) {
+            if (!change.kinds.contains(QString::fromUtf8(row[0])))
+                return KeysOutcome::UnknownKinds;
+        }
         beginErasure(db);
         QSqlQuery records =
             prepare(db, QStringLiteral("DELETE FROM records WHERE user_id = ?"), {userId});
         run(records);
     }
     QSqlQuery q = prepare(db, QStringLiteral("UPDATE users SET e2e_keys = ? WHERE id = ?"),
-                          {QString::fromUtf8(keys), userId});
+                          {QString::fromUtf8(change.keys), userId});
     run(q);
     tx.commit();
     if (switchingOn)
@@ -864,8 +876,8 @@ qint64 ServerStore::changeSeq(const QString &userId)
 }
 
 ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::SyncRequest &request,
-                                           sync::SyncResponse *out, QList<QByteArray> *pageRecords,
-                                           qint64 *changedTo)
+                                           bool sealed, sync::SyncResponse *out,
+                                           QList<QByteArray> *pageRecords, qint64 *changedTo)
 {
     QSqlDatabase db = connection();
     // A pull (nothing pushed) reads one snapshot and locks nothing: the
@@ -878,14 +890,20 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
 
     // The user's row is the lock that orders this user's writes: sequence
     // numbers are handed out in commit order, so a pull never skips one.
-    const Rows locked =
-        select(db,
-               m_postgres && !pullOnly
-                   ? QStringLiteral("SELECT change_seq FROM users WHERE id = ? FOR UPDATE")
-                   : QStringLiteral("SELECT change_seq FROM users WHERE id = ?"),
-               {userId});
+    const Rows locked = select(
+        db,
+        m_postgres && !pullOnly
+            ? QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 0 ELSE 1 END "
+                             "FROM users WHERE id = ? FOR UPDATE")
+            : QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 0 ELSE 1 END "
+                             "FROM users WHERE id = ?"),
+        {userId});
     if (locked.isEmpty())
         return SyncOutcome::NoAccount;
+    // Encryption switched on since the request was read as an account in
+    // clear's: its values are in clear, and must not land now.
+    if (!pullOnly && (locked[0][1] == "1") != sealed)
+        return SyncOutcome::EncryptionChanged;
     const qint64 seqBefore = locked[0][0].toLongLong();
     qint64 seq = seqBefore;
     // A cursor past every change: the database was restored from an older

@@ -93,13 +93,22 @@ public:
     // nothing for an account in clear.
     std::optional<QByteArray> accountKeys(const QString &userId);
     bool isEndToEnd(const QString &userId);
-    enum class KeysOutcome { Set, NoAccount, SyncFirst };
-    // Keeps the wrapped keys. Switching encryption on (no keys before) also
-    // erases the account's records, all in clear, in the same transaction:
-    // the devices send everything again, sealed. Only from the account's
-    // latest change (`cursor`, the device's): otherwise another device wrote
-    // what the switching one has not seen, and would lose it (SyncFirst).
-    KeysOutcome setAccountKeys(const QString &userId, const QByteArray &keys, qint64 cursor);
+    struct KeysChange
+    {
+        QByteArray keys;                    // compact JSON
+        std::optional<QByteArray> previous; // the keys replaced, as read; none to switch on
+        qint64 cursor = 0;                  // the device's sync cursor
+        QStringList kinds;                  // the kinds the device knows
+    };
+    enum class KeysOutcome { Set, NoAccount, KeysChanged, SyncFirst, UnknownKinds };
+    // Keeps the wrapped keys if `previous` is what is stored (KeysChanged
+    // otherwise). Switching encryption on (no keys before) also erases the
+    // account's records, all in clear, in the same transaction: the devices
+    // send everything again, sealed. Only from the account's latest change
+    // (`cursor`): otherwise another device wrote what the switching one has
+    // not seen (SyncFirst); and only if the device knows every kind stored
+    // (UnknownKinds), or those records would be lost.
+    KeysOutcome setAccountKeys(const QString &userId, const KeysChange &change);
     // Its refresh tokens die; its access tokens stop working at once.
     bool revokeDevice(const QString &userId, const QString &deviceId);
 
@@ -121,8 +130,11 @@ public:
     // decoded (the response's own `changes` stays empty).
     // `changedTo`: the user's new change sequence if the request changed
     // anything, else 0.
-    enum class SyncOutcome { Ok, NoAccount, CursorAhead };
-    SyncOutcome sync(const QString &userId, const sync::SyncRequest &request,
+    // `sealed`: the request was read as an end-to-end encrypted account's
+    // (every value sealed); if the account is not (any more) what it was
+    // read as, nothing is written (EncryptionChanged).
+    enum class SyncOutcome { Ok, NoAccount, CursorAhead, EncryptionChanged };
+    SyncOutcome sync(const QString &userId, const sync::SyncRequest &request, bool sealed,
                      sync::SyncResponse *response, QList<QByteArray> *changes,
                      qint64 *changedTo = nullptr);
     // Takes one sign-in attempt from the token bucket `key` (`perMinute`

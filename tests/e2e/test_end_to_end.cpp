@@ -375,6 +375,18 @@ private slots:
         QVERIFY(a.sync());
         QVERIFY(b.join(url(), m_email, false));
         QVERIFY(!secretsOnServer().isEmpty()); // in clear, as asked
+        // A passphrase given for an account the server calls clear: not
+        // signed in (a server must not talk a device into sending in clear).
+        {
+            Device c(QStringLiteral("phone"));
+            QString message;
+            QVERIFY(!c.act(
+                [&] { c.worker->signIn(url(), m_email, u"correct horse battery"_qs, kPassphrase); },
+                &message));
+            QVERIFY2(message.contains(QLatin1String("not end-to-end encrypted")),
+                     qPrintable(message));
+            QVERIFY(!c.worker->isEnabled());
+        }
 
         // B writes what A has not seen: A may not switch yet.
         const QString bNote = b.store

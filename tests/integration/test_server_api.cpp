@@ -560,7 +560,9 @@ private slots:
 
         QCOMPARE(switchOn(2).status, 200);
         QCOMPARE(onServer(), 0);
-        // The records come back sealed; a new passphrase keeps them.
+        // The records come back sealed; a new passphrase keeps them. Keys
+        // replace only the keys the device read: another switch-on (a
+        // second device at the same moment) or stale keys are refused.
         RecordState sealedWeight = metric(QUuid::createUuid().toString(QUuid::WithoutBraces), 0,
                                           stampAt(kNow, QStringLiteral("l")));
         sealedWeight.fields[QStringLiteral("weight")].value =
@@ -568,8 +570,52 @@ private slots:
         QCOMPARE(m_api->call("POST", QStringLiteral("/api/v1/sync"), syncBody(0, {sealedWeight}), a)
                      .status,
                  200);
-        QCOMPARE(switchOn(0).status, 200);
+        const RawApi::Reply again = switchOn(3);
+        QCOMPARE(again.status, 409);
+        QCOMPARE(again.body[QStringLiteral("error")][QStringLiteral("code")].toString(),
+                 QLatin1String(errorcode::kKeysChanged));
+        const QJsonObject stored =
+            m_api->call("GET", path, QByteArray(), a).body.value(QStringLiteral("keys")).toObject();
+        QJsonObject rewrapped = accountKeys();
+        QJsonObject passphrase = rewrapped.value(QStringLiteral("passphrase")).toObject();
+        passphrase.insert(QStringLiteral("nonce"), bytes(24, 'm'));
+        rewrapped.insert(QStringLiteral("passphrase"), passphrase);
+        const auto replace = [&](const QJsonObject &previous) {
+            return m_api
+                ->call("PUT", path,
+                       QJsonObject{{QStringLiteral("keys"), rewrapped},
+                                   {QStringLiteral("previous"), previous}},
+                       a)
+                .status;
+        };
+        QCOMPARE(replace(stored), 200);
+        QCOMPARE(replace(stored), 409); // stale: they were replaced
         QCOMPARE(onServer(), 1);
+    }
+
+    // Switching on erases the account's records: a device that does not
+    // know every kind stored (an older version) may not, or the records of
+    // the kinds it does not know would be lost.
+    void switchingOnNeedsEveryStoredKindKnown()
+    {
+        const QString a = tokenOf(m_api->account(QStringLiteral("ann@example.org"),
+                                                 RawApi::device(QStringLiteral("Laptop"))));
+        QCOMPARE(pushOneMetric(*m_api, a, 71.5), 200);
+        const QString path = QString::fromLatin1(route::kAccountKeys);
+        const auto switchOn = [&](const QJsonArray &kinds) {
+            return m_api->call("PUT", path,
+                               QJsonObject{{QStringLiteral("keys"), accountKeys()},
+                                           {QStringLiteral("cursor"), 1},
+                                           {QStringLiteral("kinds"), kinds}},
+                               a);
+        };
+        const RawApi::Reply refused = switchOn({QStringLiteral("meal"), QStringLiteral("journal")});
+        QCOMPARE(refused.status, 409);
+        QVERIFY(
+            refused.body[QStringLiteral("error")][QStringLiteral("message")].toString().contains(
+                QStringLiteral("update Hale")));
+        QCOMPARE(m_api->call("GET", path, QByteArray(), a).status, 404);
+        QCOMPARE(switchOn({QStringLiteral("meal"), QStringLiteral("metric")}).status, 200);
     }
 
     void oneUserNeverSeesAnothersRecordsOrDevices()

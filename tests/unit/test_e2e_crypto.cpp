@@ -4,6 +4,7 @@
 
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QSet>
 #include <QTest>
 
 using namespace hale::sync::e2e;
@@ -21,7 +22,8 @@ private:
                         QStringLiteral("01a23e59-c405-7638-91f0-2c15816867ed"),
                         QStringLiteral("weight"),
                         {},
-                        QStringLiteral("1790000000000-000000-0b8e7a52")};
+                        QStringLiteral("1790000000000-000000-0b8e7a52"),
+                        {}};
 
 private slots:
     void initTestCase() { QVERIFY(available()); }
@@ -109,11 +111,12 @@ private slots:
              {QJsonValue(), QJsonValue(QStringLiteral("Felt dizzy after lunch."))})
             QCOMPARE(cipher.open(m_place, cipher.seal(m_place, value)).value_or(QJsonValue(-1)),
                      value);
-        // Moved to another user, kind, record, field, element or stamp: refused.
-        for (int part = 0; part < 6; ++part) {
+        // Moved to another user, kind, record, field, element, stamp or base
+        // (the write it replaced): refused.
+        for (int part = 0; part < 7; ++part) {
             Place moved = m_place;
-            QString *parts[] = {&moved.userId, &moved.kind,    &moved.recordId,
-                                &moved.field,  &moved.element, &moved.stamp};
+            QString *parts[] = {&moved.userId,  &moved.kind,  &moved.recordId, &moved.field,
+                                &moved.element, &moved.stamp, &moved.base};
             *parts[part] += QLatin1Char('x');
             QVERIFY2(!cipher.open(moved, sealed), qPrintable(QString::number(part)));
         }
@@ -133,6 +136,30 @@ private slots:
         // Not a sealed value at all.
         QVERIFY(!cipher.open(m_place, 72.5));
         QVERIFY(!cipher.open(m_place, QJsonObject{{QStringLiteral("e"), QStringLiteral("!!")}}));
+    }
+
+    // The length of a sealed value says nothing of a short value: the
+    // choices of a field, true and false, and numbers of a few digits seal
+    // to the same length (padded to 16-byte blocks), and open as they were.
+    void shortValuesSealToOneLength()
+    {
+        const ValueCipher cipher(SecretKey::random());
+        QSet<qsizetype> lengths;
+        for (const QJsonValue &value :
+             {QJsonValue(QStringLiteral("taken")), QJsonValue(QStringLiteral("skipped")),
+              QJsonValue(QStringLiteral("missed")), QJsonValue(true), QJsonValue(false),
+              QJsonValue(9), QJsonValue(10), QJsonValue(72.5), QJsonValue(),
+              QJsonValue(QStringLiteral("2026-11-20"))}) {
+            const QJsonValue sealed = cipher.seal(m_place, value);
+            lengths.insert(sealed.toObject().value(QStringLiteral("e")).toString().size());
+            QCOMPARE(cipher.open(m_place, sealed).value_or(QJsonValue(-1)), value);
+        }
+        QCOMPARE(lengths.size(), 1);
+        // Text whose JSON fills a block exactly (12 letters, 16 bytes with
+        // its quotes and brackets) takes a second block, and opens as it was.
+        const QString twelve(12, u'x');
+        QCOMPARE(cipher.open(m_place, cipher.seal(m_place, twelve)).value_or(QJsonValue()),
+                 QJsonValue(twelve));
     }
 
     // Two devices of an account name a set element alike, without the name

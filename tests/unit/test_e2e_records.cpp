@@ -129,6 +129,22 @@ private slots:
         mine = sealed;
         QVERIFY(!openRecord(m_cipher, QStringLiteral("5e6f7a8b-0000-4000-8000-000000000001"), mine,
                             &why));
+        // The flag that says an element was removed is the server's to pass
+        // on, in clear: flipped, it disagrees with the sealed pair.
+        RecordState unremoved = sealed;
+        for (Element &element : unremoved.elements[QStringLiteral("schedule")])
+            element.removed = !element.removed;
+        QVERIFY(!openRecord(m_cipher, m_user, unremoved, &why));
+        // A base stamp (which write a field's write replaced) put back.
+        RecordState rebased = sealed;
+        rebased.fields[QStringLiteral("name")].base = stamp(1'780'000'000'000);
+        QVERIFY(!openRecord(m_cipher, m_user, rebased, &why));
+        // A record with no values at all is not one a device made.
+        RecordState empty;
+        empty.kind = QStringLiteral("medication");
+        empty.id = m_id;
+        empty.deleted = {false, stamp(1'790'000'000'000)};
+        QVERIFY(!openRecord(m_cipher, m_user, empty, &why));
         // A value in clear among the sealed ones is not the account's.
         RecordState plain = sealed;
         plain.fields[QStringLiteral("name")].value = QStringLiteral("Placebo");
