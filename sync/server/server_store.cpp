@@ -231,6 +231,17 @@ QSqlDatabase ServerStore::connection()
     return db;
 }
 
+ServerStore::Rows ServerStore::selectUser(const QSqlDatabase &db, const QString &columns,
+                                          const QString &userId, bool lock)
+{
+    // SQLite's write transaction already excludes other writers; PostgreSQL
+    // locks the row, which orders this user's writes.
+    return select(db,
+                  QStringLiteral("SELECT %1 FROM users WHERE id = ?%2")
+                      .arg(columns, m_postgres && lock ? QStringLiteral(" FOR UPDATE") : QString()),
+                  {userId});
+}
+
 ServerStore::Rows ServerStore::select(const QSqlDatabase &db, const QString &sql,
                                       const QVariantList &binds)
 {
@@ -537,12 +548,7 @@ ServerStore::KeysOutcome ServerStore::setAccountKeys(const QString &userId,
     // checks and the erasure.
     QSqlDatabase db = connection();
     Transaction tx(*this, db);
-    const auto user = select(db,
-                             m_postgres ? QStringLiteral("SELECT change_seq, e2e_keys FROM users "
-                                                         "WHERE id = ? FOR UPDATE")
-                                        : QStringLiteral("SELECT change_seq, e2e_keys FROM users "
-                                                         "WHERE id = ?"),
-                             {userId});
+    const Rows user = selectUser(db, QStringLiteral("change_seq, e2e_keys"), userId, true);
     if (user.isEmpty())
         return KeysOutcome::NoAccount;
     // The keys replaced must be the ones the device read (none, to switch
@@ -890,14 +896,9 @@ ServerStore::SyncOutcome ServerStore::sync(const QString &userId, const sync::Sy
 
     // The user's row is the lock that orders this user's writes: sequence
     // numbers are handed out in commit order, so a pull never skips one.
-    const Rows locked = select(
-        db,
-        m_postgres && !pullOnly
-            ? QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 0 ELSE 1 END "
-                             "FROM users WHERE id = ? FOR UPDATE")
-            : QStringLiteral("SELECT change_seq, CASE WHEN e2e_keys IS NULL THEN 0 ELSE 1 END "
-                             "FROM users WHERE id = ?"),
-        {userId});
+    const Rows locked =
+        selectUser(db, QStringLiteral("change_seq, CASE WHEN e2e_keys IS NULL THEN 0 ELSE 1 END"),
+                   userId, !pullOnly);
     if (locked.isEmpty())
         return SyncOutcome::NoAccount;
     // Encryption switched on since the request was read as an account in
@@ -1051,12 +1052,7 @@ bool ServerStore::deleteUser(const QString &userId)
     // at the same moment cannot leave records behind.
     QSqlDatabase db = connection();
     Transaction tx(*this, db);
-    const auto exists = firstValue(
-        prepare(db,
-                m_postgres ? QStringLiteral("SELECT 1 FROM users WHERE id = ? FOR UPDATE")
-                           : QStringLiteral("SELECT 1 FROM users WHERE id = ?"),
-                {userId}));
-    if (!exists)
+    if (selectUser(db, QStringLiteral("1"), userId, true).isEmpty())
         return false;
     beginErasure(db);
     QSqlQuery records =

@@ -164,6 +164,10 @@ private:
     void endErasure(const QSqlDatabase &db);
     using Rows = QList<QList<QByteArray>>;
     Rows select(const QSqlDatabase &db, const QString &sql, const QVariantList &binds);
+    // `columns` of the user's row, the row locked for the transaction if
+    // `lock` (on PostgreSQL); no row if there is no such user.
+    Rows selectUser(const QSqlDatabase &db, const QString &columns, const QString &userId,
+                    bool lock);
     // The sync path's bulk statements, each shaped for the database in use.
     struct StoredRow
     {

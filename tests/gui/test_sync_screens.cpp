@@ -469,6 +469,17 @@ private slots:
             field->setFocus();
             QTest::keyClicks(field, text);
         };
+        // Settings shown and active, the account typed in.
+        const auto fillAccount = [&](SyncSettings &settings) {
+            settings.show();
+            settings.activateWindow();
+            if (!QTest::qWaitForWindowActive(&settings))
+                return false;
+            fill(&settings, QStringLiteral("Server address"), server.baseUrl());
+            fill(&settings, QStringLiteral("Email"), QStringLiteral("sealed@example.org"));
+            fill(&settings, QStringLiteral("Password"), QStringLiteral("correct horse battery"));
+            return true;
+        };
         QString metricId;
         {
             QTemporaryDir dir;
@@ -479,12 +490,7 @@ private slots:
             options.debounceMs = 100;
             SyncController controller(&store, dir.path(), options);
             SyncSettings settings(&controller);
-            settings.show();
-            settings.activateWindow();
-            QVERIFY(QTest::qWaitForWindowActive(&settings));
-            fill(&settings, QStringLiteral("Server address"), server.baseUrl());
-            fill(&settings, QStringLiteral("Email"), QStringLiteral("sealed@example.org"));
-            fill(&settings, QStringLiteral("Password"), QStringLiteral("correct horse battery"));
+            QVERIFY(fillAccount(settings));
             QAbstractButton *encrypt =
                 test::buttonByText(&settings, QStringLiteral("Encrypt my data end to end"));
             QVERIFY(encrypt && encrypt->isVisible());
@@ -530,12 +536,7 @@ private slots:
         QVERIFY(store.open(dir.path()).ok());
         SyncController controller(&store, dir.path(), {});
         SyncSettings settings(&controller);
-        settings.show();
-        settings.activateWindow();
-        QVERIFY(QTest::qWaitForWindowActive(&settings));
-        fill(&settings, QStringLiteral("Server address"), server.baseUrl());
-        fill(&settings, QStringLiteral("Email"), QStringLiteral("sealed@example.org"));
-        fill(&settings, QStringLiteral("Password"), QStringLiteral("correct horse battery"));
+        QVERIFY(fillAccount(settings));
         bool asked = false;
         test::onNextDialog<PassphraseDialog>([&](PassphraseDialog *dialog) {
             asked = true;
